@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class WagtailCoachingAppConfig(AppConfig):
+    name = "wagtail_coaching"
+    label = "wagtail_coaching"
+    verbose_name = _("Coaching")
+    # Pinned so that host sites never generate migrations for this app.
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import checks  # noqa: F401  (registers the system checks)
