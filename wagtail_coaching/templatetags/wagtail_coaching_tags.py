@@ -1,0 +1,11 @@
+from django import template
+
+from ..models import display_name as _display_name
+
+register = template.Library()
+
+
+@register.filter
+def display_name(user):
+    """The name shown for a user: full name, else username."""
+    return _display_name(user) if user else ""

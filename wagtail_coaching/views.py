@@ -1,0 +1,63 @@
+"""Site views of client spaces. Thin: who may see what is decided by ``permissions``."""
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import OuterRef, Subquery
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+
+from . import permissions
+from .conf import get_setting
+from .models import ClientSpace, CoachingSession, SessionStatus
+
+
+def _render(request, template_names, context):
+    context["coaching_base_template"] = get_setting("BASE_TEMPLATE")
+    return render(request, template_names, context)
+
+
+def _with_next_session(queryset):
+    upcoming = CoachingSession.objects.filter(
+        space=OuterRef("pk"), status=SessionStatus.PLANNED, starts_at__gte=timezone.now()
+    ).order_by("starts_at")
+    return queryset.annotate(
+        next_session_at=Subquery(upcoming.values("starts_at")[:1]),
+    ).select_related("coach", "coachee", "organisation", "programme")
+
+
+@require_safe
+@never_cache
+@login_required
+def my_coaching(request):
+    """The spaces the logged-in user may enter, and nothing else."""
+    spaces = permissions.spaces_for_user(
+        request.user, _with_next_session(ClientSpace.objects.all())
+    ).order_by("-start_date", "pk")
+    return _render(
+        request,
+        "wagtail_coaching/my_coaching.html",
+        {"spaces": spaces},
+    )
+
+
+@require_safe
+@never_cache
+@login_required
+def space_detail(request, public_id):
+    """A client space's front door; 404 for anyone who may not enter it."""
+    space = permissions.get_space_or_404(
+        request.user, public_id, queryset=_with_next_session(ClientSpace.objects.all())
+    )
+    return _render(
+        request,
+        [
+            f"wagtail_coaching/space_detail_{space.status}.html",
+            "wagtail_coaching/space_detail.html",
+        ],
+        {
+            "space": space,
+            "is_coach": space.coach_id == request.user.pk,
+            "is_coachee": space.coachee_id == request.user.pk,
+        },
+    )
