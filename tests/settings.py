@@ -1,0 +1,32 @@
+"""Test settings: the sandbox site, with the database chosen by the environment.
+
+WAGTAIL_COACHING_TEST_DB=postgres runs on PostgreSQL (DATABASE_URL, default
+postgres://postgres@127.0.0.1:5432/wagtail_coaching); anything else runs on SQLite.
+"""
+
+import os
+
+from sandbox.settings.base import *  # noqa: F403
+
+DEBUG = False
+SECRET_KEY = "tests-only-not-secret"  # noqa: S105
+ALLOWED_HOSTS = ["*"]
+
+if os.environ.get("WAGTAIL_COACHING_TEST_DB", "sqlite") == "postgres":
+    import dj_database_url
+
+    DATABASES = {
+        "default": dj_database_url.parse(
+            os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/wagtail_coaching")
+        )
+    }
+else:
+    DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WAGTAILADMIN_BASE_URL = "http://testserver"

@@ -1,0 +1,162 @@
+"""The "Coaching" admin menu: metadata only, clear messages for bad input."""
+
+import pytest
+from django.urls import reverse
+from wagtail.models import Page
+
+from wagtail_coaching import permissions
+from wagtail_coaching.models import ClientSpace
+
+from .factories import CoachFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+CREATE_URL = "/admin/wagtail_coaching/clientspace/create/"
+
+
+@pytest.fixture
+def programme(db):
+    root = Page.objects.get(depth=2)
+    page = Page(title="Leadership", slug="leadership")
+    root.add_child(instance=page)
+    return page
+
+
+def space_form(world, **overrides):
+    data = {
+        "coachee": world.other_coachee.pk,
+        "coach": world.coach.pk,
+        "organisation": world.org.pk,
+        "programme": "",
+        "status": "active",
+        "start_date": "2026-01-10",
+        "end_date": "2026-06-10",
+        "planned_sessions": 6,
+    }
+    data.update(overrides)
+    return data
+
+
+def test_staff_see_the_coaching_menu_and_lists(client, world):
+    client.force_login(world.staff)
+    dashboard = client.get("/admin/").content.decode()
+    assert "Coaching" in dashboard
+    for url in (
+        "/admin/wagtail_coaching/organisation/",
+        "/admin/wagtail_coaching/clientspace/",
+        "/admin/wagtail_coaching/coachingsession/",
+    ):
+        assert client.get(url).status_code == 200
+
+
+def test_editor_without_model_permissions_cannot_open_the_lists(client, world):
+    client.force_login(world.editor)
+    response = client.get("/admin/wagtail_coaching/clientspace/")
+    assert response.status_code in (302, 403)
+
+
+def test_staff_create_a_space_and_the_lock_follows(client, world):
+    client.force_login(world.staff)
+    response = client.post(CREATE_URL, space_form(world))
+    assert response.status_code == 302, response.content.decode()[:2000]
+    space = ClientSpace.objects.get(coachee=world.other_coachee, coach=world.coach)
+    assert permissions.may_enter(world.other_coachee, space)
+    assert permissions.may_enter(world.coach, space)
+    assert not permissions.may_enter(world.staff, space)
+
+
+def test_staff_change_the_coach_in_the_admin(client, world):
+    client.force_login(world.staff)
+    new_coach = CoachFactory(username="new_coach")
+    supervisor = CoachFactory(username="supervisor")
+    url = f"/admin/wagtail_coaching/clientspace/edit/{world.space.pk}/"
+    data = space_form(world, coachee=world.coachee.pk, coach=new_coach.pk)
+    data["extra_participants"] = [supervisor.pk]
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert not permissions.may_enter(world.coach, world.space)
+    assert permissions.may_enter(new_coach, world.space)
+    assert permissions.may_enter(supervisor, world.space)
+    # The extra grant shows in the edit form.
+    body = client.get(url).content.decode()
+    assert f'value="{supervisor.pk}" selected' in body
+
+
+@pytest.mark.parametrize(
+    "change, field, message",
+    [
+        (lambda w: {"coachee": w.coach.pk}, "coachee", "cannot be their own coach"),
+        (lambda w: {"coach": w.hr.pk}, "coach", "only coaches can be chosen"),
+        (lambda w: {"end_date": "2026-01-01"}, "end_date", "cannot be before the start date"),
+    ],
+    ids=["coach-is-coachee", "not-a-coach", "end-before-start"],
+)
+def test_bad_input_gets_a_clear_message(client, world, change, field, message):
+    client.force_login(world.staff)
+    response = client.post(CREATE_URL, space_form(world, **change(world)))
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert field in response.context["form"].errors
+    assert ClientSpace.objects.count() == 2
+
+
+def test_second_open_space_for_the_same_programme_is_refused(client, world, programme):
+    world.space.programme = programme
+    world.space.save()
+    client.force_login(world.staff)
+    response = client.post(
+        CREATE_URL, space_form(world, coachee=world.coachee.pk, programme=programme.pk)
+    )
+    assert response.status_code == 200
+    assert "already has an open space for this programme" in response.content.decode()
+    # A closed space does not block a new one.
+    world.space.status = "closed"
+    world.space.save()
+    response = client.post(
+        CREATE_URL, space_form(world, coachee=world.coachee.pk, programme=programme.pk)
+    )
+    assert response.status_code == 302
+
+
+def test_superuser_admin_list_shows_metadata_but_cannot_enter(client, world):
+    client.force_login(world.superuser)
+    body = client.get("/admin/wagtail_coaching/clientspace/").content.decode()
+    assert world.coachee.get_full_name() in body
+    assert client.get(world.space.get_absolute_url()).status_code == 404
+
+
+def test_session_admin_lists_sessions(client, world):
+    from .factories import CoachingSessionFactory
+
+    CoachingSessionFactory(space=world.space)
+    client.force_login(world.staff)
+    body = client.get("/admin/wagtail_coaching/coachingsession/").content.decode()
+    assert world.coachee.get_full_name() in body
+    assert reverse("wagtail_coaching:my_coaching")  # site URLs stay separate
+
+
+def test_room_names_are_lowercase_unguessable_and_unique(world):
+    from .factories import CoachingSessionFactory
+
+    names = {CoachingSessionFactory(space=world.space).room_name for _ in range(20)}
+    assert len(names) == 20
+    for name in names:
+        prefix, token = name.rsplit("-", 1)
+        assert prefix == "coaching"
+        assert len(token) == 32 and token == token.lower() and token.isalnum()
+
+
+def test_user_factory_is_not_a_coach(world):
+    assert not permissions.is_coach(UserFactory(username="nobody"))
+
+
+def test_guardian_anonymous_row_is_never_offered(client, world):
+    from django.contrib.auth import get_user_model
+    from guardian.utils import get_anonymous_user
+
+    anonymous = get_anonymous_user()
+    assert get_user_model().objects.filter(pk=anonymous.pk).exists()
+    client.force_login(world.staff)
+    form = client.get(CREATE_URL).context["form"]
+    for name in ("coach", "coachee", "extra_participants"):
+        assert anonymous not in form.fields[name].queryset

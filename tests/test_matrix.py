@@ -1,0 +1,99 @@
+"""Every site URL of the app × every role: only the two participants get in.
+
+A new URL in ``wagtail_coaching.urls`` fails this file until it gets a row in ``EXPECTED``.
+"""
+
+import pytest
+from django.urls import get_resolver, reverse
+
+from wagtail_coaching import urls as coaching_urls
+
+pytestmark = pytest.mark.django_db
+
+ROLES = [
+    "coachee",
+    "coach",
+    "other_coachee",
+    "other_coach",
+    "hr",
+    "other_hr",
+    "editor",
+    "staff",
+    "superuser",
+    "anonymous",
+]
+
+OK, NOT_FOUND, LOGIN = 200, 404, "login"
+
+# url name -> (kwargs builder, {role: expected})
+EXPECTED = {
+    "my_coaching": (
+        lambda w: {},
+        {role: OK for role in ROLES if role != "anonymous"} | {"anonymous": LOGIN},
+    ),
+    "space": (
+        lambda w: {"public_id": w.space.public_id},
+        {role: NOT_FOUND for role in ROLES} | {"coachee": OK, "coach": OK, "anonymous": LOGIN},
+    ),
+}
+
+
+def user_for(world, role):
+    return None if role == "anonymous" else getattr(world, role)
+
+
+def test_every_app_url_has_a_row():
+    names = {pattern.name for pattern in coaching_urls.urlpatterns}
+    assert names == set(EXPECTED), "add the new URL to EXPECTED with a status for every role"
+    assert get_resolver()  # the site's URLconf loads
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("url_name", sorted(EXPECTED))
+def test_status_by_role(client, world, url_name, role):
+    kwargs_for, expected_by_role = EXPECTED[url_name]
+    url = reverse(f"wagtail_coaching:{url_name}", kwargs=kwargs_for(world))
+    user = user_for(world, role)
+    if user is not None:
+        client.force_login(user)
+    response = client.get(url)
+    expected = expected_by_role[role]
+    if expected == LOGIN:
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("login"))
+    else:
+        assert response.status_code == expected
+    if expected == NOT_FOUND:
+        body = response.content.decode()
+        assert "Page not found" in body
+        # Nothing about the space leaks: not its people, not its sponsor.
+        for leak in (world.coachee.get_full_name(), world.coach.get_full_name(), "Acme"):
+            assert leak not in body
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_other_spaces_are_never_listed(client, world, role):
+    user = user_for(world, role)
+    if user is None:
+        return
+    client.force_login(user)
+    body = client.get(reverse("wagtail_coaching:my_coaching")).content.decode()
+    mine = {
+        "coach": world.space,
+        "coachee": world.space,
+        "other_coach": world.other_space,
+        "other_coachee": world.other_space,
+    }.get(role)
+    for space in (world.space, world.other_space):
+        if space == mine:
+            assert space.get_absolute_url() in body
+        else:
+            assert space.get_absolute_url() not in body
+            assert space.coachee.get_full_name() not in body
+
+
+def test_unknown_and_malformed_space_ids_are_404(client, world):
+    client.force_login(world.coachee)
+    assert client.get("/coaching/spaces/00000000-0000-4000-8000-000000000000/").status_code == 404
+    assert client.get("/coaching/spaces/not-a-uuid/").status_code == 404
+    assert client.get(f"/coaching/spaces/{world.space.pk}/").status_code == 404
