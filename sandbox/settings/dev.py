@@ -7,6 +7,9 @@ DEBUG = True
 SECRET_KEY = "sandbox-development-only-not-secret"  # noqa: S105
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
 
+# Local state (the SQLite file, uploads) lives in ./var, which git ignores.
+(BASE_DIR / "var").mkdir(exist_ok=True)
+
 DATABASES = {
     "default": {
         "ENGINE": "django.db.backends.sqlite3",
