@@ -11,3 +11,4 @@ class WagtailCoachingAppConfig(AppConfig):
 
     def ready(self):
         from . import checks  # noqa: F401  (registers the system checks)
+        from . import middleware  # noqa: F401  (starts the idle clock at login)

@@ -1,7 +1,11 @@
 """Production settings: every secret and the database come from the environment.
 
 Required: DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS (comma-separated), DATABASE_URL
-(e.g. postgres://user:password@host:5432/name). Optional: DJANGO_CSRF_TRUSTED_ORIGINS,
+(e.g. postgres://user:password@host:5432/name), WAGTAIL_COACHING_MASTER_KEYS (the master
+key ring of encrypted client space content, "key_id:base64key" pairs separated by commas,
+current key first; generate a key with
+``python -c "from wagtail_coaching.keys import generate_master_key as g; print(g())"``),
+WAGTAIL_COACHING_PRIVATE_ROOT (folder of space documents, outside MEDIA_ROOT). Optional: DJANGO_CSRF_TRUSTED_ORIGINS,
 WAGTAILADMIN_BASE_URL, DJANGO_HSTS_SECONDS.
 """
 
@@ -9,6 +13,8 @@ import os
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+
+from wagtail_coaching.keys import parse_key_ring_env
 
 from .base import *  # noqa: F403
 
@@ -29,6 +35,9 @@ CSRF_TRUSTED_ORIGINS = [
     if origin.strip()
 ]
 WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", f"https://{ALLOWED_HOSTS[0]}")
+
+WAGTAIL_COACHING_MASTER_KEYS = parse_key_ring_env(env("WAGTAIL_COACHING_MASTER_KEYS"))
+WAGTAIL_COACHING_PRIVATE_ROOT = env("WAGTAIL_COACHING_PRIVATE_ROOT")
 
 DATABASES = {"default": dj_database_url.parse(env("DATABASE_URL"), conn_max_age=600)}
 
