@@ -69,13 +69,20 @@ def private_root():
     return Path(settings.MEDIA_ROOT or ".").resolve().parent / "coaching-private"
 
 
+class PrivateFileSystemStorage(FileSystemStorage):
+    """A folder of files that have no URL: they are served by the app's views only."""
+
+    def url(self, name):
+        raise NotImplementedError("Space documents have no URL; use the download view.")
+
+
 def private_storage():
     """The storage of space documents (never the site's default, public media storage)."""
     alias = get_setting("STORAGE")
     try:
         return storages[alias]
     except InvalidStorageError:
-        return FileSystemStorage(location=private_root(), base_url=None)
+        return PrivateFileSystemStorage(location=private_root())
 
 
 # --- Checking an upload --------------------------------------------------------------------
