@@ -118,7 +118,7 @@ def test_an_accepted_version_cannot_be_rewritten(world):
 
 
 def test_contract_pdf_escapes_user_strings(client, world):
-    world.coachee.first_name = '<font color="[[[__import__(\'os\')]]]">Eve</font> & co'
+    world.coachee.first_name = "<font color=\"[[[__import__('os')]]]\">Eve</font> & co"
     world.coachee.save()
     accept_contract(world.coachee, world.space)
     accept_contract(world.coach, world.space)

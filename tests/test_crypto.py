@@ -26,7 +26,9 @@ def fresh(space):
 def test_round_trip_and_ciphertext_is_not_plaintext(world):
     token = crypto.encrypt_for_space(world.space, "Über sensitive 🙂", b"aad")
     assert b"sensitive" not in token and token.startswith(crypto.TOKEN_PREFIX)
-    assert crypto.decrypt_for_space(fresh(world.space), token, b"aad") == "Über sensitive 🙂".encode()
+    assert (
+        crypto.decrypt_for_space(fresh(world.space), token, b"aad") == "Über sensitive 🙂".encode()
+    )
     # A fresh nonce each time: the same text never gives the same ciphertext.
     assert crypto.encrypt_for_space(world.space, "x", b"aad") != crypto.encrypt_for_space(
         world.space, "x", b"aad"

@@ -31,7 +31,9 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 
 
 def url(name, world, **kwargs):
-    return reverse(f"wagtail_coaching:{name}", kwargs={"public_id": world.space.public_id, **kwargs})
+    return reverse(
+        f"wagtail_coaching:{name}", kwargs={"public_id": world.space.public_id, **kwargs}
+    )
 
 
 def storage_names():
@@ -62,7 +64,9 @@ def test_private_notes_are_seen_by_their_author_only(client, world):
 
 def test_write_edit_and_delete_a_note(client, world):
     client.force_login(world.coachee)
-    response = client.post(url("notes", world), {"body": " <b>Bold</b> idea ", "visibility": "private"})
+    response = client.post(
+        url("notes", world), {"body": " <b>Bold</b> idea ", "visibility": "private"}
+    )
     assert response.status_code == 302
     note = Note.objects.get(author=world.coachee, visibility="private")
     assert note.body == "<b>Bold</b> idea"
@@ -111,7 +115,10 @@ def test_outsiders_cannot_change_content_by_post(client, world):
     for user in (world.other_coachee, world.superuser, world.staff, world.coach):
         client.force_login(user)
         edit = url("note_edit", world, note_uid=world.note.uid)
-        assert client.post(edit, {"body": "x", "visibility": "shared", "revision": 1}).status_code == 404
+        assert (
+            client.post(edit, {"body": "x", "visibility": "shared", "revision": 1}).status_code
+            == 404
+        )
         assert client.post(url("note_delete", world, note_uid=world.note.uid)).status_code == 404
         doc_delete = url("document_delete", world, document_uid=world.document.uid)
         assert client.post(doc_delete).status_code == 404
@@ -241,7 +248,9 @@ def test_names_arriving_over_http_are_stored_harmless(client, world, name):
     client.force_login(world.coachee)
     assert upload(client, world, name, b"hello").status_code == 302
     document = SpaceDocument.objects.exclude(pk=world.document.pk).get()
-    assert "/" not in document.name and "\u202e" not in document.name and "\x07" not in document.name
+    assert (
+        "/" not in document.name and "\u202e" not in document.name and "\x07" not in document.name
+    )
     response = client.get(url("document_download", world, document_uid=document.uid))
     assert response["Content-Disposition"].startswith("attachment;")
 
@@ -333,7 +342,9 @@ def test_access_log_records_entries_grants_downloads_and_exports(client, world):
     permissions.set_extra_participants(world.space, [extra])
     permissions.set_extra_participants(world.space, [])
     actions = list(
-        AccessEvent.objects.filter(space=world.space).order_by("pk").values_list("action", flat=True)
+        AccessEvent.objects.filter(space=world.space)
+        .order_by("pk")
+        .values_list("action", flat=True)
     )
     assert actions.count(AccessAction.ENTER) == 1
     assert actions.count(AccessAction.DOWNLOAD) == 1

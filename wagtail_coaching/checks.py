@@ -102,8 +102,8 @@ def check_content_settings(app_configs, **kwargs):
                 str(exc),
                 hint="Set WAGTAIL_COACHING_MASTER_KEYS = {'<key id>': '<base64 of 32 random "
                 "bytes>'}, read from the environment or a secrets store (never from the "
-                "code). Generate a key with: python -c \"from wagtail_coaching.keys import "
-                "generate_master_key as g; print(g())\". The first key encrypts; keep older "
+                'code). Generate a key with: python -c "from wagtail_coaching.keys import '
+                'generate_master_key as g; print(g())". The first key encrypts; keep older '
                 "keys after it until `manage.py coaching_rewrap_keys` has run.",
                 id="wagtail_coaching.E020",
             )

@@ -88,9 +88,7 @@ def contract(request, space):
     if request.method == "POST" and acceptance is None:
         form = ContractForm(request.POST)
         if form.is_valid():
-            acceptance = contracts.accept(
-                request.user, space, current, form.cleaned_data["sha256"]
-            )
+            acceptance = contracts.accept(request.user, space, current, form.cleaned_data["sha256"])
             if acceptance is not None:
                 messages.success(request, _("Thank you: you accepted the contract."))
                 return redirect(next_url)

@@ -80,6 +80,17 @@ class ContractTemplate(models.Model):
     def __str__(self):
         return _("%(title)s (version %(version)s)") % {"title": self.title, "version": self.version}
 
+    def save(self, *args, **kwargs):
+        if self.version is None:
+            with transaction.atomic():
+                scope = ContractTemplate.objects.select_for_update().filter(
+                    organisation_id=self.organisation_id, programme_id=self.programme_id
+                )
+                latest = scope.aggregate(models.Max("version"))["version__max"] or 0
+                self.version = latest + 1
+                return super().save(*args, **kwargs)
+        return super().save(*args, **kwargs)
+
     @property
     def sha256(self):
         return text_sha256(self.body)
@@ -95,28 +106,21 @@ class ContractTemplate(models.Model):
     def clean(self):
         if self.organisation_id and self.programme_id:
             raise ValidationError(
-                _("Choose an organisation or a programme, not both; leave both empty for "
-                  "the default contract.")
+                _(
+                    "Choose an organisation or a programme, not both; leave both empty for "
+                    "the default contract."
+                )
             )
         if self.pk and self.acceptances.exists():
             saved = ContractTemplate.objects.get(pk=self.pk)
             if saved.body != self.body or saved.title != self.title:
                 raise ValidationError(
-                    _("This version was already accepted, so its text cannot change. Create "
-                      "a new contract with the same organisation or programme instead: it "
-                      "becomes the next version.")
+                    _(
+                        "This version was already accepted, so its text cannot change. Create "
+                        "a new contract with the same organisation or programme instead: it "
+                        "becomes the next version."
+                    )
                 )
-
-    def save(self, *args, **kwargs):
-        if self.version is None:
-            with transaction.atomic():
-                scope = ContractTemplate.objects.select_for_update().filter(
-                    organisation_id=self.organisation_id, programme_id=self.programme_id
-                )
-                latest = scope.aggregate(models.Max("version"))["version__max"] or 0
-                self.version = latest + 1
-                return super().save(*args, **kwargs)
-        return super().save(*args, **kwargs)
 
 
 class ContractAcceptance(models.Model):
@@ -154,6 +158,9 @@ class ContractAcceptance(models.Model):
                 name="wagtail_coaching_contract_accepted_once",
             ),
         ]
+
+    def __str__(self):
+        return _("Acceptance of version %(version)s") % {"version": self.version}
 
 
 DEFAULT_TITLE = _("Coaching contract")

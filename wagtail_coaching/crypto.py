@@ -241,6 +241,10 @@ class EncryptedContent(models.Model):
     class Meta:
         abstract = True
 
+    def __str__(self):
+        # Never the content: only what it is and its random id.
+        return f"{self._meta.verbose_name} {self.uid}"
+
     @property
     def encryption_space(self):
         return self.space

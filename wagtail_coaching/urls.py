@@ -18,14 +18,10 @@ urlpatterns += [
     path(f"{_space}contract/pdf/", content_views.contract_pdf, name="contract_pdf"),
     path(f"{_space}notes/", content_views.notes, name="notes"),
     path(f"{_space}notes/<uuid:note_uid>/edit/", content_views.note_edit, name="note_edit"),
-    path(
-        f"{_space}notes/<uuid:note_uid>/delete/", content_views.note_delete, name="note_delete"
-    ),
+    path(f"{_space}notes/<uuid:note_uid>/delete/", content_views.note_delete, name="note_delete"),
     path(f"{_space}goals/", content_views.goals, name="goals"),
     path(f"{_space}goals/<uuid:goal_uid>/", content_views.goal_detail, name="goal"),
-    path(
-        f"{_space}goals/<uuid:goal_uid>/delete/", content_views.goal_delete, name="goal_delete"
-    ),
+    path(f"{_space}goals/<uuid:goal_uid>/delete/", content_views.goal_delete, name="goal_delete"),
     path(f"{_space}documents/", content_views.documents, name="documents"),
     path(
         f"{_space}documents/<uuid:document_uid>/download/",

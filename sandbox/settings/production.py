@@ -1,12 +1,14 @@
 """Production settings: every secret and the database come from the environment.
 
 Required: DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS (comma-separated), DATABASE_URL
-(e.g. postgres://user:password@host:5432/name), WAGTAIL_COACHING_MASTER_KEYS (the master
-key ring of encrypted client space content, "key_id:base64key" pairs separated by commas,
-current key first; generate a key with
-``python -c "from wagtail_coaching.keys import generate_master_key as g; print(g())"``),
-WAGTAIL_COACHING_PRIVATE_ROOT (folder of space documents, outside MEDIA_ROOT). Optional: DJANGO_CSRF_TRUSTED_ORIGINS,
-WAGTAILADMIN_BASE_URL, DJANGO_HSTS_SECONDS.
+(e.g. postgres://user:password@host:5432/name), WAGTAIL_COACHING_MASTER_KEYS and
+WAGTAIL_COACHING_PRIVATE_ROOT. Optional: DJANGO_CSRF_TRUSTED_ORIGINS, WAGTAILADMIN_BASE_URL,
+DJANGO_HSTS_SECONDS.
+
+WAGTAIL_COACHING_MASTER_KEYS is the master key ring of the encrypted content of client
+spaces: "key_id:base64key" pairs separated by commas, current key first. Generate a key with
+    python -c "from wagtail_coaching.keys import generate_master_key as g; print(g())"
+WAGTAIL_COACHING_PRIVATE_ROOT is the folder of space documents, outside MEDIA_ROOT.
 """
 
 import os
