@@ -509,3 +509,40 @@ def test_deleting_a_coach_keeps_their_spaces(world):
     assert not space.coach.is_active
     assert not Note.objects.filter(pk=world.coach_note.pk).exists()
     assert permissions.may_enter(world.coachee, space)
+
+
+def test_listing_what_a_user_deletion_would_remove_creates_no_account(world):
+    from django.contrib.admin.utils import NestedObjects
+
+    before = get_user_model().objects.count()
+    collector = NestedObjects(using="default")
+    collector.collect([world.coachee])
+    assert get_user_model().objects.count() == before
+
+
+@pytest.mark.parametrize("name", ["notes", "goals", "documents", "access_log"])
+def test_list_pages_run_a_constant_number_of_queries(client, world, name):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(world.coachee)
+    page = url(name, world)
+    client.get(page)  # the entry is recorded once per session
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(page).status_code == 200
+        return len(ctx.captured_queries)
+
+    one = count()
+    for i in range(15):
+        note = Note(space=world.space, author=world.coachee, visibility="shared")
+        note.body = f"note {i}"
+        note.save()
+        goal = Goal(space=world.space, created_by=world.coach)
+        goal.title = f"goal {i}"
+        goal.save()
+        uploads.store_document(
+            world.space, world.coach, SimpleUploadedFile(f"f{i}.txt", b"x", "text/plain")
+        )
+    assert count() == one

@@ -28,11 +28,23 @@ def anonymise_participant(collector, field, sub_objs, using):
     """``on_delete`` handler for ``ClientSpace.coach`` and ``ClientSpace.coachee``."""
     if not sub_objs:
         return
+    if _only_listing(collector):
+        # The admin's "what will be deleted" listing collects without deleting: no account
+        # is created, and the spaces are not listed as deleted (they are kept).
+        return
     stand_in = stand_in_user()
     collector.add_field_update(field, stand_in, sub_objs)
     if field.name == "coachee":
         status = field.model._meta.get_field("status")
         collector.add_field_update(status, "closed", sub_objs)
+
+
+def _only_listing(collector):
+    try:
+        from django.contrib.admin.utils import NestedObjects
+    except ImportError:  # pragma: no cover  (django.contrib.admin not installed)
+        return False
+    return isinstance(collector, NestedObjects)
 
 
 # Django's migration writer needs a deconstructible on_delete: a module-level function is.

@@ -2,6 +2,7 @@
 coachee gets a 404 on the document's URL."""
 
 import re
+import zipfile
 
 import pytest
 from playwright.sync_api import expect
@@ -55,6 +56,20 @@ def test_contract_upload_download_delete(page, login, people, tmp_path):
     download = info.value
     assert download.suggested_filename == "my plan.txt"
     assert open(download.path(), encoding="utf-8").read() == "Quarter goals: listen more.\n"
+
+    # Export: the zip comes through the page's script, with progress shown.
+    page.get_by_role("navigation", name="In this space").get_by_role(
+        "link", name="Download my data"
+    ).click()
+    with page.expect_download() as info:
+        page.get_by_role("link", name="Download the zip").click()
+    archive = zipfile.ZipFile(info.value.path())
+    assert "space.json" in archive.namelist() and "contract.pdf" in archive.namelist()
+    expect(page.locator("#coaching-export-status")).to_have_text("Done: your zip file is saved.")
+    expect(page.locator("#coaching-export-progress progress")).to_have_attribute("value", "100")
+    page.get_by_role("navigation", name="In this space").get_by_role(
+        "link", name="Documents"
+    ).click()
 
     # A wrong type is refused with a message.
     fake = tmp_path / "fake.pdf"
