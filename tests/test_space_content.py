@@ -546,3 +546,53 @@ def test_list_pages_run_a_constant_number_of_queries(client, world, name):
             world.space, world.coach, SimpleUploadedFile(f"f{i}.txt", b"x", "text/plain")
         )
     assert count() == one
+
+
+def test_undecryptable_content_shows_a_clear_page_never_the_stored_bytes(client, world):
+    client.force_login(world.coachee)
+    wrong_ring = {"tests-only": crypto.generate_master_key()}
+    with override_settings(WAGTAIL_COACHING_MASTER_KEYS=wrong_ring):
+        for name, kwargs in (
+            ("notes", {}),
+            ("goal", {"goal_uid": world.goal.uid}),
+            ("document_download", {"document_uid": world.document.uid}),
+            ("export_download", {}),
+        ):
+            response = client.get(url(name, world, **kwargs))
+            assert response.status_code == 503
+            body = response.content.decode()
+            assert "This space cannot be read" in body
+            assert "WCG1" not in body and "A shared note" not in body
+
+
+def test_staff_publish_a_new_contract_version_in_the_admin(client, world):
+    from wagtail_coaching.contracts import ContractTemplate, applicable_contract
+
+    first = applicable_contract(world.space)
+    client.force_login(world.staff)
+    response = client.post(
+        "/admin/wagtail_coaching/contracttemplate/create/",
+        {
+            "title": "Coaching contract",
+            "body": "Updated terms.",
+            "organisation": "",
+            "programme": "",
+        },
+    )
+    assert response.status_code == 302
+    newest = ContractTemplate.objects.latest("version")
+    assert newest.version == first.version + 1
+    assert applicable_contract(world.space) == newest
+    # The participants must accept again before entering.
+    client.force_login(world.coachee)
+    assert client.get(world.space.get_absolute_url()).status_code == 302
+    # Rewriting an accepted version is refused with a message.
+    client.force_login(world.staff)
+    response = client.post(
+        f"/admin/wagtail_coaching/contracttemplate/edit/{first.pk}/",
+        {"title": first.title, "body": "Sneaky change.", "organisation": "", "programme": ""},
+    )
+    assert response.status_code == 200
+    assert "already accepted" in response.content.decode()
+    first.refresh_from_db()
+    assert "Sneaky" not in first.body
