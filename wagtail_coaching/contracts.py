@@ -19,6 +19,7 @@ from django.db.models import Q
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.http import urlencode
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
@@ -202,8 +203,6 @@ def applicable_contract(space):
     if candidates:
         best = max(rank(c) for c in candidates)
         return next(c for c in candidates if rank(c) == best)
-    if ContractTemplate.objects.filter(organisation=None, programme=None).exists():
-        return applicable_contract(space)  # pragma: no cover  (created concurrently)
     with translation.override(settings.LANGUAGE_CODE):
         contract, _created = ContractTemplate.objects.get_or_create(
             organisation=None,
@@ -246,7 +245,7 @@ def gate(request, space):
 
     if current_acceptance(request.user, space) is None:
         url = reverse("wagtail_coaching:contract", kwargs={"public_id": space.public_id})
-        return redirect(f"{url}?next={request.get_full_path()}")
+        return redirect(f"{url}?{urlencode({'next': request.get_full_path()})}")
     audit.record_entry_once(request, space)
     return None
 

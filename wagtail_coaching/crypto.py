@@ -258,7 +258,9 @@ class EncryptedText:
     """Descriptor: plain text in and out, ciphertext in the ``BinaryField`` named ``stored``.
 
     ``""`` and ``None`` are stored as ``None`` (nothing to hide). Reading raises
-    :class:`DecryptionError` when the value cannot be decrypted.
+    :class:`DecryptionError` when the value cannot be decrypted. Encryption happens on
+    assignment, so set the row's space first (``Note(space=...)``, then ``note.body = ...``);
+    the descriptor is not a model field and cannot be passed to the constructor.
     """
 
     def __init__(self, stored):
