@@ -596,3 +596,15 @@ def test_staff_publish_a_new_contract_version_in_the_admin(client, world):
     assert "already accepted" in response.content.decode()
     first.refresh_from_db()
     assert "Sneaky" not in first.body
+
+
+def test_deleting_a_coachee_in_the_wagtail_admin(client, world):
+    User = get_user_model()
+    client.force_login(world.superuser)
+    before = User.objects.count()
+    assert client.get(f"/admin/users/delete/{world.coachee.pk}/").status_code == 200
+    assert User.objects.count() == before  # the confirmation page creates nothing
+    assert client.post(f"/admin/users/delete/{world.coachee.pk}/").status_code == 302
+    assert not User.objects.filter(pk=world.coachee.pk).exists()
+    space = ClientSpace.objects.get(pk=world.space.pk)
+    assert space.coachee.username.startswith("deleted-") and space.status == "closed"
