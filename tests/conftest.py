@@ -47,3 +47,47 @@ def world(db):
     w = World()
     w.__dict__.update(locals())
     return w
+
+
+# --- Space content (contract, notes, goals, documents) ---------------------------------------
+
+
+def accept_contract(user, space):
+    from wagtail_coaching import contracts
+
+    contract = contracts.applicable_contract(space)
+    return contracts.accept(user, space, contract, contract.sha256)
+
+
+@pytest.fixture
+def space_content(world):
+    """``world`` where both participants accepted the contract and the coachee wrote a shared
+    note, set a goal and uploaded a document (``world.note``, ``world.goal``,
+    ``world.document``); the coach wrote a private note (``world.coach_note``)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from wagtail_coaching import content, uploads
+
+    for user in (world.coach, world.coachee):
+        accept_contract(user, world.space)
+    for user in (world.other_coach, world.other_coachee):
+        accept_contract(user, world.other_space)
+
+    note = content.Note(space=world.space, author=world.coachee, visibility="shared")
+    note.body = "A shared note of the coachee."
+    note.save()
+    coach_note = content.Note(space=world.space, author=world.coach, visibility="private")
+    coach_note.body = "A private note of the coach."
+    coach_note.save()
+    goal = content.Goal(space=world.space, created_by=world.coachee)
+    goal.title = "Speak up in meetings"
+    goal.why = "To be heard."
+    goal.save()
+    content.record_goal_change(goal, world.coachee)
+    document = uploads.store_document(
+        world.space,
+        world.coachee,
+        SimpleUploadedFile("plan.txt", b"My plan for the quarter.\n", "text/plain"),
+    )
+    world.note, world.coach_note, world.goal, world.document = note, coach_note, goal, document
+    return world

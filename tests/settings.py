@@ -30,3 +30,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WAGTAILADMIN_BASE_URL = "http://testserver"
+
+# Development-only master key ring: a fixed, public key, never to be used with real data.
+WAGTAIL_COACHING_MASTER_KEYS = {"tests-only": "dGVzdHMtb25seS1ub3Qtc2VjcmV0LWtleS0zMmJ5dGU="}
+STORAGES["wagtail_coaching"] = {"BACKEND": "django.core.files.storage.InMemoryStorage"}

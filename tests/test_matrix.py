@@ -8,7 +8,7 @@ from django.urls import get_resolver, reverse
 
 from wagtail_coaching import urls as coaching_urls
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("space_content")]
 
 ROLES = [
     "coachee",
@@ -35,6 +35,42 @@ EXPECTED = {
         lambda w: {"public_id": w.space.public_id},
         {role: NOT_FOUND for role in ROLES} | {"coachee": OK, "coach": OK, "anonymous": LOGIN},
     ),
+}
+
+
+def _participants(*who):
+    """404 for everyone but ``who`` (default: both participants); login for anonymous."""
+    who = who or ("coachee", "coach")
+    return {role: NOT_FOUND for role in ROLES} | {r: OK for r in who} | {"anonymous": LOGIN}
+
+
+def _space(w):
+    return {"public_id": w.space.public_id}
+
+
+# Content of world.space: the note, goal and document are the coachee's; only their author
+# (the coachee) edits or deletes them, so the coach gets 404 on those URLs too.
+EXPECTED |= {
+    "contract": (_space, _participants()),
+    "contract_pdf": (_space, _participants()),
+    "notes": (_space, _participants()),
+    "note_edit": (lambda w: _space(w) | {"note_uid": w.note.uid}, _participants("coachee")),
+    "note_delete": (lambda w: _space(w) | {"note_uid": w.note.uid}, _participants("coachee")),
+    "goals": (_space, _participants()),
+    "goal": (lambda w: _space(w) | {"goal_uid": w.goal.uid}, _participants()),
+    "goal_delete": (lambda w: _space(w) | {"goal_uid": w.goal.uid}, _participants("coachee")),
+    "documents": (_space, _participants()),
+    "document_download": (
+        lambda w: _space(w) | {"document_uid": w.document.uid},
+        _participants(),
+    ),
+    "document_delete": (
+        lambda w: _space(w) | {"document_uid": w.document.uid},
+        _participants("coachee"),
+    ),
+    "access_log": (_space, _participants()),
+    "export": (_space, _participants()),
+    "export_download": (_space, _participants()),
 }
 
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from .factories import PASSWORD, ClientSpaceFactory, CoachingSessionFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("space_content")]
 
 
 def count_queries(client, url):

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
 from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup
 
+from .content_admin import AccessEventAdmin, ContractTemplateAdmin, ErasableSpaceAdminMixin
 from .forms import ClientSpaceAdminForm
 from .models import ClientSpace, CoachingSession, Organisation, display_name
 
@@ -16,7 +17,7 @@ class OrganisationAdmin(ModelAdmin):
     search_fields = ("name",)
 
 
-class ClientSpaceAdmin(ModelAdmin):
+class ClientSpaceAdmin(ErasableSpaceAdminMixin, ModelAdmin):
     model = ClientSpace
     menu_label = _("Client spaces")
     menu_icon = "lock"
@@ -98,4 +99,10 @@ class CoachingAdminGroup(ModelAdminGroup):
     menu_label = _("Coaching")
     menu_icon = "user"
     menu_order = 250
-    items = (OrganisationAdmin, ClientSpaceAdmin, CoachingSessionAdmin)
+    items = (
+        OrganisationAdmin,
+        ClientSpaceAdmin,
+        CoachingSessionAdmin,
+        ContractTemplateAdmin,
+        AccessEventAdmin,
+    )

@@ -10,4 +10,7 @@ class WagtailCoachingAppConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import checks  # noqa: F401  (registers the system checks)
+        from . import (
+            checks,  # noqa: F401  (registers the system checks)
+            middleware,  # noqa: F401  (starts the idle clock at login)
+        )

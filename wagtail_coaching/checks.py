@@ -3,9 +3,10 @@
 import re
 
 from django.conf import settings
-from django.core.checks import Error, Tags, register
+from django.core.checks import Error, Tags, Warning, register
 
 from .conf import DEFAULTS, get_setting
+from .keys import KeyRingError, parse_key_ring
 
 ROOM_PREFIX_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,18}[a-z0-9])?$")
 GUARDIAN_BACKEND = "guardian.backends.ObjectPermissionBackend"
@@ -80,6 +81,106 @@ def check_settings(app_configs, **kwargs):
                 f"between 5 and 480, got {duration!r}.",
                 hint=f"Use an integer such as {DEFAULTS['SESSION_DEFAULT_DURATION']}.",
                 id="wagtail_coaching.E012",
+            )
+        )
+    return errors
+
+
+SERVE_METHODS = ("django", "x-accel-redirect", "x-sendfile")
+IDLE_MIDDLEWARE = "wagtail_coaching.middleware.IdleSessionTimeoutMiddleware"
+
+
+@register(Tags.security)
+def check_content_settings(app_configs, **kwargs):
+    """The encryption key ring, the private storage and the limits of uploads."""
+    errors = []
+    try:
+        parse_key_ring(getattr(settings, "WAGTAIL_COACHING_MASTER_KEYS", None))
+    except KeyRingError as exc:
+        errors.append(
+            Error(
+                str(exc),
+                hint="Set WAGTAIL_COACHING_MASTER_KEYS = {'<key id>': '<base64 of 32 random "
+                "bytes>'}, read from the environment or a secrets store (never from the "
+                'code). Generate a key with: python -c "from wagtail_coaching.keys import '
+                'generate_master_key as g; print(g())". The first key encrypts; keep older '
+                "keys after it until `manage.py coaching_rewrap_keys` has run.",
+                id="wagtail_coaching.E020",
+            )
+        )
+
+    alias = get_setting("STORAGE")
+    if alias not in getattr(settings, "STORAGES", {}):
+        from pathlib import Path
+
+        from .uploads import private_root
+
+        root = private_root().resolve()
+        for name in ("MEDIA_ROOT", "STATIC_ROOT"):
+            public = getattr(settings, name, None)
+            if public and root.is_relative_to(Path(public).resolve()):
+                errors.append(
+                    Error(
+                        f"The private folder of space documents ({root}) is inside {name}, "
+                        "so the web server could serve it to anyone.",
+                        hint="Set WAGTAIL_COACHING_PRIVATE_ROOT to a folder outside MEDIA_ROOT "
+                        f"and STATIC_ROOT, or define STORAGES[{alias!r}].",
+                        id="wagtail_coaching.E021",
+                    )
+                )
+
+    size = get_setting("DOCUMENT_MAX_SIZE")
+    if isinstance(size, bool) or not isinstance(size, int) or size <= 0:
+        errors.append(
+            Error(
+                f"WAGTAIL_COACHING_DOCUMENT_MAX_SIZE must be a positive number of bytes, "
+                f"got {size!r}.",
+                hint="For example 10 * 1024 * 1024 for 10 MB.",
+                id="wagtail_coaching.E022",
+            )
+        )
+    from .uploads import KNOWN_TYPES
+
+    types = get_setting("DOCUMENT_TYPES")
+    unknown = (
+        [t for t in types if not isinstance(t, str) or t.lower().lstrip(".") not in KNOWN_TYPES]
+        if isinstance(types, list | tuple)
+        else [types]
+    )
+    if unknown or not types:
+        errors.append(
+            Error(
+                f"WAGTAIL_COACHING_DOCUMENT_TYPES has types that cannot be checked: {unknown!r}.",
+                hint=f"Choose among: {', '.join(sorted(KNOWN_TYPES))}.",
+                id="wagtail_coaching.E023",
+            )
+        )
+    method = get_setting("DOCUMENT_SERVE_METHOD")
+    if method not in SERVE_METHODS:
+        errors.append(
+            Error(
+                f"WAGTAIL_COACHING_DOCUMENT_SERVE_METHOD must be one of {SERVE_METHODS}, "
+                f"got {method!r}.",
+                hint="Use 'django' unless a proxy (nginx, Apache) serves the files.",
+                id="wagtail_coaching.E024",
+            )
+        )
+    for name in ("RETENTION_DAYS", "SESSION_IDLE_TIMEOUT"):
+        value = get_setting(name)
+        if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+            errors.append(
+                Error(
+                    f"WAGTAIL_COACHING_{name} must be a positive whole number, got {value!r}.",
+                    hint=f"The default is {DEFAULTS[name]}.",
+                    id="wagtail_coaching.E025",
+                )
+            )
+    if IDLE_MIDDLEWARE not in getattr(settings, "MIDDLEWARE", ()):
+        errors.append(
+            Warning(
+                f"'{IDLE_MIDDLEWARE}' is not in MIDDLEWARE: sessions never expire when idle.",
+                hint="Add it after 'django.contrib.messages.middleware.MessageMiddleware'.",
+                id="wagtail_coaching.W020",
             )
         )
     return errors

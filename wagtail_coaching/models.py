@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from .conf import get_setting
+from .deletion import anonymise_participant
 
 
 class Organisation(models.Model):
@@ -58,13 +59,13 @@ class ClientSpace(models.Model):
     coachee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("coachee"),
-        on_delete=models.PROTECT,
+        on_delete=anonymise_participant,
         related_name="coaching_spaces_as_coachee",
     )
     coach = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("coach"),
-        on_delete=models.PROTECT,
+        on_delete=anonymise_participant,
         related_name="coaching_spaces_as_coach",
     )
     organisation = models.ForeignKey(
@@ -269,3 +270,7 @@ class OrganisationGroupObjectPermission(GroupObjectPermissionBase):
     class Meta(GroupObjectPermissionBase.Meta):
         verbose_name = _("organisation group permission")
         verbose_name_plural = _("organisation group permissions")
+
+
+# Content of spaces, its encryption, the contract and the access log live in their own modules.
+from . import audit, content, contracts, crypto  # noqa: E402, F401

@@ -98,13 +98,21 @@ def people_with_access(space):
 
 
 def grant_entry(user, space):
-    """Let ``user`` enter ``space``. Idempotent."""
-    assign_perm(f"{APP_LABEL}.{ENTER_SPACE}", user, space)
+    """Let ``user`` enter ``space``. Idempotent; a change is recorded in the access log."""
+    from . import audit
+
+    if not _entry_rows().filter(user_id=user.pk, content_object_id=space.pk).exists():
+        assign_perm(f"{APP_LABEL}.{ENTER_SPACE}", user, space)
+        audit.record(space, None, audit.AccessAction.ACCESS_GRANTED, subject_user=user)
 
 
 def revoke_entry(user, space):
-    """Close ``space`` to ``user``. Idempotent."""
-    remove_perm(f"{APP_LABEL}.{ENTER_SPACE}", user, space)
+    """Close ``space`` to ``user``. Idempotent; a change is recorded in the access log."""
+    from . import audit
+
+    if _entry_rows().filter(user_id=user.pk, content_object_id=space.pk).exists():
+        remove_perm(f"{APP_LABEL}.{ENTER_SPACE}", user, space)
+        audit.record(space, None, audit.AccessAction.ACCESS_REVOKED, subject_user=user)
 
 
 def sync_participant_grants(space, previous=None):

@@ -2,11 +2,38 @@
 
 from django.urls import path
 
-from . import views
+from . import content_views, views
 
 app_name = "wagtail_coaching"
 
 urlpatterns = [
     path("", views.my_coaching, name="my_coaching"),
     path("spaces/<uuid:public_id>/", views.space_detail, name="space"),
+]
+
+# --- Inside a space: contract, notes, goals, documents, access log, export -----------------
+_space = "spaces/<uuid:public_id>/"
+urlpatterns += [
+    path(f"{_space}contract/", content_views.contract, name="contract"),
+    path(f"{_space}contract/pdf/", content_views.contract_pdf, name="contract_pdf"),
+    path(f"{_space}notes/", content_views.notes, name="notes"),
+    path(f"{_space}notes/<uuid:note_uid>/edit/", content_views.note_edit, name="note_edit"),
+    path(f"{_space}notes/<uuid:note_uid>/delete/", content_views.note_delete, name="note_delete"),
+    path(f"{_space}goals/", content_views.goals, name="goals"),
+    path(f"{_space}goals/<uuid:goal_uid>/", content_views.goal_detail, name="goal"),
+    path(f"{_space}goals/<uuid:goal_uid>/delete/", content_views.goal_delete, name="goal_delete"),
+    path(f"{_space}documents/", content_views.documents, name="documents"),
+    path(
+        f"{_space}documents/<uuid:document_uid>/download/",
+        content_views.document_download,
+        name="document_download",
+    ),
+    path(
+        f"{_space}documents/<uuid:document_uid>/delete/",
+        content_views.document_delete,
+        name="document_delete",
+    ),
+    path(f"{_space}log/", content_views.access_log, name="access_log"),
+    path(f"{_space}export/", content_views.export, name="export"),
+    path(f"{_space}export/zip/", content_views.export_download, name="export_download"),
 ]

@@ -7,14 +7,14 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from . import permissions
+from . import contracts, permissions
 from .conf import get_setting
 from .models import ClientSpace, CoachingSession, SessionStatus
 
 
-def _render(request, template_names, context):
+def _render(request, template_names, context, status=None):
     context["coaching_base_template"] = get_setting("BASE_TEMPLATE")
-    return render(request, template_names, context)
+    return render(request, template_names, context, status=status)
 
 
 def _with_next_session(queryset):
@@ -49,6 +49,9 @@ def space_detail(request, public_id):
     space = permissions.get_space_or_404(
         request.user, public_id, queryset=_with_next_session(ClientSpace.objects.all())
     )
+    gate = contracts.gate(request, space)  # the contract first; records the entry
+    if gate is not None:
+        return gate
     return _render(
         request,
         [

@@ -18,3 +18,9 @@ DATABASES = {
 }
 
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+
+# DEVELOPMENT ONLY: a fixed, public master key for the encryption of client space content.
+# Anything encrypted with it is readable by anyone who has this file. Production settings
+# read the key ring from the environment (WAGTAIL_COACHING_MASTER_KEYS).
+WAGTAIL_COACHING_MASTER_KEYS = {"dev-only": "c2FuZGJveC1kZXZlbG9wbWVudC1vbmx5LWtleS0zMmI="}
+WAGTAIL_COACHING_PRIVATE_ROOT = BASE_DIR / "var" / "coaching-private"

@@ -1,14 +1,22 @@
 """Production settings: every secret and the database come from the environment.
 
 Required: DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS (comma-separated), DATABASE_URL
-(e.g. postgres://user:password@host:5432/name). Optional: DJANGO_CSRF_TRUSTED_ORIGINS,
-WAGTAILADMIN_BASE_URL, DJANGO_HSTS_SECONDS.
+(e.g. postgres://user:password@host:5432/name), WAGTAIL_COACHING_MASTER_KEYS and
+WAGTAIL_COACHING_PRIVATE_ROOT. Optional: DJANGO_CSRF_TRUSTED_ORIGINS, WAGTAILADMIN_BASE_URL,
+DJANGO_HSTS_SECONDS.
+
+WAGTAIL_COACHING_MASTER_KEYS is the master key ring of the encrypted content of client
+spaces: "key_id:base64key" pairs separated by commas, current key first. Generate a key with
+    python -c "from wagtail_coaching.keys import generate_master_key as g; print(g())"
+WAGTAIL_COACHING_PRIVATE_ROOT is the folder of space documents, outside MEDIA_ROOT.
 """
 
 import os
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+
+from wagtail_coaching.keys import parse_key_ring_env
 
 from .base import *  # noqa: F403
 
@@ -29,6 +37,9 @@ CSRF_TRUSTED_ORIGINS = [
     if origin.strip()
 ]
 WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", f"https://{ALLOWED_HOSTS[0]}")
+
+WAGTAIL_COACHING_MASTER_KEYS = parse_key_ring_env(env("WAGTAIL_COACHING_MASTER_KEYS"))
+WAGTAIL_COACHING_PRIVATE_ROOT = env("WAGTAIL_COACHING_PRIVATE_ROOT")
 
 DATABASES = {"default": dj_database_url.parse(env("DATABASE_URL"), conn_max_age=600)}
 

@@ -24,6 +24,9 @@ def spaces(transactional_db):
         organisation=OrganisationFactory(name="Globex"),
         status="paused",
     )
+    from tests.conftest import accept_contract
+
+    accept_contract(coachee, space)
     return coachee, space, other_space
 
 

@@ -1,0 +1,142 @@
+"""Canaries: unique strings planted in every content field and in a file never reach anyone
+but the two participants — not a page, an admin view, an export, a log line or a search —
+and are never stored in clear in the database or the file storage."""
+
+import logging
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.urls import reverse
+
+from wagtail_coaching import content, uploads
+
+from .test_matrix import EXPECTED, ROLES
+
+pytestmark = pytest.mark.django_db
+
+CANARIES = {
+    "note_shared": "CANARY-note-shared-7f3a",
+    "note_private": "CANARY-note-private-91bc",
+    "goal_title": "CANARY-goal-title-5d2e",
+    "goal_why": "CANARY-goal-why-0a4f",
+    "goal_history": "CANARY-goal-history-c81d",
+    "document_name": "CANARY-docname-3e6b",
+    "document_bytes": "CANARY-docbytes-b7f0",
+}
+OUTSIDERS = [r for r in ROLES if r not in ("coach", "coachee", "anonymous")] + ["anonymous"]
+
+
+@pytest.fixture
+def planted(space_content):
+    world = space_content
+    shared = content.Note(space=world.space, author=world.coachee, visibility="shared")
+    shared.body = CANARIES["note_shared"]
+    shared.save()
+    private = content.Note(space=world.space, author=world.coach, visibility="private")
+    private.body = CANARIES["note_private"]
+    private.save()
+    goal = content.Goal(space=world.space, created_by=world.coach, progress=30)
+    goal.title = CANARIES["goal_history"]
+    goal.save()
+    content.record_goal_change(goal, world.coach)
+    goal.title = CANARIES["goal_title"]
+    goal.why = CANARIES["goal_why"]
+    goal.save()
+    content.record_goal_change(goal, world.coach)
+    uploads.store_document(
+        world.space,
+        world.coachee,
+        SimpleUploadedFile(
+            f"{CANARIES['document_name']}.txt", CANARIES["document_bytes"].encode(), "text/plain"
+        ),
+    )
+    world.canary_goal, world.canary_note = goal, shared
+    return world
+
+
+def leaks(data):
+    if isinstance(data, str):
+        data = data.encode("utf-8", "surrogatepass")
+    data = bytes(data)
+    return [name for name, canary in CANARIES.items() if canary.encode() in data]
+
+
+def outsider_urls(world):
+    urls = [reverse(f"wagtail_coaching:{n}", kwargs=k(world)) for n, (k, _r) in EXPECTED.items()]
+    urls += [
+        reverse(
+            "wagtail_coaching:goal",
+            kwargs={"public_id": world.space.public_id, "goal_uid": world.canary_goal.uid},
+        ),
+        "/admin/",
+        "/admin/wagtail_coaching/clientspace/",
+        f"/admin/wagtail_coaching/clientspace/edit/{world.space.pk}/",
+        "/admin/wagtail_coaching/coachingsession/",
+        "/admin/wagtail_coaching/organisation/",
+        "/admin/wagtail_coaching/contracttemplate/",
+        "/admin/wagtail_coaching/accessevent/",
+        "/admin/wagtail_coaching/accessevent/?q=CANARY",
+        "/admin/wagtail_coaching/clientspace/?q=CANARY",
+        "/admin/pages/search/?q=CANARY",
+        "/admin/documents/?q=CANARY",
+        "/admin/images/?q=CANARY",
+        "/admin/reports/site-history/",
+        "/admin/users/",
+        "/documents/",
+        *[f"/media/{doc.storage_name}" for doc in world.space.documents.all()],
+        "/",
+    ]
+    return urls
+
+
+def body_of(response):
+    if getattr(response, "streaming", False):
+        return b"".join(response.streaming_content)
+    return response.content
+
+
+def test_no_canary_reaches_anyone_but_the_participants(client, planted, caplog):
+    world = planted
+    caplog.set_level(logging.DEBUG)
+    # The participants see their own content (the canaries are real)...
+    client.force_login(world.coachee)
+    notes_url = reverse("wagtail_coaching:notes", kwargs={"public_id": world.space.public_id})
+    assert CANARIES["note_shared"] in client.get(notes_url).content.decode()
+    goal_url = reverse(
+        "wagtail_coaching:goal",
+        kwargs={"public_id": world.space.public_id, "goal_uid": world.canary_goal.uid},
+    )
+    assert {"goal_title", "goal_why", "goal_history"} <= set(leaks(client.get(goal_url).content))
+    client.logout()
+    # ...and nobody else does, anywhere.
+    seen = 0
+    for role in OUTSIDERS:
+        user = None if role == "anonymous" else getattr(world, role)
+        if user is None:
+            client.logout()
+        else:
+            client.force_login(user)
+        for url in outsider_urls(world):
+            response = client.get(url, follow=True)
+            assert response.status_code < 500, (role, url)
+            assert leaks(body_of(response)) == [], (role, url)
+            seen += 1
+    assert seen == len(OUTSIDERS) * len(outsider_urls(world))
+    assert leaks("\n".join(r.getMessage() for r in caplog.records)) == []
+
+
+def test_no_canary_in_clear_in_the_database_or_the_files(planted):
+    with connection.cursor() as cursor:
+        for table in connection.introspection.table_names():
+            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")
+            for row in cursor.fetchall():
+                for value in row:
+                    if isinstance(value, str | bytes | memoryview):
+                        assert leaks(value) == [], table
+    storage = uploads.private_storage()
+    folder = f"spaces/{planted.space.public_id}"
+    names = storage.listdir(folder)[1]
+    assert names
+    for name in names:
+        assert leaks(storage.open(f"{folder}/{name}").read()) == []

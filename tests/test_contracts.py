@@ -1,0 +1,137 @@
+"""The contract gate: nothing of a space before the contract that applies is accepted."""
+
+import hashlib
+import io
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from pypdf import PdfReader
+from wagtail.models import Page
+
+from wagtail_coaching import contracts
+from wagtail_coaching.audit import AccessAction, AccessEvent
+from wagtail_coaching.contracts import ContractAcceptance, ContractTemplate
+
+from .conftest import accept_contract
+from .test_matrix import EXPECTED
+
+pytestmark = pytest.mark.django_db
+
+GATED = sorted(set(EXPECTED) - {"my_coaching", "contract"})
+
+
+def contract_url(space):
+    return reverse("wagtail_coaching:contract", kwargs={"public_id": space.public_id})
+
+
+@pytest.mark.parametrize("url_name", GATED)
+def test_every_space_url_sends_a_participant_to_the_contract_first(client, space_content, url_name):
+    world = space_content
+    newer = ContractTemplate.objects.create(title="Contract v2", body="New terms.")
+    assert contracts.applicable_contract(world.space) == newer
+    client.force_login(world.coachee)
+    url = reverse(f"wagtail_coaching:{url_name}", kwargs=EXPECTED[url_name][0](world))
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"].startswith(contract_url(world.space) + "?next=")
+    assert "private" in response["Cache-Control"] and "no-store" in response["Cache-Control"]
+
+
+def test_accepting_records_user_version_hash_and_time(client, world):
+    client.force_login(world.coachee)
+    response = client.get(world.space.get_absolute_url())
+    assert response.status_code == 302
+    page = client.get(response["Location"])
+    assert page.status_code == 200
+    contract = contracts.applicable_contract(world.space)
+    body = page.content.decode()
+    assert "Professional secrecy" in body and world.coach.get_full_name() in body
+    assert world.coachee.get_full_name() in body  # the parties are named
+
+    # Not ticking the box: a clear message, nothing recorded.
+    response = client.post(contract_url(world.space), {"sha256": contract.sha256})
+    assert "Tick the box to accept the contract." in response.content.decode()
+    assert not ContractAcceptance.objects.exists()
+
+    response = client.post(
+        contract_url(world.space),
+        {"sha256": contract.sha256, "accept": "on", "next": world.space.get_absolute_url()},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == world.space.get_absolute_url()
+    acceptance = ContractAcceptance.objects.get()
+    assert (acceptance.user, acceptance.space, acceptance.version) == (
+        world.coachee,
+        world.space,
+        contract.version,
+    )
+    assert acceptance.text_sha256 == hashlib.sha256(contract.body.encode()).hexdigest()
+    assert acceptance.accepted_at is not None
+    assert client.get(world.space.get_absolute_url()).status_code == 200
+    actions = list(AccessEvent.objects.filter(space=world.space).values_list("action", flat=True))
+    assert AccessAction.CONTRACT_ACCEPTED in actions and AccessAction.ENTER in actions
+
+
+def test_a_text_changed_while_reading_is_not_accepted(client, world):
+    client.force_login(world.coachee)
+    contract = contracts.applicable_contract(world.space)
+    response = client.post(
+        contract_url(world.space), {"sha256": "0" * 64, "accept": "on"}, follow=True
+    )
+    assert "The contract changed while you were reading it." in response.content.decode()
+    assert not ContractAcceptance.objects.filter(contract=contract).exists()
+
+
+def test_offsite_next_is_ignored(client, world):
+    client.force_login(world.coachee)
+    contract = contracts.applicable_contract(world.space)
+    response = client.post(
+        contract_url(world.space),
+        {"sha256": contract.sha256, "accept": "on", "next": "https://evil.example/"},
+    )
+    assert response["Location"] == world.space.get_absolute_url()
+
+
+def test_programme_beats_organisation_beats_default(world):
+    default = ContractTemplate.objects.create(title="Default", body="d")
+    assert contracts.applicable_contract(world.space) == default
+    org = ContractTemplate.objects.create(title="Acme", body="o", organisation=world.org)
+    assert contracts.applicable_contract(world.space) == org
+    assert contracts.applicable_contract(world.other_space) == default
+    programme = Page.objects.get(depth=1).add_child(instance=Page(title="Leadership"))
+    world.space.programme = programme
+    world.space.save()
+    prog = ContractTemplate.objects.create(title="Leadership", body="p", programme=programme)
+    assert contracts.applicable_contract(world.space) == prog
+    org_v2 = ContractTemplate.objects.create(title="Acme v2", body="o2", organisation=world.org)
+    assert org_v2.version == 2
+    assert contracts.applicable_contract(world.other_space) == default
+
+
+def test_an_accepted_version_cannot_be_rewritten(world):
+    accept_contract(world.coachee, world.space)
+    contract = contracts.applicable_contract(world.space)
+    contract.body += " And one more thing."
+    with pytest.raises(ValidationError, match="already accepted"):
+        contract.full_clean()
+
+
+def test_contract_pdf_escapes_user_strings(client, world):
+    world.coachee.first_name = "<font color=\"[[[__import__('os')]]]\">Eve</font> & co"
+    world.coachee.save()
+    accept_contract(world.coachee, world.space)
+    accept_contract(world.coach, world.space)
+    client.force_login(world.coachee)
+    response = client.get(
+        reverse("wagtail_coaching:contract_pdf", kwargs={"public_id": world.space.public_id})
+    )
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert "attachment" in response["Content-Disposition"]
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
+    acceptance = contracts.current_acceptance(world.coachee, world.space)
+    assert "Coaching contract" in text
+    assert "Professional secrecy" in text
+    assert acceptance.text_sha256 in text.replace("\n", "")
+    assert '<font color="[[[' in text  # shown literally, never interpreted

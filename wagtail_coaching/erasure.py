@@ -1,0 +1,64 @@
+"""Erasing the content of closed client spaces once their retention period is over.
+
+Erasure deletes a space's notes, goals (with their history) and documents (rows and stored
+files) and destroys the space's data key, so copies of its content in backups are unreadable
+too. The space itself, its sessions, contract acceptances and access log stay: they hold no
+content, and sponsor reports count them.
+"""
+
+import datetime
+
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from . import audit
+from .conf import get_setting
+from .content import content_counts
+from .crypto import SpaceKey, destroy_space_key
+from .models import ClientSpace, ClientSpaceStatus
+
+
+class ErasureRefused(Exception):
+    pass
+
+
+def retention_cutoff(today=None):
+    today = today or timezone.localdate()
+    return today - datetime.timedelta(days=get_setting("RETENTION_DAYS"))
+
+
+def spaces_due_for_erasure(today=None):
+    """Closed spaces whose end date (else start date) is older than the retention period,
+    and whose content is not erased yet."""
+    erased = SpaceKey.objects.filter(space=OuterRef("pk"), wrapped_key=None)
+    return (
+        ClientSpace.objects.filter(status=ClientSpaceStatus.CLOSED)
+        .annotate(ended_on=Coalesce("end_date", "start_date"), erased=Exists(erased))
+        .filter(ended_on__lte=retention_cutoff(today), erased=False)
+    )
+
+
+def is_due(space, today=None):
+    return spaces_due_for_erasure(today).filter(pk=space.pk).exists()
+
+
+def erase_space(space, actor=None, today=None):
+    """Erase ``space``'s content; returns the counts of what was erased.
+
+    Refuses a space that is not closed or whose retention period is not over.
+    """
+    if not is_due(space, today):
+        raise ErasureRefused(
+            f"Space {space.public_id} is not closed or its retention period is not over."
+        )
+    with transaction.atomic():
+        counts = content_counts(space)
+        space.notes.all().delete()
+        space.goals.all().delete()
+        for document in space.documents.all():
+            document.delete()  # its stored file is deleted after commit
+        destroy_space_key(space)
+        audit.record(space, actor, audit.AccessAction.ERASED)
+    return counts
