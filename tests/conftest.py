@@ -47,3 +47,21 @@ def world(db):
     w = World()
     w.__dict__.update(locals())
     return w
+
+
+# --- Programmes and journeys -----------------------------------------------------------------
+
+
+@pytest.fixture
+def programme_world(world):
+    """``world`` whose two spaces follow a programme of three modules using every block."""
+    from .programmes import make_programme
+
+    programme, modules = make_programme(modules=3)
+    for space in (world.space, world.other_space):
+        space.programme = programme
+        space.save()
+    world.programme = programme
+    world.modules = modules
+    world.module = modules[0]
+    return world

@@ -30,3 +30,4 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WAGTAILADMIN_BASE_URL = "http://testserver"
+WAGTAILEMBEDS_FINDERS = [{"class": "tests.embeds.FakeVideoFinder"}]

@@ -8,7 +8,6 @@ import secrets
 import uuid
 from datetime import timedelta
 
-import swapper
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -74,12 +73,12 @@ class ClientSpace(models.Model):
         related_name="client_spaces",
     )
     programme = models.ForeignKey(
-        swapper.get_model_name("wagtailcore", "Page"),
+        "wagtail_coaching.ProgrammePage",
         verbose_name=_("programme"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
-        related_name="+",
+        related_name="client_spaces",
     )
     status = models.CharField(
         _("status"),
@@ -269,3 +268,9 @@ class OrganisationGroupObjectPermission(GroupObjectPermissionBase):
     class Meta(GroupObjectPermissionBase.Meta):
         verbose_name = _("organisation group permission")
         verbose_name_plural = _("organisation group permissions")
+
+
+# Programme pages and progress models live in their own modules (imported last: they refer
+# to the models above).
+from .programmes import ModulePage, ProgrammeIndexPage, ProgrammePage  # noqa: E402, F401, I001
+from .progress import Action, Answer, ModuleProgress, StepMark  # noqa: E402, F401, I001

@@ -9,3 +9,11 @@ register = template.Library()
 def display_name(user):
     """The name shown for a user: full name, else username."""
     return _display_name(user) if user else ""
+
+
+@register.filter
+def minutes(value):
+    """``135`` → ``"2 h 15 min"``, translated."""
+    from ..journey import format_minutes
+
+    return format_minutes(value)
