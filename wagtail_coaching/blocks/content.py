@@ -2,6 +2,8 @@
 
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
+
+from .preview import PREVIEW_TEMPLATE
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.embeds.blocks import EmbedBlock
 from wagtail.images.blocks import ImageChooserBlock
@@ -16,7 +18,8 @@ class RichTextContentBlock(blocks.RichTextBlock):
         super().__init__(**kwargs)
 
     class Meta:
-        template = "wagtail_coaching/blocks/rich_text.html"
+        template = "wagtail_coaching/blocks/text.html"
+        preview_template = PREVIEW_TEMPLATE
         icon = "pilcrow"
         label = _("Text")
         description = _("Paragraphs, lists and links.")
@@ -35,6 +38,7 @@ class HeadingBlock(blocks.StructBlock):
 
     class Meta:
         template = "wagtail_coaching/blocks/heading.html"
+        preview_template = PREVIEW_TEMPLATE
         icon = "title"
         label = _("Heading")
         description = _("A section title that also appears in the outline of the module.")
@@ -47,6 +51,7 @@ class QuoteBlock(blocks.StructBlock):
 
     class Meta:
         template = "wagtail_coaching/blocks/quote.html"
+        preview_template = PREVIEW_TEMPLATE
         icon = "openquote"
         label = _("Quote")
         description = _("A quotation with its author.")
@@ -68,6 +73,7 @@ class ImageBlock(blocks.StructBlock):
 
     class Meta:
         template = "wagtail_coaching/blocks/image.html"
+        preview_template = PREVIEW_TEMPLATE
         icon = "image"
         label = _("Image")
         description = _("A picture with its alternative text and an optional caption.")
@@ -83,6 +89,7 @@ class VideoBlock(blocks.StructBlock):
 
     class Meta:
         template = "wagtail_coaching/blocks/video.html"
+        preview_template = PREVIEW_TEMPLATE
         icon = "media"
         label = _("Video")
         description = _("An embedded video, with a title and an optional transcript.")
@@ -105,6 +112,7 @@ class ResourceBlock(blocks.StructBlock):
 
     class Meta:
         template = "wagtail_coaching/blocks/resource.html"
+        preview_template = PREVIEW_TEMPLATE
         icon = "download"
         label = _("Downloadable resource")
         description = _("A document from the Wagtail library that the coachee can download.")
@@ -126,6 +134,7 @@ class CalloutBlock(blocks.StructBlock):
 
     class Meta:
         template = "wagtail_coaching/blocks/callout.html"
+        preview_template = PREVIEW_TEMPLATE
         icon = "info-circle"
         label = _("Callout")
         description = _("A highlighted box: a tip, something good to know, a caution.")
@@ -145,6 +154,7 @@ class TalkWithCoachBlock(blocks.StructBlock):
 
     class Meta:
         template = "wagtail_coaching/blocks/talk_with_coach.html"
+        preview_template = PREVIEW_TEMPLATE
         icon = "comment"
         label = _("Talk about it with your coach")
         description = _("Marks a point the coachee should bring to their next session.")

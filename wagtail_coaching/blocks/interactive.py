@@ -9,6 +9,8 @@ editor preview — the block shows its question and no form, and nobody's answer
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
+
+from .preview import PREVIEW_TEMPLATE
 from wagtail.blocks.struct_block import StructBlockValidationError
 
 MAX_SCALE_STEPS = 20
@@ -43,6 +45,7 @@ class ReflectionPromptBlock(InteractiveBlock):
 
     class Meta:
         template = "wagtail_coaching/blocks/reflection.html"
+        preview_template = PREVIEW_TEMPLATE
         icon = "edit"
         label = _("Reflection prompt")
         description = _("A question the coachee answers in writing, in their space.")
@@ -63,6 +66,7 @@ class ScaleBlock(InteractiveBlock):
 
     class Meta:
         template = "wagtail_coaching/blocks/scale.html"
+        preview_template = PREVIEW_TEMPLATE
         icon = "sliders"
         label = _("Self-assessment scale")
         description = _("The coachee places themselves on a scale, for example from 1 to 10.")
@@ -113,6 +117,7 @@ class ChecklistBlock(InteractiveBlock):
 
     class Meta:
         template = "wagtail_coaching/blocks/checklist.html"
+        preview_template = PREVIEW_TEMPLATE
         icon = "list-ul"
         label = _("Checklist")
         description = _("Items the coachee ticks as they do them.")
@@ -130,6 +135,7 @@ class ActionPlanBlock(InteractiveBlock):
 
     class Meta:
         template = "wagtail_coaching/blocks/action_plan.html"
+        preview_template = PREVIEW_TEMPLATE
         icon = "calendar-check"
         label = _("Action plan")
         description = _(

@@ -4,6 +4,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 
+from .preview import PREVIEW_TEMPLATE
+
 
 class StepKind(models.TextChoices):
     SESSION = "session", _("Session")
@@ -25,6 +27,7 @@ class ProgrammeStepBlock(blocks.StructBlock):
 
     class Meta:
         template = "wagtail_coaching/blocks/step.html"
+        preview_template = PREVIEW_TEMPLATE
         icon = "tasks"
         label = _("Step")
         description = _(
