@@ -2,12 +2,12 @@
 
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
-
-from .preview import PREVIEW_TEMPLATE
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.embeds.blocks import EmbedBlock
 from wagtail.images.blocks import ImageChooserBlock
 from wagtail.rich_text import RichText
+
+from .preview import PREVIEW_TEMPLATE
 
 RICH_TEXT_FEATURES = ["h3", "h4", "bold", "italic", "ol", "ul", "link", "document-link"]
 

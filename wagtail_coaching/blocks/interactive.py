@@ -9,9 +9,9 @@ editor preview — the block shows its question and no form, and nobody's answer
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
+from wagtail.blocks.struct_block import StructBlockValidationError
 
 from .preview import PREVIEW_TEMPLATE
-from wagtail.blocks.struct_block import StructBlockValidationError
 
 MAX_SCALE_STEPS = 20
 
