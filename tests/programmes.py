@@ -6,7 +6,7 @@ from django.core.files.base import ContentFile
 from wagtail.documents.models import Document
 from wagtail.images.models import Image
 from wagtail.images.tests.utils import get_test_image_file
-from wagtail.models import Page, Site
+from wagtail.models import Locale, Page, Site
 
 from wagtail_coaching.programmes import ModulePage, ProgrammeIndexPage, ProgrammePage
 
@@ -19,6 +19,8 @@ def home_page():
     site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
     if site is not None:
         return site.root_page
+    if not Locale.objects.exists():  # a flushed database (browser tests) has none
+        Locale.objects.create(language_code="en")
     root = Page.get_first_root_node()
     if root is None:
         root = Page.add_root(title="Root", slug="root")
