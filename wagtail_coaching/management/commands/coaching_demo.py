@@ -265,7 +265,7 @@ class Command(BaseCommand):
         result = {}
         for language in ("en", "fr"):
             data = PROGRAMMES[language]
-            programme = ProgrammePage(**data["programme"])
+            programme = ProgrammePage(image=image, **data["programme"])
             self.publish(index, programme)
             modules = []
             for module_data in data["modules"]:
