@@ -462,3 +462,17 @@ def test_query_counts_do_not_grow(client, world, who):
             count_queries(client, module_url(space, modules[-1])),
         )
     assert counts[3] == counts[30]
+
+
+def test_an_action_id_of_another_space_is_never_reused(client, programme_world):
+    w = programme_world
+    theirs = Action.objects.create(space=w.other_space, module=w.module, text="Their action")
+    client.force_login(w.coachee)
+    url = answer_url(w.space, w.module, block_ids(w.module, "action_plan")[0])
+    response = client.post(url, {"action_id": str(theirs.public_id), "text": "Mine"})
+    assert response.status_code == 302
+    assert not Action.objects.filter(space=w.space).exists()
+    theirs.refresh_from_db()
+    assert (theirs.space, theirs.text) == (w.other_space, "Their action")
+    body = client.get(journey_url(w.space)).content.decode()
+    assert "Their action" not in body

@@ -162,9 +162,11 @@ def save_answer(*, space, module, block_id, kind, content, seen_version, user):
 def add_action(*, space, module, block_id, public_id, text, due_date, user):
     """Create the action ``public_id`` in ``space``; returns ``(created, action)``.
 
-    Submitting the same form twice finds the first action instead of making a second.
+    Submitting the same form twice finds the first action instead of making a second. An id
+    already used in another space creates nothing and returns ``(False, None)``: actions of
+    other spaces are never looked up, let alone returned.
     """
-    action = Action.objects.filter(public_id=public_id).first()
+    action = Action.objects.filter(space=space, public_id=public_id).first()
     if action is not None:
         return False, action
     try:
@@ -179,7 +181,7 @@ def add_action(*, space, module, block_id, public_id, text, due_date, user):
                 created_by=user,
             )
     except IntegrityError:
-        return False, Action.objects.get(public_id=public_id)
+        return False, Action.objects.filter(space=space, public_id=public_id).first()
     return True, action
 
 
