@@ -203,3 +203,14 @@ def test_steps_linking_own_modules_validate():
     programme, _modules = make_programme(modules=2)
     programme.full_clean()
     assert blocks.StepKind.MODULE.label == "Module"
+
+
+@pytest.mark.parametrize("block_type", sorted(ALL_TYPES))
+def test_admin_block_preview_renders(client, world, block_type):
+    block = BODY.child_blocks[block_type]
+    client.force_login(world.superuser)
+    response = client.get("/admin/block-preview/", {"id": block.definition_prefix})
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "wagtail_coaching/css/coaching.css" in body
+    assert 'class="coaching"' in body and "coaching-block" in body

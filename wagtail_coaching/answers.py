@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from django import forms
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -219,8 +220,6 @@ class ModuleAnswers:
     posted: dict = field(default_factory=dict)
 
     def for_block(self, block, value, block_id):
-        from django.urls import reverse
-
         key = str(block_id)
         answer = self.answers.get(key)
         posted = self.posted.get(key)

@@ -14,6 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -120,8 +121,6 @@ def _render_module(request, space, module, *, posted=None, status=200, progress=
 
 
 def _journey_url(space):
-    from django.urls import reverse
-
     return reverse("wagtail_coaching:space_journey", kwargs={"public_id": space.public_id})
 
 
