@@ -476,3 +476,18 @@ def test_an_action_id_of_another_space_is_never_reused(client, programme_world):
     assert (theirs.space, theirs.text) == (w.other_space, "Their action")
     body = client.get(journey_url(w.space)).content.decode()
     assert "Their action" not in body
+
+
+def test_a_tampered_form_says_so_and_keeps_the_text(client, programme_world):
+    w = programme_world
+    client.force_login(w.coachee)
+    url = answer_url(w.space, w.module, reflection_of(w.module))
+    response = client.post(url, {"text": "Kept text", "version": "abc"})
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "This form is out of date." in body and "Kept text" in body
+    action_url = answer_url(w.space, w.module, block_ids(w.module, "action_plan")[0])
+    response = client.post(action_url, {"action_id": "nope", "text": "Kept action"})
+    assert response.status_code == 400
+    assert "This form is out of date." in response.content.decode()
+    assert not Answer.objects.exists() and not Action.objects.exists()

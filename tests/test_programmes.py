@@ -99,3 +99,17 @@ def test_demo_spaces_are_at_different_points():
     assert journeys["sofia"].steps_done == journeys["sofia"].steps_total
     assert journeys["camille"].minutes_spent == 55 + 60 + 50
     assert journeys["sofia"].actions_total == 2 and journeys["sofia"].actions_done == 1
+
+
+def test_admin_edit_forms_render(client, programme_world):
+    w = programme_world
+    client.force_login(w.superuser)
+    for page in (w.programme, w.module, w.programme.get_parent()):
+        response = client.get(f"/admin/pages/{page.pk}/edit/")
+        assert response.status_code == 200, page
+    body = client.get(f"/admin/pages/{w.module.pk}/edit/").content.decode()
+    for label in ("Reflection prompt", "Self-assessment scale", "Checklist", "Action plan"):
+        assert label in body
+    response = client.get(f"/admin/wagtail_coaching/clientspace/edit/{w.space.pk}/")
+    assert response.status_code == 200
+    assert w.programme.title in response.content.decode()
