@@ -91,3 +91,31 @@ def space_content(world):
     )
     world.note, world.coach_note, world.goal, world.document = note, coach_note, goal, document
     return world
+
+
+# --- Programmes and journeys -----------------------------------------------------------------
+
+
+@pytest.fixture
+def accepted(world):
+    """``world`` where the four participants of the two spaces accepted the contract."""
+    for space in (world.space, world.other_space):
+        for user in (space.coach, space.coachee):
+            accept_contract(user, space)
+    return world
+
+
+@pytest.fixture
+def programme_world(accepted):
+    """``accepted`` whose two spaces follow a programme of three modules using every block."""
+    from .programmes import make_programme
+
+    world = accepted
+    programme, modules = make_programme(modules=3)
+    for space in (world.space, world.other_space):
+        space.programme = programme
+        space.save()
+    world.programme = programme
+    world.modules = modules
+    world.module = modules[0]
+    return world

@@ -34,3 +34,4 @@ WAGTAILADMIN_BASE_URL = "http://testserver"
 # Development-only master key ring: a fixed, public key, never to be used with real data.
 WAGTAIL_COACHING_MASTER_KEYS = {"tests-only": "dGVzdHMtb25seS1ub3Qtc2VjcmV0LWtleS0zMmJ5dGU="}
 STORAGES["wagtail_coaching"] = {"BACKEND": "django.core.files.storage.InMemoryStorage"}
+WAGTAILEMBEDS_FINDERS = [{"class": "tests.embeds.FakeVideoFinder"}]

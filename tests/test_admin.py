@@ -2,7 +2,6 @@
 
 import pytest
 from django.urls import reverse
-from wagtail.models import Page
 
 from wagtail_coaching import permissions
 from wagtail_coaching.models import ClientSpace
@@ -16,9 +15,9 @@ CREATE_URL = "/admin/wagtail_coaching/clientspace/create/"
 
 @pytest.fixture
 def programme(db):
-    root = Page.objects.get(depth=2)
-    page = Page(title="Leadership", slug="leadership")
-    root.add_child(instance=page)
+    from .programmes import make_programme
+
+    page, _modules = make_programme(modules=1, title="Leadership")
     return page
 
 

@@ -11,7 +11,8 @@ from django.urls import reverse
 
 from wagtail_coaching import content, uploads
 
-from .test_matrix import EXPECTED, ROLES
+from .programmes import block_ids, make_action, make_answer
+from .test_matrix import EXPECTED, ROLES, with_programme
 
 pytestmark = pytest.mark.django_db
 
@@ -23,6 +24,8 @@ CANARIES = {
     "goal_history": "CANARY-goal-history-c81d",
     "document_name": "CANARY-docname-3e6b",
     "document_bytes": "CANARY-docbytes-b7f0",
+    "reflection": "CANARY-reflection-6c1a",
+    "action": "CANARY-action-e93d",
 }
 OUTSIDERS = [r for r in ROLES if r not in ("coach", "coachee", "anonymous")] + ["anonymous"]
 
@@ -52,6 +55,16 @@ def planted(space_content):
         ),
     )
     world.canary_goal, world.canary_note = goal, shared
+    # A module's answers and actions (the matrix's programme gives the space its module).
+    with_programme(world)
+    make_answer(
+        space=world.space,
+        module=world.module,
+        block_id=block_ids(world.module, "reflection")[0],
+        kind="reflection",
+        text=CANARIES["reflection"],
+    )
+    make_action(space=world.space, module=world.module, text=CANARIES["action"])
     return world
 
 
@@ -84,6 +97,10 @@ def outsider_urls(world):
         "/admin/reports/site-history/",
         "/admin/users/",
         "/documents/",
+        world.module.url,
+        world.module.get_parent().url,
+        f"/admin/pages/{world.module.pk}/edit/",
+        f"/admin/pages/{world.module.pk}/view_draft/",
         *[f"/media/{doc.storage_name}" for doc in world.space.documents.all()],
         "/",
     ]
@@ -108,6 +125,15 @@ def test_no_canary_reaches_anyone_but_the_participants(client, planted, caplog):
         kwargs={"public_id": world.space.public_id, "goal_uid": world.canary_goal.uid},
     )
     assert {"goal_title", "goal_why", "goal_history"} <= set(leaks(client.get(goal_url).content))
+    journey_url = reverse(
+        "wagtail_coaching:space_journey", kwargs={"public_id": world.space.public_id}
+    )
+    module_url = reverse(
+        "wagtail_coaching:space_module",
+        kwargs={"public_id": world.space.public_id, "module_id": world.module.pk},
+    )
+    assert "action" in leaks(client.get(journey_url).content)
+    assert "reflection" in leaks(client.get(module_url).content)
     client.logout()
     # ...and nobody else does, anywhere.
     seen = 0

@@ -7,13 +7,13 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from pypdf import PdfReader
-from wagtail.models import Page
 
 from wagtail_coaching import contracts
 from wagtail_coaching.audit import AccessAction, AccessEvent
 from wagtail_coaching.contracts import ContractAcceptance, ContractTemplate
 
 from .conftest import accept_contract
+from .programmes import make_programme
 from .test_matrix import EXPECTED
 
 pytestmark = pytest.mark.django_db
@@ -99,7 +99,7 @@ def test_programme_beats_organisation_beats_default(world):
     org = ContractTemplate.objects.create(title="Acme", body="o", organisation=world.org)
     assert contracts.applicable_contract(world.space) == org
     assert contracts.applicable_contract(world.other_space) == default
-    programme = Page.objects.get(depth=1).add_child(instance=Page(title="Leadership"))
+    programme, _modules = make_programme(title="Leadership", modules=1)
     world.space.programme = programme
     world.space.save()
     prog = ContractTemplate.objects.create(title="Leadership", body="p", programme=programme)

@@ -23,7 +23,31 @@ ROLES = [
     "anonymous",
 ]
 
-OK, NOT_FOUND, LOGIN = 200, 404, "login"
+OK, NOT_FOUND, LOGIN, NOT_ALLOWED = 200, 404, "login", 405
+
+
+def with_programme(world):
+    """Give ``world.space`` a programme, a module answer and an action (once)."""
+    if not hasattr(world, "module"):
+        from .programmes import block_ids, make_action, make_programme
+
+        programme, modules = make_programme(modules=1)
+        world.space.programme = programme
+        world.space.save()
+        world.module = modules[0]
+        world.block_id = block_ids(world.module, "reflection")[0]
+        world.step_id = programme.steps.raw_data[0]["id"]
+        world.action = make_action(space=world.space, module=world.module, text="Act")
+    return world
+
+
+def participants_only(status_for_participants=OK):
+    return {role: NOT_FOUND for role in ROLES} | {
+        "coachee": status_for_participants,
+        "coach": status_for_participants,
+        "anonymous": LOGIN,
+    }
+
 
 # url name -> (kwargs builder, {role: expected})
 EXPECTED = {
@@ -34,6 +58,38 @@ EXPECTED = {
     "space": (
         lambda w: {"public_id": w.space.public_id},
         {role: NOT_FOUND for role in ROLES} | {"coachee": OK, "coach": OK, "anonymous": LOGIN},
+    ),
+    # Programmes in a space (journey, modules, answers, steps, actions).
+    "space_journey": (
+        lambda w: {"public_id": with_programme(w).space.public_id},
+        participants_only(),
+    ),
+    "space_module": (
+        lambda w: {"public_id": with_programme(w).space.public_id, "module_id": w.module.pk},
+        participants_only(),
+    ),
+    "space_answer": (
+        lambda w: {
+            "public_id": with_programme(w).space.public_id,
+            "module_id": w.module.pk,
+            "block_id": w.block_id,
+        },
+        participants_only(),
+    ),
+    "space_module_complete": (
+        lambda w: {"public_id": with_programme(w).space.public_id, "module_id": w.module.pk},
+        participants_only(NOT_ALLOWED),
+    ),
+    "space_step": (
+        lambda w: {"public_id": with_programme(w).space.public_id, "step_id": w.step_id},
+        participants_only(NOT_ALLOWED),
+    ),
+    "space_action": (
+        lambda w: {
+            "public_id": with_programme(w).space.public_id,
+            "action_id": w.action.public_id,
+        },
+        participants_only(NOT_ALLOWED),
     ),
 }
 

@@ -203,4 +203,6 @@ def content_counts(space):
         "notes": space.notes.count(),
         "goals": space.goals.count(),
         "documents": space.documents.count(),
+        "answers": space.answers.count(),
+        "actions": space.actions.count(),
     }

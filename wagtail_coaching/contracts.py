@@ -10,7 +10,6 @@ import hashlib
 from io import BytesIO
 from xml.sax.saxutils import escape
 
-import swapper
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -56,7 +55,7 @@ class ContractTemplate(models.Model):
         help_text=_("Leave empty for the default contract."),
     )
     programme = models.ForeignKey(
-        swapper.get_model_name("wagtailcore", "Page"),
+        "wagtail_coaching.ProgrammePage",
         verbose_name=_("programme"),
         on_delete=models.CASCADE,
         null=True,

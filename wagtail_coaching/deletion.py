@@ -37,6 +37,12 @@ def anonymise_participant(collector, field, sub_objs, using):
     if field.name == "coachee":
         status = field.model._meta.get_field("status")
         collector.add_field_update(status, "closed", sub_objs)
+        # The coachee's answers and actions are their content: they go with them. Module
+        # completion and step marks are counts and stay for the sponsor's report.
+        from .progress import Action, Answer
+
+        collector.collect(Answer.objects.filter(space__in=sub_objs), source=field.model)
+        collector.collect(Action.objects.filter(space__in=sub_objs), source=field.model)
 
 
 def _only_listing(collector):

@@ -57,6 +57,10 @@ def erase_space(space, actor=None, today=None):
         counts = content_counts(space)
         space.notes.all().delete()
         space.goals.all().delete()
+        # A module's answers and actions are content; its completion (ModuleProgress) and
+        # the steps' marks are the counts reports need, and stay.
+        space.answers.all().delete()
+        space.actions.all().delete()
         for document in space.documents.all():
             document.delete()  # its stored file is deleted after commit
         destroy_space_key(space)

@@ -18,6 +18,13 @@ def _iso(value):
     return timezone.localtime(value).isoformat() if value else None
 
 
+def _of_space(space, rows):
+    """``rows`` with their space set to ``space``: its data key is unwrapped once."""
+    for row in rows:
+        row.space = space
+        yield row
+
+
 def export_data(space, user):
     """Everything of ``space`` that ``user`` may see, as JSON-ready data."""
     notes = content.notes_visible_to(user, space).select_related("author")
@@ -69,6 +76,28 @@ def export_data(space, user):
                 ],
             }
             for goal in goals
+        ],
+        "answers": [
+            {
+                "module": answer.module.title if answer.module_id else None,
+                "block": str(answer.block_id),
+                "kind": answer.kind,
+                "text": answer.text,
+                "value": answer.value,
+                "items": list(answer.items),
+                "updated_at": _iso(answer.updated_at),
+            }
+            for answer in _of_space(space, space.answers.select_related("module"))
+        ],
+        "actions": [
+            {
+                "id": str(action.public_id),
+                "module": action.module.title if action.module_id else None,
+                "text": action.text,
+                "due_date": action.due_date.isoformat() if action.due_date else None,
+                "done": action.done,
+            }
+            for action in _of_space(space, space.actions.select_related("module"))
         ],
         "documents": [
             {

@@ -8,7 +8,6 @@ import secrets
 import uuid
 from datetime import timedelta
 
-import swapper
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -75,12 +74,12 @@ class ClientSpace(models.Model):
         related_name="client_spaces",
     )
     programme = models.ForeignKey(
-        swapper.get_model_name("wagtailcore", "Page"),
+        "wagtail_coaching.ProgrammePage",
         verbose_name=_("programme"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
-        related_name="+",
+        related_name="client_spaces",
     )
     status = models.CharField(
         _("status"),
@@ -272,5 +271,9 @@ class OrganisationGroupObjectPermission(GroupObjectPermissionBase):
         verbose_name_plural = _("organisation group permissions")
 
 
-# Content of spaces, its encryption, the contract and the access log live in their own modules.
-from . import audit, content, contracts, crypto  # noqa: E402, F401
+# The rest of the domain lives in modules named for what they hold, imported last because
+# they refer to the models above: programme pages and progress; the content of spaces, its
+# encryption, the contract and the access log.
+from . import audit, content, contracts, crypto  # noqa: E402, F401, I001
+from .programmes import ModulePage, ProgrammeIndexPage, ProgrammePage  # noqa: E402, F401, I001
+from .progress import Action, Answer, ModuleProgress, StepMark  # noqa: E402, F401, I001

@@ -37,3 +37,39 @@ urlpatterns += [
     path(f"{_space}export/", content_views.export, name="export"),
     path(f"{_space}export/zip/", content_views.export_download, name="export_download"),
 ]
+
+# --- Programmes in a space: journey, modules, answers, actions, steps -------------------------
+from . import journey_views  # noqa: E402
+
+urlpatterns += [
+    path(
+        "spaces/<uuid:public_id>/journey/",
+        journey_views.space_journey,
+        name="space_journey",
+    ),
+    path(
+        "spaces/<uuid:public_id>/modules/<int:module_id>/",
+        journey_views.space_module,
+        name="space_module",
+    ),
+    path(
+        "spaces/<uuid:public_id>/modules/<int:module_id>/done/",
+        journey_views.space_module_complete,
+        name="space_module_complete",
+    ),
+    path(
+        "spaces/<uuid:public_id>/modules/<int:module_id>/answers/<uuid:block_id>/",
+        journey_views.space_answer,
+        name="space_answer",
+    ),
+    path(
+        "spaces/<uuid:public_id>/steps/<uuid:step_id>/",
+        journey_views.space_step,
+        name="space_step",
+    ),
+    path(
+        "spaces/<uuid:public_id>/actions/<uuid:action_id>/",
+        journey_views.space_action,
+        name="space_action",
+    ),
+]

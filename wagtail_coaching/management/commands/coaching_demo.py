@@ -1,13 +1,18 @@
 """Fill an empty database with a believable coaching demo. Running it again changes nothing."""
 
 import datetime
+import io
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
+from django.core.files.base import ContentFile
+from django.core.files.images import ImageFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
+from wagtail.documents import get_document_model
+from wagtail.images import get_image_model
 from wagtail.models import Page, Site
 
 from wagtail_coaching import permissions
@@ -18,10 +23,13 @@ from wagtail_coaching.models import (
     Organisation,
     SessionStatus,
 )
+from wagtail_coaching.programmes import ModulePage, ProgrammeIndexPage, ProgrammePage
+from wagtail_coaching.progress import Action, Answer, ModuleProgress, StepMark
+
+from ._demo_programmes import PROGRAMMES, module_stream, steps_stream
 
 DEMO_PASSWORD = "coaching-demo"
 ORGANISATION = "Northwind Logistics"
-PROGRAMME_TITLE = "Leading with confidence"
 
 # username, first name, last name, role
 PEOPLE = [
@@ -35,7 +43,8 @@ PEOPLE = [
 ]
 
 # coachee, coach, status, start (days from today), end (days), planned sessions,
-# sessions as (days from now, hour, status, confirmed minutes)
+# sessions as (days from now, hour, status, confirmed minutes), programme language,
+# modules completed (indexes), modules started but not completed
 SPACES = [
     (
         "camille",
@@ -52,6 +61,9 @@ SPACES = [
             (3, 9, "planned", None),
             (17, 9, "planned", None),
         ],
+        "en",
+        [0],
+        [1],
     ),
     (
         "lucas",
@@ -61,6 +73,9 @@ SPACES = [
         120,
         6,
         [(8, 14, "planned", None)],
+        "fr",
+        [],
+        [],
     ),
     (
         "sofia",
@@ -76,6 +91,9 @@ SPACES = [
             (-80, 11, "done", 45),
             (-40, 11, "done", 60),
         ],
+        "en",
+        [0, 1, 2],
+        [],
     ),
 ]
 
@@ -112,10 +130,22 @@ class Command(BaseCommand):
         }
         organisation, _ = Organisation.objects.get_or_create(name=ORGANISATION)
         permissions.grant_report_access(users["hr"], organisation)
-        programme = self.programme()
+        programmes = self.programmes()
         today = timezone.localdate()
         now = timezone.now().replace(minute=0, second=0, microsecond=0)
-        for coachee, coach, status, start, end, planned, sessions in SPACES:
+        for (
+            coachee,
+            coach,
+            status,
+            start,
+            end,
+            planned,
+            sessions,
+            language,
+            completed,
+            started,
+        ) in SPACES:
+            programme, modules = programmes[language]
             space = ClientSpace.objects.create(
                 coachee=users[coachee],
                 coach=users[coach],
@@ -134,7 +164,64 @@ class Command(BaseCommand):
                     status=SessionStatus(session_status),
                     confirmed_minutes=minutes,
                 )
+            self.journey(space, modules, completed, started, now)
         return True
+
+    def journey(self, space, modules, completed, started, now):
+        """Progress of a space: modules completed with answers, modules only opened."""
+        for rank, index in enumerate(completed):
+            module = modules[index]
+            ModuleProgress.objects.create(
+                space=space,
+                module=module,
+                started_at=now - datetime.timedelta(days=40 - rank * 10),
+                completed_at=now - datetime.timedelta(days=38 - rank * 10),
+            )
+            self.answer(space, module)
+        for index in started:
+            ModuleProgress.objects.create(
+                space=space, module=modules[index], started_at=now - datetime.timedelta(days=2)
+            )
+        if len(completed) == len(modules):
+            # A closed journey: the coach marked the assessment and the closing review done.
+            for raw in space.programme.steps.raw_data:
+                if raw["value"]["kind"] in ("assessment", "milestone"):
+                    StepMark.objects.create(
+                        space=space, step_id=raw["id"], done=True, marked_by=space.coach
+                    )
+
+    def answer(self, space, module):
+        """Plausible answers to every interactive block of ``module``."""
+        for child in module.body:
+            kind = child.block_type
+            common = {"space": space, "module": module, "block_id": child.id}
+            if kind == "reflection":
+                reflection = Answer(kind="reflection", updated_by=space.coachee, **common)
+                reflection.text = "When I presented the budget: I had prepared, and I listened."
+                reflection.save()
+            elif kind == "scale":
+                Answer.objects.create(kind="scale", value=6, updated_by=space.coachee, **common)
+            elif kind == "checklist":
+                Answer.objects.create(
+                    kind="checklist",
+                    items=[item.id for item in child.value["items"].bound_blocks][:2],
+                    updated_by=space.coachee,
+                    **common,
+                )
+            elif kind == "action_plan":
+                for text, days, done in (
+                    ("Hold a one-to-one with each team member", 14, True),
+                    ("Ask for feedback after the next meeting", 30, False),
+                ):
+                    action = Action(
+                        due_date=timezone.localdate() + datetime.timedelta(days=days),
+                        done=done,
+                        done_at=timezone.now() if done else None,
+                        created_by=space.coachee,
+                        **common,
+                    )
+                    action.text = text  # encrypted under the space's key
+                    action.save()
 
     def user(self, username, first_name, last_name, role):
         User = get_user_model()
@@ -161,16 +248,71 @@ class Command(BaseCommand):
             )
         return user
 
-    def programme(self):
+    def programmes(self):
+        """``{language: (programme, [modules])}``: the catalogue, in English and French."""
         site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
         root = site.root_page if site else Page.get_first_root_node()
-        existing = root.get_children().filter(title=PROGRAMME_TITLE).first()
-        if existing:
-            return existing
-        page = Page(title=PROGRAMME_TITLE, slug="leading-with-confidence")
-        root.add_child(instance=page)
+        index_data = PROGRAMMES["en"]["index"]
+        index = ProgrammeIndexPage.objects.child_of(root).filter(slug=index_data["slug"]).first()
+        if index is None:
+            index = ProgrammeIndexPage(
+                title=index_data["title"], slug=index_data["slug"], intro=index_data["intro"]
+            )
+            self.publish(root, index)
+        image, document = self.image(), self.document()
+        result = {}
+        for language in ("en", "fr"):
+            data = PROGRAMMES[language]
+            programme = ProgrammePage(image=image, **data["programme"])
+            self.publish(index, programme)
+            modules = []
+            for module_data in data["modules"]:
+                module = ModulePage(
+                    title=module_data["title"],
+                    slug=module_data["slug"],
+                    intro=module_data["intro"],
+                    estimated_minutes=module_data["minutes"],
+                    body=module_stream(module_data, image.pk, document.pk),
+                )
+                self.publish(programme, module)
+                modules.append(module)
+            programme.steps = steps_stream(data["steps"], [module.pk for module in modules])
+            programme.save_revision().publish()
+            programme.refresh_from_db()
+            result[language] = (programme, [ModulePage.objects.get(pk=m.pk) for m in modules])
+        return result
+
+    @staticmethod
+    def publish(parent, page):
+        parent.add_child(instance=page)
         page.save_revision().publish()
         return page
+
+    @staticmethod
+    def image():
+        from PIL import Image as PILImage
+
+        buffer = io.BytesIO()
+        PILImage.new("RGB", (960, 480), (242, 201, 120)).save(buffer, "PNG")
+        return get_image_model().objects.create(
+            title="Sunrise", file=ImageFile(buffer, name="sunrise.png")
+        )
+
+    @staticmethod
+    def document():
+        from reportlab.lib.pagesizes import A4
+        from reportlab.pdfgen import canvas
+
+        buffer = io.BytesIO()
+        pdf = canvas.Canvas(buffer, pagesize=A4)
+        pdf.drawString(72, 770, "Preparing a conversation / Préparer une conversation")
+        for line, text in enumerate(("Facts:", "Effect:", "My request:")):
+            pdf.drawString(72, 720 - line * 60, text)
+        pdf.showPage()
+        pdf.save()
+        document = get_document_model()(title="Worksheet: preparing a conversation")
+        document.file.save("preparing-a-conversation.pdf", ContentFile(buffer.getvalue()))
+        return document
 
     def print_logins(self):
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
