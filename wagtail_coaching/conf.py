@@ -15,6 +15,8 @@ DEFAULTS = {
     "ROOM_NAME_PREFIX": "coaching",
     # Length, in minutes, proposed for a new session.
     "SESSION_DEFAULT_DURATION": 60,
+    # Anonymised reports show a group's figures only when it holds at least this many spaces.
+    "REPORT_MIN_GROUP_SIZE": 5,
 }
 
 
