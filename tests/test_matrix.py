@@ -50,6 +50,7 @@ def participants_only(status_for_participants=OK):
         "anonymous": LOGIN,
     }
 
+
 # url name -> (kwargs builder, {role: expected})
 EXPECTED = {
     "my_coaching": (

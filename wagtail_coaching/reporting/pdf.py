@@ -115,9 +115,7 @@ def _grid(rows, widths, *, header=True):
     ]
     if header:
         commands += [("BACKGROUND", (0, 0), (-1, 0), BRAND)]
-        commands += [
-            ("BACKGROUND", (0, row), (-1, row), LIGHT) for row in range(2, len(rows), 2)
-        ]
+        commands += [("BACKGROUND", (0, row), (-1, row), LIGHT) for row in range(2, len(rows), 2)]
     table.setStyle(TableStyle(commands))
     return table
 
@@ -259,9 +257,7 @@ def organisation_report(
         ]
         story += [text(f"{label}: {value}", "body") for label, value in filters]
         story += [
-            text(
-                _("Produced on %(date)s.") % {"date": fmt_date(timezone.localdate())}, "small"
-            ),
+            text(_("Produced on %(date)s.") % {"date": fmt_date(timezone.localdate())}, "small"),
             Spacer(1, 6 * mm),
             text(_("Key figures"), "h2"),
             _facts(
@@ -330,9 +326,7 @@ def organisation_report(
         if not body:
             story.append(text(_("No client space in this report."), "body"))
         for start in range(0, len(body), ROWS_PER_TABLE):
-            story.append(
-                _grid([header, *body[start : start + ROWS_PER_TABLE]], SPACE_WIDTHS)
-            )
+            story.append(_grid([header, *body[start : start + ROWS_PER_TABLE]], SPACE_WIDTHS))
             story.append(Spacer(1, 2 * mm))
         return _build(story, title=f"{title} — {organisation.name}", pagesize=landscape(A4))
 
@@ -399,9 +393,7 @@ def final_report(report, *, language=None):
             story.append(_grid(rows, [10 * mm, 120 * mm, 40 * mm]))
         if report.modules:
             story += [Spacer(1, 6 * mm), text(_("Modules followed"), "h2")]
-            rows = [
-                [text(label, "head") for label in (_("Module"), _("Started"), _("Completed"))]
-            ]
+            rows = [[text(label, "head") for label in (_("Module"), _("Started"), _("Completed"))]]
             rows += [
                 [
                     text(module.title, "cell"),

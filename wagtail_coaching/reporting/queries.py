@@ -41,8 +41,8 @@ from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
 from ..models import ClientSpace, CoachingSession, display_name
-from ..progress import HELD, ModuleProgress, Step, StepMark, percent, step_states
 from ..programmes import ModulePage
+from ..progress import HELD, ModuleProgress, Step, StepMark, percent, step_states
 
 # --- Periods ---------------------------------------------------------------------------------
 
@@ -262,9 +262,7 @@ def hours_per_month(spaces, period=ALL_TIME):
     ``spaces`` is a queryset of client spaces (annotated or not).
     """
     rows = (
-        CoachingSession.objects.filter(
-            space__in=spaces.order_by().values("pk"), status=HELD
-        )
+        CoachingSession.objects.filter(space__in=spaces.order_by().values("pk"), status=HELD)
         .filter(period.instants("starts_at"))
         .annotate(month=TruncMonth("starts_at"))
         .values("month")
@@ -434,9 +432,7 @@ def final_report(space_id):
     }
     marks = {
         str(step_id): done
-        for step_id, done in StepMark.objects.filter(space_id=row.pk).values_list(
-            "step_id", "done"
-        )
+        for step_id, done in StepMark.objects.filter(space_id=row.pk).values_list("step_id", "done")
     }
     raw_steps = list(programme.steps.raw_data) if programme else []
     plain = [

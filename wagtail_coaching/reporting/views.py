@@ -18,9 +18,8 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.functional import cached_property
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.ui.tables import Column
@@ -101,9 +100,7 @@ class ReportFilterSet(WagtailFilterSet):
         # list of every programme says nothing useful here.
         self.filters["programme"].queryset = (
             ProgrammePage.objects.filter(
-                pk__in=ClientSpace.objects.filter(organisation=organisation).values(
-                    "programme_id"
-                )
+                pk__in=ClientSpace.objects.filter(organisation=organisation).values("programme_id")
             )
             .defer_streamfields()
             .order_by("title")
@@ -113,7 +110,7 @@ class ReportFilterSet(WagtailFilterSet):
         return queryset.filter(queries.Period(value.start, value.stop).overlapping_spaces())
 
     @cached_property
-    def period(self):
+    def chosen_period(self):
         """The chosen period (all time unless a valid one was given)."""
         if self.is_valid() and self.form.cleaned_data.get("period"):
             value = self.form.cleaned_data["period"]
@@ -134,7 +131,7 @@ class ReportFilterSet(WagtailFilterSet):
 
 def filtered_rows(filterset, organisation):
     """The report's rows for ``filterset``'s choices (annotated for its period)."""
-    rows = queries.report_rows(organisation, filterset.period)
+    rows = queries.report_rows(organisation, filterset.chosen_period)
     if filterset.is_valid():
         rows = filterset.filter_queryset(rows)
     return rows
@@ -259,9 +256,7 @@ class OrganisationReportView(ReportView):
     }
 
     def dispatch(self, request, *args, **kwargs):
-        self.organisation = access.get_organisation_or_404(
-            request.user, kwargs["organisation_id"]
-        )
+        self.organisation = access.get_organisation_or_404(request.user, kwargs["organisation_id"])
         response = super().dispatch(request, *args, **kwargs)
         return _private(response)
 
@@ -288,7 +283,7 @@ class OrganisationReportView(ReportView):
         return {**super().get_filterset_kwargs(), "organisation": self.organisation}
 
     def get_base_queryset(self):
-        period = self.filters.period if self.filters else queries.ALL_TIME
+        period = self.filters.chosen_period if self.filters else queries.ALL_TIME
         return queries.report_rows(self.organisation, period)
 
     def order_queryset(self, queryset):
@@ -359,7 +354,7 @@ class OrganisationReportView(ReportView):
     def get_context_data(self, *args, **kwargs):
         context = super().get_context_data(*args, **kwargs)
         context["organisation"] = self.organisation
-        context["period"] = self.filters.period if self.filters else queries.ALL_TIME
+        context["period"] = self.filters.chosen_period if self.filters else queries.ALL_TIME
         if not self.is_export:
             context["totals"] = queries.totals(self.object_list)
         return context
@@ -415,16 +410,14 @@ class ProgrammeAveragesView(ReportMixin, TemplateView):
 
     def get(self, request, organisation_id):
         self.organisation = access.get_organisation_or_404(request.user, organisation_id)
-        filterset = ReportFilterSet(
-            request.GET, request=request, organisation=self.organisation
-        )
+        filterset = ReportFilterSet(request.GET, request=request, organisation=self.organisation)
         rows = filtered_rows(filterset, self.organisation)
         view = queries.anonymise(
             queries.programme_groups(rows), get_setting("REPORT_MIN_GROUP_SIZE")
         )
         context = self.get_context_data(
             organisation=self.organisation,
-            period_label=pdf.fmt_period(filterset.period),
+            period_label=pdf.fmt_period(filterset.chosen_period),
             filters=filterset.described(),
             anonymised=view,
             report_url=reverse(
@@ -444,10 +437,10 @@ def organisation_report_pdf(request, organisation_id):
     rows = filtered_rows(filterset, organisation)
     content = pdf.organisation_report(
         organisation=organisation,
-        period=filterset.period,
+        period=filterset.chosen_period,
         rows=rows.order_by("coachee__last_name", "coachee__first_name", "pk"),
         totals=queries.totals(rows),
-        months=queries.hours_per_month(rows, filterset.period),
+        months=queries.hours_per_month(rows, filterset.chosen_period),
         groups=queries.programme_groups(rows),
         filters=filterset.described(),
         language=get_language(),
