@@ -107,14 +107,15 @@ class ReportFilterSet(WagtailFilterSet):
         )
 
     def filter_period(self, queryset, name, value):
-        return queryset.filter(queries.Period(value.start, value.stop).overlapping_spaces())
+        period = queries.Period(_as_date(value.start), _as_date(value.stop))
+        return queryset.filter(period.overlapping_spaces())
 
     @cached_property
     def chosen_period(self):
         """The chosen period (all time unless a valid one was given)."""
         if self.is_valid() and self.form.cleaned_data.get("period"):
             value = self.form.cleaned_data["period"]
-            return queries.Period(value.start, value.stop)
+            return queries.Period(_as_date(value.start), _as_date(value.stop))
         return queries.ALL_TIME
 
     def described(self):
@@ -127,6 +128,11 @@ class ReportFilterSet(WagtailFilterSet):
         if self.form.cleaned_data.get("status"):
             pairs.append((_("Status"), ClientSpaceStatus(self.form.cleaned_data["status"]).label))
         return pairs
+
+
+def _as_date(value):
+    # django-filter turns the chosen days into datetimes (start and end of day).
+    return value.date() if isinstance(value, datetime.datetime) else value
 
 
 def filtered_rows(filterset, organisation):
