@@ -38,7 +38,7 @@ from reportlab.platypus import (
 )
 
 from ..models import display_name
-from .queries import hours
+from .queries import format_hours, hours
 
 ROWS_PER_TABLE = 40
 BRAND = colors.HexColor("#2e1f5e")
@@ -81,7 +81,7 @@ def fmt_date(value):
         return "—"
     if isinstance(value, datetime.datetime):
         value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
-    return formats.date_format(value, "SHORT_DATE_FORMAT")
+    return formats.date_format(value, "DATE_FORMAT")
 
 
 def fmt_period(period):
@@ -98,7 +98,7 @@ def fmt_period(period):
 
 
 def fmt_hours(minutes):
-    return formats.number_format(hours(minutes), decimal_pos=1, use_l10n=True)
+    return format_hours(minutes)
 
 
 def ratio(done, total):
@@ -278,7 +278,7 @@ def organisation_report(
                     ),
                     (
                         _("Average hours per space"),
-                        formats.number_format(totals.average_hours, 1, use_l10n=True),
+                        totals.average_hours_label,
                     ),
                     (_("Modules completed"), f"{totals.modules_percent} %"),
                 ]

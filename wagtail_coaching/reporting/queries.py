@@ -24,6 +24,7 @@ Only counts and dates are read: never a note, an answer, an action's text, a doc
 
 import datetime
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import (
     Count,
@@ -38,7 +39,7 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce, TruncMonth
-from django.utils import timezone
+from django.utils import formats, timezone
 
 from ..models import ClientSpace, CoachingSession, display_name
 from ..programmes import ModulePage
@@ -158,8 +159,17 @@ def report_rows(organisation, period=ALL_TIME, *, programme=None, status=None):
 
 
 def hours(minutes):
-    """Minutes as hours, rounded to two decimals (for exports and displays)."""
+    """Minutes as hours, rounded to two decimals (for exports)."""
     return round((minutes or 0) / 60, 2)
+
+
+def format_hours(minutes):
+    """Minutes as hours with one decimal, rounded half up, in the active language's format.
+
+    The one way hours are shown on screen and in PDFs, so that both always agree.
+    """
+    value = (Decimal(minutes or 0) / 60).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    return formats.number_format(value, 1, use_l10n=True)
 
 
 # --- Totals and averages ---------------------------------------------------------------------
@@ -177,6 +187,14 @@ class Totals:
     @property
     def hours_spent(self):
         return hours(self.minutes_spent)
+
+    @property
+    def hours_label(self):
+        return format_hours(self.minutes_spent)
+
+    @property
+    def average_hours_label(self):
+        return format_hours(self.minutes_spent / self.spaces if self.spaces else 0)
 
     def _per_space(self, value):
         return round(value / self.spaces, 1) if self.spaces else 0
@@ -388,6 +406,10 @@ class FinalReport:
     @property
     def hours_spent(self):
         return hours(self.minutes_spent)
+
+    @property
+    def hours_label(self):
+        return format_hours(self.minutes_spent)
 
     @property
     def steps_done(self):

@@ -55,7 +55,7 @@ def _local_date(value):
 
 def _show_date(value):
     value = _local_date(value)
-    return formats.date_format(value, "SHORT_DATE_FORMAT") if value else ""
+    return formats.date_format(value, "DATE_FORMAT") if value else ""
 
 
 # --- Filters ---------------------------------------------------------------------------------
@@ -206,9 +206,7 @@ class OrganisationReportView(ReportView):
         Column(
             "hours",
             label=gettext_lazy("Hours"),
-            accessor=lambda row: formats.number_format(
-                queries.hours(row.minutes_spent), 1, use_l10n=True
-            ),
+            accessor=lambda row: queries.format_hours(row.minutes_spent),
             sort_key="minutes_spent",
         ),
         Column(
