@@ -118,7 +118,7 @@ def test_totals_and_averages(fixture_org):
     assert totals.average_sessions_held == 2.0
     assert totals.average_hours == round(245 / 60 / 3, 1)
     assert totals.modules_percent == 67
-    april = queries.totals(queries.report_rows(org, APRIL))
+    april = queries.totals(queries.report_rows(org, APRIL), APRIL)
     assert (april.spaces, april.sessions_held, april.minutes_spent) == (1, 3, 90)
 
 
@@ -178,13 +178,25 @@ session_strategy = st.tuples(
 @pytest.fixture
 def four_spaces(db):
     org = OrganisationFactory(name="Hooli")
+    programme, modules = make_programme(modules=3)
+    other, other_modules = make_programme(modules=2, title="Other")
     spaces = [
         ClientSpaceFactory(
-            organisation=org, start_date=datetime.date(2025, 12, 1), planned_sessions=n + 3
+            organisation=org,
+            start_date=datetime.date(2025, 12, 1),
+            planned_sessions=n + 3,
+            programme=[programme, programme, other, None][n],
         )
         for n in range(4)
     ]
-    return org, spaces
+    return org, spaces, modules + other_modules
+
+
+progress_strategy = st.dictionaries(
+    st.tuples(st.integers(min_value=0, max_value=3), st.integers(min_value=0, max_value=4)),
+    st.one_of(st.none(), st.integers(min_value=0, max_value=400)),
+    max_size=12,
+)
 
 
 @settings(
@@ -194,11 +206,12 @@ def four_spaces(db):
 )
 @given(
     sessions=st.lists(session_strategy, max_size=30),
+    progress=progress_strategy,
     start=st.integers(min_value=0, max_value=400),
     length=st.integers(min_value=0, max_value=200),
 )
-def test_totals_equal_the_sum_of_the_rows(four_spaces, sessions, start, length):
-    org, spaces = four_spaces
+def test_totals_equal_the_sum_of_the_rows(four_spaces, sessions, progress, start, length):
+    org, spaces, modules = four_spaces
     first = datetime.date(2026, 1, 1) + datetime.timedelta(days=start)
     period = Period(first, first + datetime.timedelta(days=length))
     with transaction.atomic():
@@ -212,9 +225,21 @@ def test_totals_equal_the_sum_of_the_rows(four_spaces, sessions, start, length):
             )
             for index, status, minutes, day, hour in sessions
         )
+        ModuleProgress.objects.bulk_create(
+            ModuleProgress(
+                space=spaces[index],
+                module=modules[module],
+                completed_at=None
+                if day is None
+                else at(2026, 1, 1, 12) + datetime.timedelta(days=day),
+            )
+            for (index, module), day in progress.items()
+        )
         for chosen in (queries.ALL_TIME, period):
             rows = list(queries.report_rows(org, chosen))
-            assert queries.totals(queries.report_rows(org, chosen)) == queries.totals_of(rows)
+            assert queries.totals(queries.report_rows(org, chosen), chosen) == queries.totals_of(
+                rows
+            )
             # Each row follows progress.session_figures, the journey's definition.
             for row in rows:
                 index = spaces.index(row)
@@ -232,6 +257,10 @@ def test_totals_equal_the_sum_of_the_rows(four_spaces, sessions, start, length):
                     )
                 )
                 assert (row.sessions_held, row.minutes_spent) == expected
+            groups = queries.programme_groups(queries.report_rows(org, chosen), chosen)
+            assert sum(g.totals.modules_completed for g in groups) == sum(
+                r.modules_completed for r in rows
+            )
             months = queries.hours_per_month(queries.report_rows(org, chosen), chosen)
             assert sum(minutes for _m, _h, minutes in months) == sum(r.minutes_spent for r in rows)
         transaction.set_rollback(True)

@@ -360,3 +360,18 @@ def test_coachee_sees_the_same_figures_and_pdf_as_the_sponsor(client, rw):
     ).content
     assert pdf_text(coachee_pdf) == pdf_text(sponsor_pdf)
     assert coachee_pdf == sponsor_pdf
+
+
+@pytest.mark.parametrize("value", [1, 0, "5", True, 5000, None])
+def test_bad_group_size_setting_is_a_system_check_error(settings, value):
+    from wagtail_coaching.checks import check_report_settings
+
+    settings.WAGTAIL_COACHING_REPORT_MIN_GROUP_SIZE = value
+    assert [error.id for error in check_report_settings(None)] == ["wagtail_coaching.E020"]
+
+
+def test_good_group_size_setting_passes(settings):
+    from wagtail_coaching.checks import check_report_settings
+
+    settings.WAGTAIL_COACHING_REPORT_MIN_GROUP_SIZE = 3
+    assert check_report_settings(None) == []

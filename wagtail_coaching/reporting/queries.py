@@ -36,13 +36,12 @@ from django.db.models import (
     Q,
     Subquery,
     Sum,
-    Value,
 )
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import formats, timezone
 
 from ..models import ClientSpace, CoachingSession, display_name
-from ..programmes import ModulePage
+from ..programmes import ModulePage, ProgrammePage
 from ..progress import HELD, ModuleProgress, Step, StepMark, percent, step_states
 
 # --- Periods ---------------------------------------------------------------------------------
@@ -223,39 +222,97 @@ class Totals:
 TOTAL_FIELDS = ("sessions_held", "sessions_planned", "minutes_spent", "modules_completed")
 
 
-def _sums(rows, *group_by, **group_exprs):
-    """Sums of the figures of an annotated queryset, grouped by ``group_by`` (or by nothing).
+def _space_ids(rows):
+    return rows.order_by().values("pk")
 
-    Grouped ``values().annotate()`` is used rather than ``aggregate()``: Django's
-    ``aggregate()`` over subquery annotations wrapped in ``Coalesce`` drops the annotation
-    from its inner query (the sum then silently reads a missing column).
+
+def group_totals(rows, period=ALL_TIME):
+    """``{programme id or None: Totals}`` of the spaces in ``rows``, in four queries.
+
+    Per-row subqueries are right for a page of rows, but summing them over ten thousand
+    spaces costs a subquery per space and figure; here each figure is one grouped join
+    instead: spaces, held sessions, completed modules, and the programmes' module counts.
+    ``rows`` is a queryset of client spaces (annotated or not); ``period`` must be the one
+    its figures are for.
     """
-    return (
-        rows.order_by()
-        .values(*group_by, **group_exprs)
-        .annotate(
-            g_spaces=Count("pk"),
-            g_sessions_held=Sum("sessions_held"),
-            g_sessions_planned=Sum("planned_sessions"),
-            g_minutes_spent=Sum("minutes_spent"),
-            g_modules_completed=Sum("modules_completed"),
-            g_modules_total=Sum("modules_total"),
+    ids = _space_ids(rows)
+    spaces = {
+        row["programme_id"]: row
+        for row in ClientSpace.objects.filter(pk__in=ids)
+        .values("programme_id")
+        .annotate(n=Count("pk"), planned=Sum("planned_sessions"))
+        .order_by()
+    }
+    sessions = {
+        row["space__programme_id"]: row
+        for row in CoachingSession.objects.filter(space__in=ids, status=HELD)
+        .filter(period.instants("starts_at"))
+        .values("space__programme_id")
+        .annotate(held=Count("pk"), minutes=Sum("confirmed_minutes"))
+        .order_by()
+    }
+    completed = {
+        row["space__programme_id"]: row["n"]
+        for row in ModuleProgress.objects.filter(
+            space__in=ids,
+            completed_at__isnull=False,
+            module__live=True,
+            module__depth=F("space__programme__depth") + 1,
+            module__path__startswith=F("space__programme__path"),
         )
+        .filter(period.instants("completed_at"))
+        .values("space__programme_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    }
+    programme_ids = [pk for pk in spaces if pk is not None]
+    module_counts = (
+        dict(
+            ProgrammePage.objects.filter(pk__in=programme_ids)
+            .annotate(
+                n=Coalesce(
+                    _scalar(
+                        ModulePage.objects.filter(
+                            live=True,
+                            depth=OuterRef("depth") + 1,
+                            path__startswith=OuterRef("path"),
+                        ),
+                        "COUNT",
+                        "pk",
+                        IntegerField(),
+                    ),
+                    0,
+                )
+            )
+            .values_list("pk", "n")
+        )
+        if programme_ids
+        else {}
     )
+    result = {}
+    for programme_id, row in spaces.items():
+        held = sessions.get(programme_id, {})
+        result[programme_id] = Totals(
+            spaces=row["n"],
+            sessions_held=held.get("held") or 0,
+            sessions_planned=row["planned"] or 0,
+            minutes_spent=held.get("minutes") or 0,
+            modules_completed=completed.get(programme_id, 0),
+            modules_total=module_counts.get(programme_id, 0) * row["n"],
+        )
+    return result
 
 
-def _totals_from(row):
-    return Totals(**{name: row[f"g_{name}"] or 0 for name in FIGURE_FIELDS})
+def _add(totals_list):
+    return Totals(**{name: sum(getattr(t, name) for t in totals_list) for name in FIGURE_FIELDS})
 
 
 FIGURE_FIELDS = ("spaces", *TOTAL_FIELDS, "modules_total")
 
 
-def totals(rows):
-    """Totals of an annotated queryset from :func:`with_figures`, in one query."""
-    for row in _sums(rows, _all=Value(1)):
-        return _totals_from(row)
-    return Totals()
+def totals(rows, period=ALL_TIME):
+    """Totals of the spaces in ``rows`` for ``period`` (see :func:`group_totals`)."""
+    return _add(group_totals(rows, period).values())
 
 
 def totals_of(rows):
@@ -307,15 +364,17 @@ class ProgrammeGroup:
     hidden: bool = False
 
 
-def programme_groups(rows):
-    """Totals per programme of an annotated queryset, in one query, biggest group first."""
+def programme_groups(rows, period=ALL_TIME):
+    """Totals per programme of the spaces in ``rows``, biggest group first (five queries)."""
+    by_programme = group_totals(rows, period)
+    titles = dict(
+        ProgrammePage.objects.filter(
+            pk__in=[pk for pk in by_programme if pk is not None]
+        ).values_list("pk", "title")
+    )
     groups = [
-        ProgrammeGroup(
-            programme_id=row["programme_id"],
-            title=row["programme__title"] or "",
-            totals=_totals_from(row),
-        )
-        for row in _sums(rows, "programme_id", "programme__title")
+        ProgrammeGroup(programme_id=pk, title=titles.get(pk, ""), totals=totals)
+        for pk, totals in by_programme.items()
     ]
     groups.sort(key=lambda group: (-group.totals.spaces, group.title, group.programme_id or 0))
     return groups
@@ -340,13 +399,7 @@ def anonymise(groups, threshold):
       ``threshold`` spaces.
     * The overall figures are hidden when the organisation has fewer than ``threshold``.
     """
-    overall = Totals(
-        spaces=sum(g.totals.spaces for g in groups),
-        **{
-            name: sum(getattr(g.totals, name) for g in groups)
-            for name in (*TOTAL_FIELDS, "modules_total")
-        },
-    )
+    overall = _add([g.totals for g in groups])
     for group in groups:
         group.hidden = group.totals.spaces < threshold
     hidden = [g for g in groups if g.hidden]

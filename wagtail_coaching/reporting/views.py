@@ -358,9 +358,11 @@ class OrganisationReportView(ReportView):
     def get_context_data(self, *args, **kwargs):
         context = super().get_context_data(*args, **kwargs)
         context["organisation"] = self.organisation
-        context["period"] = self.filters.chosen_period if self.filters else queries.ALL_TIME
+        context["period"] = period = (
+            self.filters.chosen_period if self.filters else queries.ALL_TIME
+        )
         if not self.is_export:
-            context["totals"] = queries.totals(self.object_list)
+            context["totals"] = queries.totals(self.object_list, period)
         return context
 
 
@@ -417,7 +419,8 @@ class ProgrammeAveragesView(ReportMixin, TemplateView):
         filterset = ReportFilterSet(request.GET, request=request, organisation=self.organisation)
         rows = filtered_rows(filterset, self.organisation)
         view = queries.anonymise(
-            queries.programme_groups(rows), get_setting("REPORT_MIN_GROUP_SIZE")
+            queries.programme_groups(rows, filterset.chosen_period),
+            get_setting("REPORT_MIN_GROUP_SIZE"),
         )
         context = self.get_context_data(
             organisation=self.organisation,
@@ -443,9 +446,9 @@ def organisation_report_pdf(request, organisation_id):
         organisation=organisation,
         period=filterset.chosen_period,
         rows=rows.order_by("coachee__last_name", "coachee__first_name", "pk"),
-        totals=queries.totals(rows),
+        totals=queries.totals(rows, filterset.chosen_period),
         months=queries.hours_per_month(rows, filterset.chosen_period),
-        groups=queries.programme_groups(rows),
+        groups=queries.programme_groups(rows, filterset.chosen_period),
         filters=filterset.described(),
         language=get_language(),
     )
