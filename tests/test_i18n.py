@@ -18,23 +18,45 @@ CATALOGS = {
 
 
 def read_po(path):
-    """{msgid: msgstr} of a .po file (singular messages; the header is skipped)."""
+    """{msgid: msgstr} of a .po file; the header is skipped.
+
+    A plural entry gives its first form, or "" when any of its forms is empty; its
+    ``msgid_plural`` is kept in ``PLURALS[msgid]``.
+    """
     entries, current, key = {}, {}, None
+
+    def close(current):
+        if "msgid" not in current:
+            return
+        forms = [v for k, v in sorted(current.items()) if k.startswith("msgstr[")]
+        if forms:
+            PLURALS[current["msgid"]] = current.get("msgid_plural", "")
+            entries[current["msgid"]] = forms[0] if all(forms) else ""
+        else:
+            entries[current["msgid"]] = current.get("msgstr", "")
+
     for line in [*path.read_text(encoding="utf-8").splitlines(), ""]:
         line = line.strip()
         if not line or line.startswith("#"):
-            if "msgid" in current:
-                entries[current["msgid"]] = current.get("msgstr", "")
-            current, key = ({}, None) if not line else (current, key)
+            close(current)
+            current, key = {}, None
             continue
         if line.startswith(("msgid ", "msgstr ", "msgid_plural ", "msgstr[")):
             key, _, literal = line.partition(" ")
-            key = "msgstr" if key.startswith("msgstr") else key
             current[key] = current.get(key, "") + ast.literal_eval(literal)
         elif line.startswith('"') and key:
             current[key] += ast.literal_eval(line)
     entries.pop("", None)
     return entries
+
+
+PLURALS = {}
+
+
+def compiled_text(compiled, msgid):
+    if msgid in PLURALS:
+        return compiled.ngettext(msgid, PLURALS[msgid], 1)
+    return compiled.gettext(msgid)
 
 
 @pytest.mark.parametrize("name", sorted(CATALOGS))
@@ -45,7 +67,9 @@ def test_french_catalog_is_complete_and_compiled(name):
     untranslated = [msgid for msgid, msgstr in messages.items() if not msgstr]
     assert untranslated == []
     compiled = gettext.translation("django", localedir=locale_dir, languages=["fr"])
-    stale = [msgid for msgid, msgstr in messages.items() if compiled.gettext(msgid) != msgstr]
+    stale = [
+        msgid for msgid, msgstr in messages.items() if compiled_text(compiled, msgid) != msgstr
+    ]
     assert stale == [], "run msgfmt (django-admin compilemessages) after editing the .po"
 
 
