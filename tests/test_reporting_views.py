@@ -269,26 +269,26 @@ def test_pdfs_in_french(client, rw):
     assert "2,0" in text  # French decimal comma
 
 
+CVE_PAYLOAD = (
+    "<font color=\"[ [ getattr(pow,Word('__globals__'))['os'].system('touch {marker}') "
+    "for Word in [orgTypeFun('Word', (str,), { 'mutated': 1, 'startswith': lambda self, x: "
+    "False, '__eq__': lambda self,x: self.mutate() and self.mutated < 0 and str(self) == x, "
+    "'mutate': lambda self: {setattr(self, 'mutated', self.mutated - 1)}, '__hash__': "
+    "lambda self: hash(str(self)) })] ] for orgTypeFun in [type(type(1))] ] and 'red'\">"
+    "x</font>"
+)
+
+
 def test_user_strings_are_escaped_before_reportlab(rw, tmp_path):
-    """A name written as reportlab markup (CVE-2023-33733) is printed, never interpreted."""
-    marker = tmp_path / "pwned"
-    payload = (
-        "<font color=\"[ [ getattr(pow,Word('__globals__'))['os'].system('touch "
-        f"{marker}') for Word in [orgTypeFun('Word', (str,), {{ 'mutated': 1, "
-        "'startswith': lambda self, x: False, '__eq__': lambda self,x: self.mutate() "
-        "and self.mutated < 0 and str(self) == x, 'mutate': lambda self: "
-        "{setattr(self, 'mutated', self.mutated - 1)}, '__hash__': lambda self: "
-        "hash(str(self)) })] ] for orgTypeFun in [type(type(1))] ] and 'red'\">x</font>"
-    )
-    rw.coachee.first_name = payload
+    """Names written as reportlab markup are printed, never interpreted (CVE-2023-33733)."""
+    rw.coachee.first_name = '<font color="red">Dana</font>'
     rw.coachee.last_name = "<b>&amp;"
     rw.coachee.save()
     rw.org.name = "<i>Acme & Co</i>"
     rw.org.save()
     report = queries.final_report(rw.space.pk)
     text = pdf_text(pdf.final_report(report, language="en"))
-    assert not marker.exists()
-    assert "<b>&amp;" in text
+    assert '<font color="red">Dana</font> <b>&amp;' in text
     assert "<i>Acme & Co</i>" in text
     rows = queries.report_rows(rw.org)
     content = pdf.organisation_report(
@@ -300,8 +300,17 @@ def test_user_strings_are_escaped_before_reportlab(rw, tmp_path):
         groups=queries.programme_groups(rows),
         language="en",
     )
+    text = pdf_text(content)
+    assert "<i>Acme & Co</i>" in text
+    assert 'color="red">Dana</font>' in text  # a narrow cell wraps after "<font"
+
+    # The published exploit, longer than a name field, straight into the PDF builder.
+    marker = tmp_path / "pwned"
+    report.coachee = CVE_PAYLOAD.replace("{marker}", str(marker))
+    report.programme = report.coachee
+    text = pdf_text(pdf.final_report(report, language="en"))
     assert not marker.exists()
-    assert "<i>Acme & Co</i>" in pdf_text(content)
+    assert "orgTypeFun" in text
 
 
 def test_a_long_organisation_report_is_many_small_tables(rw):
