@@ -25,7 +25,7 @@ from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.reports import ReportView
-from wagtail.admin.widgets.button import Button
+from wagtail.admin.widgets.button import HeaderButton
 
 from ..conf import get_setting
 from ..models import ClientSpace, ClientSpaceStatus, display_name
@@ -271,7 +271,7 @@ class OrganisationReportView(ReportView):
         return [
             *self.breadcrumbs_items,
             {"url": reverse(f"{NAMESPACE}:index"), "label": _("Coaching reports")},
-            {"url": "", "label": self.organisation.name},
+            {"url": "", "label": self.get_page_title(), "sublabel": self.organisation.name},
         ]
 
     def _org_url(self, name):
@@ -318,8 +318,8 @@ class OrganisationReportView(ReportView):
     @cached_property
     def header_buttons(self):
         return [
-            Button(_("Download PDF"), url=self.pdf_url, icon_name="download", priority=10),
-            Button(
+            HeaderButton(_("Download PDF"), url=self.pdf_url, icon_name="download", priority=10),
+            HeaderButton(
                 _("Averages per programme"),
                 url=self.programmes_url,
                 icon_name="table",
