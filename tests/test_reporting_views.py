@@ -384,3 +384,20 @@ def test_good_group_size_setting_passes(settings):
 
     settings.WAGTAIL_COACHING_REPORT_MIN_GROUP_SIZE = 3
     assert check_report_settings(None) == []
+
+
+def test_the_demo_hr_user_opens_the_report(client):
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+
+    from wagtail_coaching.models import Organisation
+
+    call_command("coaching_demo", allow_production=True, stdout=io.StringIO())
+    client.force_login(get_user_model().objects.get(username="hr"))
+    response = client.get(reverse(f"{NS}:index"), follow=True)
+    assert response.status_code == 200
+    org = Organisation.objects.first()
+    content = client.get(reverse(f"{NS}:organisation", args=[org.pk])).content.decode()
+    assert 'data-figure="spaces">0<' not in content
+    text = pdf_text(client.get(reverse(f"{NS}:organisation_pdf", args=[org.pk])).content)
+    assert org.name in text
