@@ -119,3 +119,17 @@ def programme_world(accepted):
     world.modules = modules
     world.module = modules[0]
     return world
+
+
+# --- Sponsor reports ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def report_world(world):
+    """``world`` whose HR users may use the Wagtail admin, as a sponsor's HR does."""
+    access_admin = Permission.objects.get(
+        codename="access_admin", content_type__app_label="wagtailadmin"
+    )
+    for user in (world.hr, world.other_hr):
+        user.user_permissions.add(access_admin)
+    return world

@@ -91,6 +91,9 @@ EXPECTED = {
         },
         participants_only(NOT_ALLOWED),
     ),
+    # Sponsor reports: a space's final report, as its participants see it.
+    "space_report": (lambda w: {"public_id": w.space.public_id}, participants_only()),
+    "space_report_pdf": (lambda w: {"public_id": w.space.public_id}, participants_only()),
 }
 
 

@@ -36,6 +36,22 @@ def check_installation(app_configs, **kwargs):
 
 
 @register(Tags.compatibility)
+def check_report_settings(app_configs, **kwargs):
+    size = get_setting("REPORT_MIN_GROUP_SIZE")
+    if isinstance(size, bool) or not isinstance(size, int) or not 2 <= size <= 1000:
+        return [
+            Error(
+                f"WAGTAIL_COACHING_REPORT_MIN_GROUP_SIZE must be a whole number between 2 "
+                f"and 1000, got {size!r}.",
+                hint="Anonymised reports hide groups smaller than this; use e.g. "
+                f"{DEFAULTS['REPORT_MIN_GROUP_SIZE']}.",
+                id="wagtail_coaching.E014",
+            )
+        ]
+    return []
+
+
+@register(Tags.compatibility)
 def check_settings(app_configs, **kwargs):
     errors = []
 

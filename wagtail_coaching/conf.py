@@ -34,6 +34,8 @@ DEFAULTS = {
     "RETENTION_DAYS": 365,
     # Seconds without a request after which a logged-in user is logged out.
     "SESSION_IDLE_TIMEOUT": 30 * 60,
+    # Anonymised reports show a group's figures only when it holds at least this many spaces.
+    "REPORT_MIN_GROUP_SIZE": 5,
 }
 
 

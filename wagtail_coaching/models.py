@@ -31,6 +31,7 @@ class Organisation(models.Model):
         verbose_name_plural = _("organisations")
         permissions = [
             ("view_organisation_reports", _("Can view the organisation's coaching reports")),
+            ("view_all_reports", _("Can view the coaching reports of every organisation")),
         ]
 
     def __str__(self):

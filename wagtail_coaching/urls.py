@@ -73,3 +73,15 @@ urlpatterns += [
         name="space_action",
     ),
 ]
+
+# --- Sponsor reports: a space's final report, as its participants see it -----------------------
+from .reporting import space_views  # noqa: E402
+
+urlpatterns += [
+    path("spaces/<uuid:public_id>/report/", space_views.space_report, name="space_report"),
+    path(
+        "spaces/<uuid:public_id>/report/pdf/",
+        space_views.space_report_pdf,
+        name="space_report_pdf",
+    ),
+]

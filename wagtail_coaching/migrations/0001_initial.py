@@ -50,7 +50,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'organisation',
                 'verbose_name_plural': 'organisations',
                 'ordering': ['name'],
-                'permissions': [('view_organisation_reports', "Can view the organisation's coaching reports")],
+                'permissions': [('view_organisation_reports', "Can view the organisation's coaching reports"), ('view_all_reports', 'Can view the coaching reports of every organisation')],
             },
         ),
         migrations.CreateModel(

@@ -1,0 +1,259 @@
+"""Benchmark of the sponsor reports (a benchmark, not a test: it prints, it asserts nothing).
+
+Builds 50 organisations; the first holds 10,000 client spaces, the second 1,000 (for the
+organisation PDF), the others share the rest; 200,000 sessions in all, a programme with
+modules and module progress. Then prints, for each report URL, the number of queries and
+the median time of a few runs through Django's test client (in-process, no network).
+
+    # PostgreSQL (recommended; the database is created if missing and reused afterwards):
+    WAGTAIL_COACHING_TEST_DB=postgres \\
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/wc_bench \\
+        python bench/bench_reports.py
+    # SQLite in memory, smaller:
+    python bench/bench_reports.py --spaces 1000 --sessions 20000
+
+Options: --spaces N (the big organisation), --pdf-spaces N, --sessions N, --orgs N,
+--runs N, --rebuild (drop the bench data and build it again).
+"""
+
+import argparse
+import os
+import random
+import statistics
+import sys
+import time
+import uuid
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.contrib.auth.models import Permission  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.urls import reverse  # noqa: E402
+
+from wagtail_coaching import permissions  # noqa: E402
+from wagtail_coaching.models import ClientSpace, CoachingSession, Organisation  # noqa: E402
+from wagtail_coaching.progress import ModuleProgress  # noqa: E402
+
+PARIS = ZoneInfo("Europe/Paris")
+PREFIX = "Bench organisation"
+STATUSES = ["done"] * 6 + ["planned"] * 2 + ["cancelled", "missed"]
+
+
+def ensure_database():
+    if connection.vendor != "postgresql":
+        return
+    import psycopg
+
+    params = connection.settings_dict
+    try:
+        with psycopg.connect(
+            host=params["HOST"],
+            port=params["PORT"] or 5432,
+            user=params["USER"],
+            dbname="postgres",
+            autocommit=True,
+        ) as admin:
+            exists = admin.execute(
+                "SELECT 1 FROM pg_database WHERE datname = %s", [params["NAME"]]
+            ).fetchone()
+            if not exists:
+                admin.execute(f'CREATE DATABASE "{params["NAME"]}"')
+    except psycopg.Error as exc:
+        sys.exit(f"Cannot create the benchmark database: {exc}")
+
+
+def build(args):
+    rng = random.Random(42)
+    User = get_user_model()
+    from tests.programmes import make_programme
+
+    print("Building the data…", flush=True)
+    started = time.perf_counter()
+    with transaction.atomic():
+        programme, modules = make_programme(modules=5, title="Bench programme")
+        coach = User.objects.create(username=f"bench-coach-{uuid.uuid4().hex[:6]}")
+        permissions.coaches_group().user_set.add(coach)
+        orgs = Organisation.objects.bulk_create(
+            Organisation(name=f"{PREFIX} {n:02d}") for n in range(args.orgs)
+        )
+        others = max(0, (args.total_spaces - args.spaces - args.pdf_spaces))
+        sizes = [args.spaces, args.pdf_spaces] + [others // max(1, args.orgs - 2)] * (args.orgs - 2)
+        total = sum(sizes)
+        coachees = User.objects.bulk_create(
+            (
+                User(
+                    username=f"bench-{uuid.uuid4().hex[:12]}",
+                    first_name=f"First{n}",
+                    last_name=f"Last{n:05d}",
+                    password="!",
+                )
+                for n in range(total)
+            ),
+            batch_size=5000,
+        )
+        spaces = []
+        index = 0
+        for org, size in zip(orgs, sizes, strict=True):
+            for _ in range(size):
+                spaces.append(
+                    ClientSpace(
+                        organisation=org,
+                        coach=coach,
+                        coachee=coachees[index],
+                        programme=programme if index % 3 else None,
+                        status=rng.choice(["active", "active", "closed", "paused"]),
+                        start_date=date(2025, 1, 1) + timedelta(days=rng.randrange(365)),
+                        planned_sessions=rng.choice([6, 8, 10]),
+                    )
+                )
+                index += 1
+        spaces = ClientSpace.objects.bulk_create(spaces, batch_size=5000)
+        print(f"  {len(spaces)} spaces in {len(orgs)} organisations", flush=True)
+
+        def sessions():
+            for _ in range(args.sessions):
+                space = spaces[rng.randrange(len(spaces))]
+                status = rng.choice(STATUSES)
+                yield CoachingSession(
+                    space=space,
+                    starts_at=datetime(2025, 1, 1, 9, tzinfo=PARIS)
+                    + timedelta(days=rng.randrange(600), hours=rng.randrange(9)),
+                    status=status,
+                    confirmed_minutes=rng.choice([45, 50, 60, 60, None])
+                    if status == "done"
+                    else None,
+                    room_name=f"bench-{uuid.uuid4().hex}",
+                )
+
+        CoachingSession.objects.bulk_create(sessions(), batch_size=5000)
+        print(f"  {args.sessions} sessions", flush=True)
+        progress = []
+        for space in spaces:
+            if space.programme_id is None:
+                continue
+            for module in modules[: rng.randrange(len(modules) + 1)]:
+                progress.append(
+                    ModuleProgress(
+                        space=space,
+                        module=module,
+                        completed_at=datetime(2025, 6, 1, tzinfo=PARIS)
+                        if rng.random() < 0.7
+                        else None,
+                    )
+                )
+        ModuleProgress.objects.bulk_create(progress, batch_size=5000)
+        print(f"  {len(progress)} module progress rows", flush=True)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("ANALYZE")
+    print(f"Built in {time.perf_counter() - started:.1f} s\n", flush=True)
+
+
+def reader():
+    User = get_user_model()
+    user, created = User.objects.get_or_create(username="bench-staff")
+    if created:
+        user.user_permissions.add(
+            Permission.objects.get(codename="access_admin", content_type__app_label="wagtailadmin"),
+            Permission.objects.get(codename="view_all_reports"),
+        )
+    return user
+
+
+def measure(client, url, runs):
+    timings, queries, status, size = [], None, None, 0
+    for _ in range(runs):
+        with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            response = client.get(url)
+            content = (
+                b"".join(response.streaming_content)
+                if hasattr(response, "streaming_content")
+                else response.content
+            )
+            timings.append(time.perf_counter() - started)
+        queries, status, size = len(captured), response.status_code, len(content)
+    return status, queries, statistics.median(timings), size
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--spaces", type=int, default=10_000)
+    parser.add_argument("--pdf-spaces", type=int, default=1_000)
+    parser.add_argument("--total-spaces", type=int, default=20_000)
+    parser.add_argument("--sessions", type=int, default=200_000)
+    parser.add_argument("--orgs", type=int, default=50)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--rebuild", action="store_true")
+    args = parser.parse_args()
+
+    ensure_database()
+    call_command("migrate", verbosity=0)
+    big = Organisation.objects.filter(name=f"{PREFIX} 00").first()
+    if args.rebuild or big is None or big.client_spaces.count() != args.spaces:
+        ClientSpace.objects.filter(organisation__name__startswith=PREFIX).delete()
+        Organisation.objects.filter(name__startswith=PREFIX).delete()
+        build(args)
+        big = Organisation.objects.get(name=f"{PREFIX} 00")
+    pdf_org = Organisation.objects.get(name=f"{PREFIX} 01")
+    space = big.client_spaces.exclude(programme=None).first()
+
+    client = Client()
+    client.force_login(reader())
+    ns = "wagtail_coaching_reports"
+    report = reverse(f"{ns}:organisation", args=[big.pk])
+    period = "?period_from=2025-06-01&period_to=2025-12-31"
+    cases = [
+        (f"report page, {args.spaces} spaces", report, args.runs),
+        (
+            f"report page, {args.spaces} spaces, sorted by hours",
+            report + "?ordering=-minutes_spent",
+            args.runs,
+        ),
+        (f"report page, {args.spaces} spaces, a period", report + period, args.runs),
+        (
+            f"report page, {args.pdf_spaces} spaces",
+            reverse(f"{ns}:organisation", args=[pdf_org.pk]),
+            args.runs,
+        ),
+        (f"CSV export, {args.spaces} rows", report + "?export=csv", max(1, args.runs // 2)),
+        (f"XLSX export, {args.spaces} rows", report + "?export=xlsx", max(1, args.runs // 2)),
+        (
+            f"averages per programme, {args.spaces} spaces",
+            reverse(f"{ns}:programmes", args=[big.pk]),
+            args.runs,
+        ),
+        (
+            f"organisation PDF, {args.pdf_spaces} spaces",
+            reverse(f"{ns}:organisation_pdf", args=[pdf_org.pk]),
+            max(1, args.runs // 2),
+        ),
+        (
+            "final report PDF, one space",
+            reverse(f"{ns}:space_pdf", args=[big.pk, space.public_id]),
+            args.runs,
+        ),
+    ]
+    print(f"Database: {connection.vendor}; sessions in all: {CoachingSession.objects.count()}")
+    print(f"{'case':<55} {'HTTP':>4} {'queries':>7} {'median':>10} {'size':>10}")
+    for label, url, runs in cases:
+        client.get(url)  # warm up
+        status, queries, median, size = measure(client, url, runs)
+        print(f"{label:<55} {status:>4} {queries:>7} {median * 1000:>8.0f} ms {size:>10,}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,574 @@
+"""Report figures, computed in the database for many client spaces at once.
+
+The definitions are those of :mod:`wagtail_coaching.progress`, restated here as SQL:
+
+* a session is *held* when its status is ``done``; planned, cancelled and missed sessions
+  never count, and never add time;
+* *time spent* is the sum of the ``confirmed_minutes`` of held sessions (a held session with
+  no confirmed minutes counts as held, with no time);
+* a module is *completed* when its ``ModuleProgress.completed_at`` is set, and it counts only
+  if it is a live module of the space's programme (as in ``compute_figures``);
+* *modules total* is the number of live modules of the space's programme;
+* *sessions planned* is the space's ``planned_sessions``.
+
+A :class:`Period` cuts by instant: a session counts in a period when it *starts* inside it, a
+module when it was *completed* inside it. A space is in a period's report when its dates
+overlap the period. Dates are read in the site's time zone; both ends are inclusive days.
+
+Every function returns in a fixed number of queries, whatever the number of spaces:
+figures per space are correlated subqueries, so a page of the report is one query and the
+totals another.
+
+Only counts and dates are read: never a note, an answer, an action's text, a document.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import (
+    Count,
+    DateTimeField,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+)
+from django.db.models.functions import Coalesce, TruncMonth
+from django.utils import formats, timezone
+
+from ..models import ClientSpace, CoachingSession, display_name
+from ..programmes import ModulePage, ProgrammePage
+from ..progress import HELD, ModuleProgress, Step, StepMark, percent, step_states
+
+# --- Periods ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Period:
+    """Inclusive days ``start`` to ``end``; either may be None (open-ended)."""
+
+    start: datetime.date | None = None
+    end: datetime.date | None = None
+
+    @property
+    def is_open(self):
+        return self.start is None and self.end is None
+
+    def _midnight(self, day):
+        return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+    @property
+    def lower(self):
+        """First instant inside the period, or None."""
+        return self._midnight(self.start) if self.start else None
+
+    @property
+    def upper(self):
+        """First instant after the period, or None."""
+        return self._midnight(self.end + datetime.timedelta(days=1)) if self.end else None
+
+    def instants(self, field_name):
+        """A ``Q`` keeping rows whose ``field_name`` (a datetime) falls in the period."""
+        q = Q()
+        if self.lower is not None:
+            q &= Q(**{f"{field_name}__gte": self.lower})
+        if self.upper is not None:
+            q &= Q(**{f"{field_name}__lt": self.upper})
+        return q
+
+    def overlapping_spaces(self):
+        """A ``Q`` keeping client spaces whose dates overlap the period."""
+        q = Q()
+        if self.end is not None:
+            q &= Q(start_date__lte=self.end)
+        if self.start is not None:
+            q &= Q(end_date__isnull=True) | Q(end_date__gte=self.start)
+        return q
+
+
+ALL_TIME = Period()
+
+
+# --- Figures per space -----------------------------------------------------------------------
+
+
+def _scalar(queryset, function, field_name, output_field):
+    """A correlated subquery returning one aggregate of ``queryset`` (no GROUP BY needed)."""
+    aggregate = Func(F(field_name), function=function, output_field=output_field)
+    return Subquery(queryset.order_by().annotate(_v=aggregate).values("_v")[:1])
+
+
+def _live_modules_of_programme(prefix=""):
+    """Filters keeping live module pages that are children of the outer space's programme."""
+    return {
+        f"{prefix}live": True,
+        f"{prefix}depth": OuterRef("programme__depth") + 1,
+        f"{prefix}path__startswith": OuterRef("programme__path"),
+    }
+
+
+def with_figures(queryset, period=ALL_TIME):
+    """``queryset`` of client spaces annotated with their figures in ``period``.
+
+    Annotations: ``sessions_held``, ``minutes_spent``, ``first_session_at``,
+    ``last_session_at`` (held sessions only), ``modules_completed``, ``modules_total``.
+    """
+    held = CoachingSession.objects.filter(space=OuterRef("pk"), status=HELD).filter(
+        period.instants("starts_at")
+    )
+    completed = ModuleProgress.objects.filter(
+        space=OuterRef("pk"), completed_at__isnull=False, **_live_modules_of_programme("module__")
+    ).filter(period.instants("completed_at"))
+    modules = ModulePage.objects.filter(**_live_modules_of_programme())
+    integer = IntegerField()
+    instant = DateTimeField()
+    return queryset.annotate(
+        sessions_held=Coalesce(_scalar(held, "COUNT", "pk", integer), 0),
+        minutes_spent=Coalesce(_scalar(held, "SUM", "confirmed_minutes", integer), 0),
+        first_session_at=_scalar(held, "MIN", "starts_at", instant),
+        last_session_at=_scalar(held, "MAX", "starts_at", instant),
+        modules_completed=Coalesce(_scalar(completed, "COUNT", "pk", integer), 0),
+        modules_total=Coalesce(_scalar(modules, "COUNT", "pk", integer), 0),
+    )
+
+
+def organisation_spaces(organisation, period=ALL_TIME, *, programme=None, status=None):
+    """Client spaces of ``organisation`` in the report of ``period`` (no annotations)."""
+    spaces = ClientSpace.objects.filter(organisation=organisation).filter(
+        period.overlapping_spaces()
+    )
+    if programme is not None:
+        spaces = spaces.filter(programme=programme)
+    if status:
+        spaces = spaces.filter(status=status)
+    return spaces
+
+
+def report_rows(organisation, period=ALL_TIME, *, programme=None, status=None):
+    """The report's rows: one annotated client space per row, with its people and programme."""
+    spaces = organisation_spaces(organisation, period, programme=programme, status=status)
+    return with_figures(
+        spaces.select_related("coachee", "coach", "programme").defer("programme__steps"),
+        period,
+    )
+
+
+def hours(minutes):
+    """Minutes as hours, rounded to two decimals (for exports)."""
+    return round((minutes or 0) / 60, 2)
+
+
+def format_hours(minutes):
+    """Minutes as hours with one decimal, rounded half up, in the active language's format.
+
+    The one way hours are shown on screen and in PDFs, so that both always agree.
+    """
+    value = (Decimal(minutes or 0) / 60).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    return formats.number_format(value, 1, use_l10n=True)
+
+
+# --- Totals and averages ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Totals:
+    spaces: int = 0
+    sessions_held: int = 0
+    sessions_planned: int = 0
+    minutes_spent: int = 0
+    modules_completed: int = 0
+    modules_total: int = 0
+
+    @property
+    def hours_spent(self):
+        return hours(self.minutes_spent)
+
+    @property
+    def hours_label(self):
+        return format_hours(self.minutes_spent)
+
+    @property
+    def average_hours_label(self):
+        return format_hours(self.minutes_spent / self.spaces if self.spaces else 0)
+
+    def _per_space(self, value):
+        return round(value / self.spaces, 1) if self.spaces else 0
+
+    @property
+    def average_sessions_held(self):
+        return self._per_space(self.sessions_held)
+
+    @property
+    def average_hours(self):
+        return self._per_space(self.minutes_spent / 60)
+
+    @property
+    def average_modules_completed(self):
+        return self._per_space(self.modules_completed)
+
+    @property
+    def sessions_percent(self):
+        return percent(self.sessions_held, self.sessions_planned)
+
+    @property
+    def modules_percent(self):
+        return percent(self.modules_completed, self.modules_total)
+
+
+TOTAL_FIELDS = ("sessions_held", "sessions_planned", "minutes_spent", "modules_completed")
+
+
+def _space_ids(rows):
+    return rows.order_by().values("pk")
+
+
+def group_totals(rows, period=ALL_TIME):
+    """``{programme id or None: Totals}`` of the spaces in ``rows``, in four queries.
+
+    Per-row subqueries are right for a page of rows, but summing them over ten thousand
+    spaces costs a subquery per space and figure; here each figure is one grouped join
+    instead: spaces, held sessions, completed modules, and the programmes' module counts.
+    ``rows`` is a queryset of client spaces (annotated or not); ``period`` must be the one
+    its figures are for.
+    """
+    ids = _space_ids(rows)
+    spaces = {
+        row["programme_id"]: row
+        for row in ClientSpace.objects.filter(pk__in=ids)
+        .values("programme_id")
+        .annotate(n=Count("pk"), planned=Sum("planned_sessions"))
+        .order_by()
+    }
+    sessions = {
+        row["space__programme_id"]: row
+        for row in CoachingSession.objects.filter(space__in=ids, status=HELD)
+        .filter(period.instants("starts_at"))
+        .values("space__programme_id")
+        .annotate(held=Count("pk"), minutes=Sum("confirmed_minutes"))
+        .order_by()
+    }
+    completed = {
+        row["space__programme_id"]: row["n"]
+        for row in ModuleProgress.objects.filter(
+            space__in=ids,
+            completed_at__isnull=False,
+            module__live=True,
+            module__depth=F("space__programme__depth") + 1,
+            module__path__startswith=F("space__programme__path"),
+        )
+        .filter(period.instants("completed_at"))
+        .values("space__programme_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    }
+    programme_ids = [pk for pk in spaces if pk is not None]
+    module_counts = (
+        dict(
+            ProgrammePage.objects.filter(pk__in=programme_ids)
+            .annotate(
+                n=Coalesce(
+                    _scalar(
+                        ModulePage.objects.filter(
+                            live=True,
+                            depth=OuterRef("depth") + 1,
+                            path__startswith=OuterRef("path"),
+                        ),
+                        "COUNT",
+                        "pk",
+                        IntegerField(),
+                    ),
+                    0,
+                )
+            )
+            .values_list("pk", "n")
+        )
+        if programme_ids
+        else {}
+    )
+    result = {}
+    for programme_id, row in spaces.items():
+        held = sessions.get(programme_id, {})
+        result[programme_id] = Totals(
+            spaces=row["n"],
+            sessions_held=held.get("held") or 0,
+            sessions_planned=row["planned"] or 0,
+            minutes_spent=held.get("minutes") or 0,
+            modules_completed=completed.get(programme_id, 0),
+            modules_total=module_counts.get(programme_id, 0) * row["n"],
+        )
+    return result
+
+
+def _add(totals_list):
+    return Totals(**{name: sum(getattr(t, name) for t in totals_list) for name in FIGURE_FIELDS})
+
+
+FIGURE_FIELDS = ("spaces", *TOTAL_FIELDS, "modules_total")
+
+
+def totals(rows, period=ALL_TIME):
+    """Totals of the spaces in ``rows`` for ``period`` (see :func:`group_totals`)."""
+    return _add(group_totals(rows, period).values())
+
+
+def totals_of(rows):
+    """The same totals, summed in Python from already fetched rows (used by tests)."""
+    rows = list(rows)
+    return Totals(
+        spaces=len(rows),
+        sessions_held=sum(row.sessions_held for row in rows),
+        sessions_planned=sum(row.planned_sessions for row in rows),
+        minutes_spent=sum(row.minutes_spent for row in rows),
+        modules_completed=sum(row.modules_completed for row in rows),
+        modules_total=sum(row.modules_total for row in rows),
+    )
+
+
+# --- Hours per month -------------------------------------------------------------------------
+
+
+def hours_per_month(spaces, period=ALL_TIME):
+    """``[(first day of month, held sessions, minutes)]`` of ``spaces``, in one query.
+
+    ``spaces`` is a queryset of client spaces (annotated or not).
+    """
+    rows = (
+        CoachingSession.objects.filter(space__in=spaces.order_by().values("pk"), status=HELD)
+        .filter(period.instants("starts_at"))
+        .annotate(month=TruncMonth("starts_at"))
+        .values("month")
+        .annotate(held=Count("pk"), minutes=Coalesce(Sum("confirmed_minutes"), 0))
+        .order_by("month")
+    )
+    result = []
+    for row in rows:
+        month = row["month"]
+        if isinstance(month, datetime.datetime):
+            month = timezone.localtime(month).date() if timezone.is_aware(month) else month.date()
+        result.append((month, row["held"], row["minutes"]))
+    return result
+
+
+# --- Per programme, and its anonymised form ---------------------------------------------------
+
+
+@dataclass
+class ProgrammeGroup:
+    programme_id: int | None
+    title: str
+    totals: Totals
+    hidden: bool = False
+
+
+def programme_groups(rows, period=ALL_TIME):
+    """Totals per programme of the spaces in ``rows``, biggest group first (five queries)."""
+    by_programme = group_totals(rows, period)
+    titles = dict(
+        ProgrammePage.objects.filter(
+            pk__in=[pk for pk in by_programme if pk is not None]
+        ).values_list("pk", "title")
+    )
+    groups = [
+        ProgrammeGroup(programme_id=pk, title=titles.get(pk, ""), totals=totals)
+        for pk, totals in by_programme.items()
+    ]
+    groups.sort(key=lambda group: (-group.totals.spaces, group.title, group.programme_id or 0))
+    return groups
+
+
+@dataclass
+class AnonymisedView:
+    groups: list
+    overall: Totals
+    overall_hidden: bool
+    threshold: int = field(default=5)
+
+
+def anonymise(groups, threshold):
+    """Hide every group of fewer than ``threshold`` spaces, and what would give it away.
+
+    * A group smaller than ``threshold`` is hidden.
+    * The overall figures are shown with each group's size, so a single hidden group could
+      be worked out by subtracting the shown groups from the overall figures. While the
+      hidden groups together hold fewer than ``threshold`` spaces, the smallest shown group
+      is hidden too; what can then be worked out is the combination of at least
+      ``threshold`` spaces.
+    * The overall figures are hidden when the organisation has fewer than ``threshold``.
+    """
+    overall = _add([g.totals for g in groups])
+    for group in groups:
+        group.hidden = group.totals.spaces < threshold
+    hidden = [g for g in groups if g.hidden]
+    if hidden:
+        shown = sorted((g for g in groups if not g.hidden), key=lambda g: g.totals.spaces)
+        while shown and sum(g.totals.spaces for g in hidden) < threshold:
+            smallest = shown.pop(0)
+            smallest.hidden = True
+            hidden.append(smallest)
+    return AnonymisedView(
+        groups=groups,
+        overall=overall,
+        overall_hidden=overall.spaces < threshold,
+        threshold=threshold,
+    )
+
+
+# --- One space: the final report ---------------------------------------------------------------
+
+
+@dataclass
+class ModuleLine:
+    title: str
+    started_at: datetime.datetime | None
+    completed_at: datetime.datetime | None
+
+
+@dataclass
+class StepLine:
+    number: int
+    title: str
+    done: bool
+
+
+@dataclass
+class FinalReport:
+    """What the sponsor (and the coachee, identically) sees about one client space."""
+
+    space: ClientSpace
+    coachee: str
+    coach: str
+    organisation: str
+    programme: str
+    status: str
+    start_date: datetime.date
+    end_date: datetime.date | None
+    sessions_held: int
+    sessions_planned: int
+    minutes_spent: int
+    first_session_at: datetime.datetime | None
+    last_session_at: datetime.datetime | None
+    modules_completed: int
+    modules_total: int
+    modules: list
+    steps: list
+
+    @property
+    def hours_spent(self):
+        return hours(self.minutes_spent)
+
+    @property
+    def hours_label(self):
+        return format_hours(self.minutes_spent)
+
+    @property
+    def steps_done(self):
+        return sum(1 for step in self.steps if step.done)
+
+    @property
+    def steps_total(self):
+        return len(self.steps)
+
+    @property
+    def sessions_percent(self):
+        return percent(self.sessions_held, self.sessions_planned)
+
+    @property
+    def modules_percent(self):
+        return percent(self.modules_completed, self.modules_total)
+
+    @property
+    def steps_percent(self):
+        return percent(self.steps_done, self.steps_total)
+
+
+def final_report(space_id):
+    """The final report of the client space ``space_id`` over its whole engagement.
+
+    Four queries: the space with its figures (the same SQL as a row of the organisation
+    report), its programme's live modules, its module progress (dates only) and its step
+    marks (done or not).
+    """
+    row = (
+        with_figures(ClientSpace.objects.select_related("coachee", "coach", "organisation"))
+        .select_related("programme")
+        .get(pk=space_id)
+    )
+    programme = row.programme
+    modules = list(programme.modules().defer_streamfields()) if programme else []
+    progress = {
+        module_id: (started, completed)
+        for module_id, started, completed in ModuleProgress.objects.filter(
+            space_id=row.pk, module__in=[m.pk for m in modules]
+        ).values_list("module_id", "started_at", "completed_at")
+    }
+    marks = {
+        str(step_id): done
+        for step_id, done in StepMark.objects.filter(space_id=row.pk).values_list("step_id", "done")
+    }
+    raw_steps = list(programme.steps.raw_data) if programme else []
+    plain = [
+        Step(
+            id=str(raw.get("id")),
+            kind=(raw.get("value") or {}).get("kind", ""),
+            module_id=(raw.get("value") or {}).get("module"),
+        )
+        for raw in raw_steps
+    ]
+    completed_ids = {pk for pk, (_started, completed) in progress.items() if completed}
+    states = step_states(
+        plain, completed_module_ids=completed_ids, sessions_held=row.sessions_held, marks=marks
+    )
+    return FinalReport(
+        space=row,
+        coachee=display_name(row.coachee),
+        coach=display_name(row.coach),
+        organisation=row.organisation.name,
+        programme=programme.title if programme else "",
+        status=row.get_status_display(),
+        start_date=row.start_date,
+        end_date=row.end_date,
+        sessions_held=row.sessions_held,
+        sessions_planned=row.planned_sessions,
+        minutes_spent=row.minutes_spent,
+        first_session_at=row.first_session_at,
+        last_session_at=row.last_session_at,
+        modules_completed=row.modules_completed,
+        modules_total=row.modules_total,
+        modules=[
+            ModuleLine(
+                title=module.title,
+                started_at=progress.get(module.pk, (None, None))[0],
+                completed_at=progress.get(module.pk, (None, None))[1],
+            )
+            for module in modules
+        ],
+        steps=[
+            StepLine(
+                number=number,
+                title=(raw.get("value") or {}).get("title", ""),
+                done=state == "done",
+            )
+            for number, (raw, state) in enumerate(zip(raw_steps, states, strict=True), start=1)
+        ],
+    )
+
+
+__all__ = [
+    "ALL_TIME",
+    "FinalReport",
+    "Period",
+    "Totals",
+    "anonymise",
+    "final_report",
+    "hours",
+    "hours_per_month",
+    "organisation_spaces",
+    "programme_groups",
+    "report_rows",
+    "totals",
+    "with_figures",
+]

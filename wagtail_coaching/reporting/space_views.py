@@ -1,0 +1,33 @@
+"""The participants' view of a space's final report: exactly what the sponsor sees.
+
+The page shows the figures of :func:`queries.final_report` and the PDF is the same
+document the sponsor downloads. Only the space's participants get in (the lock decides),
+after accepting the contract like for every space URL; everyone else gets a 404.
+"""
+
+from django.utils.cache import patch_cache_control
+from django.views.decorators.http import require_safe
+
+from ..contracts import space_view
+from ..views import _render
+from . import queries
+from .views import final_report_response
+
+
+@require_safe
+@space_view
+def space_report(request, space):
+    report = queries.final_report(space.pk)
+    response = _render(
+        request,
+        "wagtail_coaching/reporting/space_report.html",
+        {"space": space, "report": report, "is_coachee": space.coachee_id == request.user.pk},
+    )
+    patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+@require_safe
+@space_view
+def space_report_pdf(request, space):
+    return final_report_response(space.pk)
