@@ -99,7 +99,9 @@ def test_hs256_token_for_the_coach_carries_every_claim(hs256, world, open_sessio
     }
     # A token signed with another secret is refused, as Prosody would.
     with pytest.raises(jwt.InvalidSignatureError):
-        jwt.decode(token, "another-secret-of-at-least-32-bytes!", algorithms=["HS256"], audience="jitsi")
+        jwt.decode(
+            token, "another-secret-of-at-least-32-bytes!", algorithms=["HS256"], audience="jitsi"
+        )
 
 
 def test_the_coachee_is_no_moderator_and_ids_are_stable(hs256, world, open_session):

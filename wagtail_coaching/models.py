@@ -198,6 +198,11 @@ class CoachingSession(models.Model):
         blank=True,
         help_text=_("Minutes the coach confirmed; only these count in progress and reports."),
     )
+    # iCalendar: raised each time the session moves or is cancelled (RFC 5545 SEQUENCE).
+    sequence = models.PositiveIntegerField(_("invitation sequence"), default=0, editable=False)
+    reminder_sent_at = models.DateTimeField(
+        _("reminder sent at"), null=True, blank=True, editable=False
+    )
 
     class Meta:
         ordering = ["starts_at"]
@@ -211,6 +216,23 @@ class CoachingSession(models.Model):
     @property
     def ends_at(self):
         return self.starts_at + timedelta(minutes=self.duration_minutes)
+
+    @property
+    def ical_uid(self):
+        """The iCalendar UID: stable for the session, derived from but not revealing its room."""
+        derived = uuid.uuid5(uuid.NAMESPACE_URL, f"wagtail-coaching:{self.room_name}")
+        return f"{derived}@wagtail-coaching"
+
+    @property
+    def needs_confirmation(self):
+        """Over, not cancelled or missed, and its minutes not yet confirmed by the coach."""
+        from django.utils import timezone
+
+        return (
+            self.status in (SessionStatus.PLANNED, SessionStatus.DONE)
+            and self.confirmed_minutes is None
+            and self.ends_at <= timezone.now()
+        )
 
     def clean(self):
         errors = {}
@@ -269,3 +291,9 @@ class OrganisationGroupObjectPermission(GroupObjectPermissionBase):
     class Meta(GroupObjectPermissionBase.Meta):
         verbose_name = _("organisation group permission")
         verbose_name_plural = _("organisation group permissions")
+
+
+# Models of the video room, the paper board and user preferences live in their own modules.
+from .board import Board, BoardOperation  # noqa: E402, F401
+from .preferences import CoachingPreferences  # noqa: E402, F401
+from .presence import PresenceSpan  # noqa: E402, F401
