@@ -103,7 +103,7 @@
       textInput.value = "";
       return;
     }
-    canvas.setPointerCapture(event.pointerId);
+    try { canvas.setPointerCapture(event.pointerId); } catch (e) { /* synthetic pointer */ }
     var strokeWidth = tool === "pen" ? width : width * 4;
     drawing = { kind: "stroke", id: newId(), tool: tool,
                 color: tool === "eraser" ? "#ffffff" : color,
