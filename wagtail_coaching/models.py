@@ -246,6 +246,20 @@ class CoachingSession(models.Model):
             errors["confirmed_minutes"] = _(
                 "Only a session that took place can have confirmed minutes."
             )
+        if (
+            self.space_id
+            and self.starts_at
+            and self.duration_minutes
+            and self.status not in (SessionStatus.CANCELLED, SessionStatus.MISSED)
+        ):
+            from .planning import check_no_double_booking  # planning imports this module
+
+            try:
+                check_no_double_booking(
+                    self.space, self.starts_at, self.duration_minutes, exclude=self
+                )
+            except ValidationError as exc:
+                errors["starts_at"] = exc.messages
         if errors:
             raise ValidationError(errors)
 

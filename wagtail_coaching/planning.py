@@ -119,6 +119,40 @@ def cancel_session(session, by=None):
     return session
 
 
+def after_admin_change(session, previous):
+    """Invite, update or cancel after staff saved ``session`` in the admin.
+
+    ``previous`` holds the saved ``starts_at``, ``duration_minutes``, ``status`` and
+    ``space_id`` before the change, or None for a new session. Call it inside the transaction.
+    """
+    if session.status not in (SessionStatus.PLANNED, SessionStatus.CANCELLED):
+        return
+    if previous is None:
+        if session.status == SessionStatus.PLANNED:
+            transaction.on_commit(lambda: send_invitation(session, "REQUEST"))
+        return
+    if session.status == SessionStatus.CANCELLED:
+        if previous["status"] != SessionStatus.CANCELLED:
+            _bump(session)
+            transaction.on_commit(lambda: send_invitation(session, "CANCEL"))
+        return
+    moved = (
+        previous["starts_at"] != session.starts_at
+        or previous["duration_minutes"] != session.duration_minutes
+        or previous["status"] != session.status
+        or previous["space_id"] != session.space_id
+    )
+    if moved:
+        session.reminder_sent_at = None
+        _bump(session)
+        transaction.on_commit(lambda: send_invitation(session, "REQUEST"))
+
+
+def _bump(session):
+    session.sequence += 1
+    session.save(update_fields=["sequence", "reminder_sent_at"])
+
+
 # --- E-mail --------------------------------------------------------------------------------
 
 
