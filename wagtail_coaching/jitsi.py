@@ -17,6 +17,7 @@ A token is minted only for someone the lock lets into the session's space, only 
 session's join window, and never for a cancelled or missed session.
 """
 
+import functools
 import hashlib
 import hmac
 import re
@@ -161,13 +162,20 @@ def token_claims(user, session, now=None):
     }
 
 
+@functools.lru_cache(maxsize=4)
+def _private_key(pem):
+    # Parsing and validating an RSA key costs ~30 ms; signing with a loaded one, well under 1.
+    # Keyed by the PEM text, so a changed setting is picked up.
+    return load_pem_private_key(pem.encode() if isinstance(pem, str) else pem, None)
+
+
 def encode(claims):
     """Sign ``claims`` with the configured key; the algorithm never comes from input."""
     alg = algorithm()
     headers = {"typ": "JWT", "alg": alg}
     if alg == "RS256":
         headers["kid"] = get_setting("JITSI_KEY_ID")
-        key = get_setting("JITSI_PRIVATE_KEY")
+        key = _private_key(get_setting("JITSI_PRIVATE_KEY"))
     elif alg == "HS256":
         key = get_setting("JITSI_APP_SECRET")
     else:
