@@ -133,3 +133,40 @@ def report_world(world):
     for user in (world.hr, world.other_hr):
         user.user_permissions.add(access_admin)
     return world
+
+
+# --- Video rooms (issue 5) ------------------------------------------------------------------
+
+
+@pytest.fixture
+def rsa_key_pair():
+    """A fresh RSA key pair as PEM text: (private, public). Never a key from the repository."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    private = key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    ).decode()
+    public = (
+        key.public_key()
+        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+        .decode()
+    )
+    return private, public
+
+
+@pytest.fixture
+def open_session(world):
+    """A planned session of ``world.space`` that started five minutes ago (room open)."""
+    import datetime
+
+    from django.utils import timezone
+
+    from .factories import CoachingSessionFactory
+
+    return CoachingSessionFactory(
+        space=world.space, starts_at=timezone.now() - datetime.timedelta(minutes=5)
+    )

@@ -8,7 +8,9 @@ def check_ids():
 
 
 def test_the_sandbox_configuration_passes():
-    assert check_ids() == set()
+    # The sandbox runs its rooms on the public meet.jit.si, so it is warned that they are not
+    # token-protected (W020); tests/test_jitsi.py covers a configured site.
+    assert check_ids() == {"wagtail_coaching.W040"}
 
 
 @pytest.mark.parametrize(

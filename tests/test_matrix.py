@@ -49,6 +49,31 @@ def participants_only(status_for_participants=OK):
     }
 
 
+def _session(w):
+    """A session of ``w.space`` whose video room is open now (made once per world)."""
+    if not hasattr(w, "open_session"):
+        import datetime
+
+        from django.utils import timezone
+
+        from .factories import CoachingSessionFactory
+
+        w.open_session = CoachingSessionFactory(
+            space=w.space, starts_at=timezone.now() - datetime.timedelta(minutes=5)
+        )
+    return {"public_id": w.space.public_id, "session_id": w.open_session.pk}
+
+
+def _feed(w):
+    from wagtail_coaching.preferences import rotate_calendar_token
+
+    return {"token": rotate_calendar_token(w.coachee)}
+
+
+def _only(**statuses):
+    return {role: NOT_FOUND for role in ROLES} | {"anonymous": LOGIN} | statuses
+
+
 # url name -> (kwargs builder, {role: expected})
 EXPECTED = {
     "my_coaching": (
@@ -130,6 +155,26 @@ EXPECTED |= {
     "access_log": (_space, _participants()),
     "export": (_space, _participants()),
     "export_download": (_space, _participants()),
+    # Sessions, video room, paper board, calendar.
+    "session_plan": (lambda w: {"public_id": w.space.public_id}, _only(coach=OK)),
+    "session_room": (_session, _only(coach=OK, coachee=OK)),
+    "session_room_token": (_session, _only(coach=OK, coachee=OK)),
+    "session_room_presence": (_session, _only(coach=NOT_ALLOWED, coachee=NOT_ALLOWED)),
+    "session_confirm": (_session, _only(coach=OK)),
+    "session_move": (_session, _only(coach=OK)),
+    "session_cancel": (_session, _only(coach=OK)),
+    "board_state": (lambda w: {"public_id": w.space.public_id}, _only(coach=OK, coachee=OK)),
+    "board_ops": (
+        lambda w: {"public_id": w.space.public_id},
+        _only(coach=NOT_ALLOWED, coachee=NOT_ALLOWED),
+    ),
+    "board_pdf": (lambda w: {"public_id": w.space.public_id}, _only(coach=OK, coachee=OK)),
+    "calendar_settings": (
+        lambda w: {},
+        {role: OK for role in ROLES if role != "anonymous"} | {"anonymous": LOGIN},
+    ),
+    # The feed's secret address is its credential: calendar apps cannot log in.
+    "calendar_feed": (_feed, {role: OK for role in ROLES}),
 }
 
 

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
 from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup
 
+from .admin_sessions import SessionCreateView, SessionEditView
 from .content_admin import AccessEventAdmin, ContractTemplateAdmin, ErasableSpaceAdminMixin
 from .forms import ClientSpaceAdminForm
 from .models import ClientSpace, CoachingSession, Organisation, display_name
@@ -64,6 +65,9 @@ class CoachingSessionAdmin(ModelAdmin):
     model = CoachingSession
     menu_label = _("Sessions")
     menu_icon = "date"
+    # Staff changes e-mail the same invitations as the coach's (see planning.after_admin_change).
+    create_view_class = SessionCreateView
+    edit_view_class = SessionEditView
     list_display = ("starts_at", "space_label", "duration_minutes", "status", "confirmed_minutes")
     list_filter = ("status", "space__organisation")
     search_fields = (

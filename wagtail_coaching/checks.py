@@ -200,3 +200,7 @@ def check_content_settings(app_configs, **kwargs):
             )
         )
     return errors
+
+
+# The video-room checks live beside the code they guard; importing registers them.
+from . import jitsi  # noqa: E402, F401

@@ -36,6 +36,37 @@ DEFAULTS = {
     "SESSION_IDLE_TIMEOUT": 30 * 60,
     # Anonymised reports show a group's figures only when it holds at least this many spaces.
     "REPORT_MIN_GROUP_SIZE": 5,
+    # --- Video rooms (Jitsi); see jitsi.py and the README's "Video rooms" section. ---
+    # Host name of the Jitsi deployment (no scheme): "meet.example.org", or "8x8.vc" for JaaS.
+    "JITSI_DOMAIN": "meet.jit.si",
+    # Scheme of the Jitsi origin. Always "https" in production; "http" exists for tests only.
+    "JITSI_SCHEME": "https",
+    # Prosody app_id (HS256) or the JaaS AppID "vpaas-magic-cookie-…" (RS256).
+    "JITSI_APP_ID": "",
+    # Prosody app_secret: tokens are signed HS256 with it (self-hosted Jitsi, token auth).
+    "JITSI_APP_SECRET": "",
+    # PEM RSA private key: tokens are signed RS256 with it and JITSI_KEY_ID (8x8 JaaS).
+    "JITSI_PRIVATE_KEY": "",
+    "JITSI_KEY_ID": "",
+    # The token's "aud"; Prosody's asap_accepted_audiences must accept it.
+    "JITSI_AUDIENCE": "jitsi",
+    # The token's "sub"; empty means the Jitsi domain (HS256) or the JaaS AppID (RS256).
+    "JITSI_SUBJECT": "",
+    # Seconds a token stays valid; the page asks for a fresh one when it reconnects.
+    "JITSI_TOKEN_TTL": 300,
+    # Minutes before the start and after the planned end during which the room opens.
+    "JITSI_JOIN_WINDOW_BEFORE": 15,
+    "JITSI_JOIN_WINDOW_AFTER": 30,
+    # Put the participant's e-mail address in the token (Jitsi shows it to the other side).
+    "JITSI_SHARE_EMAIL": False,
+    # Seconds between two presence heartbeats sent by the room page.
+    "PRESENCE_HEARTBEAT_SECONDS": 30,
+    # Milliseconds between two polls of the paper board (strokes arrive within about that).
+    "BOARD_POLL_INTERVAL_MS": 1000,
+    # Hours before a session when its reminder e-mail goes out (coaching_send_reminders).
+    "SESSION_REMINDER_HOURS": 24,
+    # Address the session e-mails come from; empty means DEFAULT_FROM_EMAIL.
+    "FROM_EMAIL": "",
 }
 
 

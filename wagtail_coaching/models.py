@@ -199,6 +199,11 @@ class CoachingSession(models.Model):
         blank=True,
         help_text=_("Minutes the coach confirmed; only these count in progress and reports."),
     )
+    # iCalendar: raised each time the session moves or is cancelled (RFC 5545 SEQUENCE).
+    sequence = models.PositiveIntegerField(_("invitation sequence"), default=0, editable=False)
+    reminder_sent_at = models.DateTimeField(
+        _("reminder sent at"), null=True, blank=True, editable=False
+    )
 
     class Meta:
         ordering = ["starts_at"]
@@ -213,6 +218,23 @@ class CoachingSession(models.Model):
     def ends_at(self):
         return self.starts_at + timedelta(minutes=self.duration_minutes)
 
+    @property
+    def ical_uid(self):
+        """The iCalendar UID: stable for the session, derived from but not revealing its room."""
+        derived = uuid.uuid5(uuid.NAMESPACE_URL, f"wagtail-coaching:{self.room_name}")
+        return f"{derived}@wagtail-coaching"
+
+    @property
+    def needs_confirmation(self):
+        """Over, not cancelled or missed, and its minutes not yet confirmed by the coach."""
+        from django.utils import timezone
+
+        return (
+            self.status in (SessionStatus.PLANNED, SessionStatus.DONE)
+            and self.confirmed_minutes is None
+            and self.ends_at <= timezone.now()
+        )
+
     def clean(self):
         errors = {}
         if not self.duration_minutes:
@@ -225,6 +247,20 @@ class CoachingSession(models.Model):
             errors["confirmed_minutes"] = _(
                 "Only a session that took place can have confirmed minutes."
             )
+        if (
+            self.space_id
+            and self.starts_at
+            and self.duration_minutes
+            and self.status not in (SessionStatus.CANCELLED, SessionStatus.MISSED)
+        ):
+            from .planning import check_no_double_booking  # planning imports this module
+
+            try:
+                check_no_double_booking(
+                    self.space, self.starts_at, self.duration_minutes, exclude=self
+                )
+            except ValidationError as exc:
+                errors["starts_at"] = exc.messages
         if errors:
             raise ValidationError(errors)
 
@@ -278,3 +314,8 @@ class OrganisationGroupObjectPermission(GroupObjectPermissionBase):
 from . import audit, content, contracts, crypto  # noqa: E402, F401, I001
 from .programmes import ModulePage, ProgrammeIndexPage, ProgrammePage  # noqa: E402, F401, I001
 from .progress import Action, Answer, ModuleProgress, StepMark  # noqa: E402, F401, I001
+
+# Models of the video room, the paper board and user preferences live in their own modules.
+from .board import Board, BoardOperation  # noqa: E402, F401
+from .preferences import CoachingPreferences  # noqa: E402, F401
+from .presence import PresenceSpan  # noqa: E402, F401

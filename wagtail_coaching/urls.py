@@ -85,3 +85,22 @@ urlpatterns += [
         name="space_report_pdf",
     ),
 ]
+
+# --- Sessions: video room, presence, planning; paper board; calendar -----------------
+from . import board_views, calendar_views, rooms  # noqa: E402
+
+_session = "spaces/<uuid:public_id>/sessions/<int:session_id>/"
+urlpatterns += [
+    path("spaces/<uuid:public_id>/sessions/new/", rooms.session_plan, name="session_plan"),
+    path(f"{_session}room/", rooms.session_room, name="session_room"),
+    path(f"{_session}room/token/", rooms.session_room_token, name="session_room_token"),
+    path(f"{_session}room/presence/", rooms.session_room_presence, name="session_room_presence"),
+    path(f"{_session}confirm/", rooms.session_confirm, name="session_confirm"),
+    path(f"{_session}move/", rooms.session_move, name="session_move"),
+    path(f"{_session}cancel/", rooms.session_cancel, name="session_cancel"),
+    path("spaces/<uuid:public_id>/board/", board_views.board_state, name="board_state"),
+    path("spaces/<uuid:public_id>/board/ops/", board_views.board_ops, name="board_ops"),
+    path("spaces/<uuid:public_id>/board/board.pdf", board_views.board_pdf, name="board_pdf"),
+    path("calendar/", calendar_views.calendar_settings, name="calendar_settings"),
+    path("calendar/<str:token>.ics", calendar_views.calendar_feed, name="calendar_feed"),
+]

@@ -26,6 +26,21 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
+            name='ContractTemplate',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('title', models.CharField(max_length=255, verbose_name='title')),
+                ('body', models.TextField(help_text='Plain text. Blank lines separate paragraphs.', verbose_name='text')),
+                ('version', models.PositiveIntegerField(editable=False, verbose_name='version')),
+                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
+            ],
+            options={
+                'verbose_name': 'contract',
+                'verbose_name_plural': 'contracts',
+                'ordering': ['organisation__name', '-version'],
+            },
+        ),
+        migrations.CreateModel(
             name='ModulePage',
             fields=[
                 ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=swapper.get_model_name("wagtailcore", "Page"))),
@@ -84,6 +99,68 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'client spaces',
                 'ordering': ['-start_date', 'pk'],
                 'permissions': [('enter_clientspace', 'Can enter the client space')],
+            },
+        ),
+        migrations.CreateModel(
+            name='Board',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('version', models.BigIntegerField(default=0, verbose_name='version')),
+                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
+                ('space', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='board', to='wagtail_coaching.clientspace', verbose_name='client space')),
+            ],
+            options={
+                'verbose_name': 'paper board',
+                'verbose_name_plural': 'paper boards',
+            },
+        ),
+        migrations.CreateModel(
+            name='CoachingPreferences',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('time_zone', models.CharField(blank=True, help_text="Times are shown in this zone. Empty: the site's time zone.", max_length=64, verbose_name='time zone')),
+                ('calendar_token', models.CharField(blank=True, max_length=64, null=True, unique=True, verbose_name='calendar feed key')),
+                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='coaching_preferences', to=settings.AUTH_USER_MODEL, verbose_name='user')),
+            ],
+            options={
+                'verbose_name': 'coaching preferences',
+                'verbose_name_plural': 'coaching preferences',
+            },
+        ),
+        migrations.CreateModel(
+            name='CoachingSession',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('starts_at', models.DateTimeField(verbose_name='starts at')),
+                ('duration_minutes', models.PositiveSmallIntegerField(default=60, verbose_name='duration (minutes)')),
+                ('status', models.CharField(choices=[('planned', 'Planned'), ('done', 'Done'), ('cancelled', 'Cancelled'), ('missed', 'Missed')], default='planned', max_length=16, verbose_name='status')),
+                ('room_name', models.CharField(default=wagtail_coaching.models.generate_room_name, editable=False, max_length=64, unique=True, verbose_name='video room name')),
+                ('confirmed_minutes', models.PositiveIntegerField(blank=True, help_text='Minutes the coach confirmed; only these count in progress and reports.', null=True, verbose_name='confirmed minutes')),
+                ('sequence', models.PositiveIntegerField(default=0, editable=False, verbose_name='invitation sequence')),
+                ('reminder_sent_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='reminder sent at')),
+                ('space', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sessions', to='wagtail_coaching.clientspace', verbose_name='client space')),
+            ],
+            options={
+                'verbose_name': 'coaching session',
+                'verbose_name_plural': 'coaching sessions',
+                'ordering': ['starts_at'],
+            },
+        ),
+        migrations.CreateModel(
+            name='ContractAcceptance',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('version', models.PositiveIntegerField(verbose_name='version')),
+                ('text_sha256', models.CharField(max_length=64, verbose_name='SHA-256 of the text')),
+                ('accepted_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='accepted at')),
+                ('space', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='contract_acceptances', to='wagtail_coaching.clientspace', verbose_name='client space')),
+                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='user')),
+                ('contract', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='acceptances', to='wagtail_coaching.contracttemplate', verbose_name='contract')),
+            ],
+            options={
+                'verbose_name': 'contract acceptance',
+                'verbose_name_plural': 'contract acceptances',
+                'ordering': ['-accepted_at'],
             },
         ),
         migrations.CreateModel(
@@ -202,6 +279,11 @@ class Migration(migrations.Migration):
                 'ordering': ['-created_at', '-pk'],
             },
         ),
+        migrations.AddField(
+            model_name='contracttemplate',
+            name='organisation',
+            field=models.ForeignKey(blank=True, help_text='Leave empty for the default contract.', null=True, on_delete=django.db.models.deletion.CASCADE, related_name='contract_templates', to='wagtail_coaching.organisation', verbose_name='organisation'),
+        ),
         migrations.CreateModel(
             name='OrganisationGroupObjectPermission',
             fields=[
@@ -231,6 +313,23 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.CreateModel(
+            name='PresenceSpan',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('client_id', models.CharField(max_length=40, verbose_name='page id')),
+                ('started_at', models.DateTimeField(verbose_name='joined at')),
+                ('last_seen_at', models.DateTimeField(verbose_name='last seen at')),
+                ('left_at', models.DateTimeField(blank=True, null=True, verbose_name='left at')),
+                ('session', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='presence_spans', to='wagtail_coaching.coachingsession', verbose_name='session')),
+                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='user')),
+            ],
+            options={
+                'verbose_name': 'presence span',
+                'verbose_name_plural': 'presence spans',
+                'ordering': ['started_at', 'pk'],
+            },
+        ),
+        migrations.CreateModel(
             name='ProgrammePage',
             fields=[
                 ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=swapper.get_model_name("wagtailcore", "Page"))),
@@ -249,22 +348,10 @@ class Migration(migrations.Migration):
             },
             bases=(wagtail_coaching.programmes.CoachingPageMixin, swapper.get_model_name("wagtailcore", "Page")),
         ),
-        migrations.CreateModel(
-            name='ContractTemplate',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=255, verbose_name='title')),
-                ('body', models.TextField(help_text='Plain text. Blank lines separate paragraphs.', verbose_name='text')),
-                ('version', models.PositiveIntegerField(editable=False, verbose_name='version')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('organisation', models.ForeignKey(blank=True, help_text='Leave empty for the default contract.', null=True, on_delete=django.db.models.deletion.CASCADE, related_name='contract_templates', to='wagtail_coaching.organisation', verbose_name='organisation')),
-                ('programme', models.ForeignKey(blank=True, help_text='Only for spaces of this programme.', null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='wagtail_coaching.programmepage', verbose_name='programme')),
-            ],
-            options={
-                'verbose_name': 'contract',
-                'verbose_name_plural': 'contracts',
-                'ordering': ['organisation__name', '-version'],
-            },
+        migrations.AddField(
+            model_name='contracttemplate',
+            name='programme',
+            field=models.ForeignKey(blank=True, help_text='Only for spaces of this programme.', null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='wagtail_coaching.programmepage', verbose_name='programme'),
         ),
         migrations.AddField(
             model_name='clientspace',
@@ -321,6 +408,25 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.CreateModel(
+            name='BoardOperation',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('version', models.BigIntegerField(verbose_name='version')),
+                ('kind', models.CharField(max_length=8, verbose_name='kind')),
+                ('item_id', models.CharField(blank=True, max_length=40, verbose_name='item id')),
+                ('data', models.JSONField(blank=True, default=dict, verbose_name='data')),
+                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
+                ('author', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='author')),
+                ('board', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='ops', to='wagtail_coaching.board', verbose_name='board')),
+            ],
+            options={
+                'verbose_name': 'paper board operation',
+                'verbose_name_plural': 'paper board operations',
+                'ordering': ['board', 'version'],
+                'constraints': [models.UniqueConstraint(fields=('board', 'version'), name='wagtail_coaching_board_op_version')],
+            },
+        ),
+        migrations.CreateModel(
             name='AccessEvent',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
@@ -368,41 +474,13 @@ class Migration(migrations.Migration):
                 'unique_together': {('user', 'permission', 'content_object')},
             },
         ),
-        migrations.CreateModel(
-            name='CoachingSession',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('starts_at', models.DateTimeField(verbose_name='starts at')),
-                ('duration_minutes', models.PositiveSmallIntegerField(default=60, verbose_name='duration (minutes)')),
-                ('status', models.CharField(choices=[('planned', 'Planned'), ('done', 'Done'), ('cancelled', 'Cancelled'), ('missed', 'Missed')], default='planned', max_length=16, verbose_name='status')),
-                ('room_name', models.CharField(default=wagtail_coaching.models.generate_room_name, editable=False, max_length=64, unique=True, verbose_name='video room name')),
-                ('confirmed_minutes', models.PositiveIntegerField(blank=True, help_text='Minutes the coach confirmed; only these count in progress and reports.', null=True, verbose_name='confirmed minutes')),
-                ('space', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sessions', to='wagtail_coaching.clientspace', verbose_name='client space')),
-            ],
-            options={
-                'verbose_name': 'coaching session',
-                'verbose_name_plural': 'coaching sessions',
-                'ordering': ['starts_at'],
-                'indexes': [models.Index(fields=['space', 'status', 'starts_at'], name='wagtail_coa_space_i_70f496_idx')],
-            },
+        migrations.AddIndex(
+            model_name='coachingsession',
+            index=models.Index(fields=['space', 'status', 'starts_at'], name='wagtail_coa_space_i_70f496_idx'),
         ),
-        migrations.CreateModel(
-            name='ContractAcceptance',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveIntegerField(verbose_name='version')),
-                ('text_sha256', models.CharField(max_length=64, verbose_name='SHA-256 of the text')),
-                ('accepted_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='accepted at')),
-                ('space', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='contract_acceptances', to='wagtail_coaching.clientspace', verbose_name='client space')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='user')),
-                ('contract', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='acceptances', to='wagtail_coaching.contracttemplate', verbose_name='contract')),
-            ],
-            options={
-                'verbose_name': 'contract acceptance',
-                'verbose_name_plural': 'contract acceptances',
-                'ordering': ['-accepted_at'],
-                'constraints': [models.UniqueConstraint(fields=('space', 'user', 'contract'), name='wagtail_coaching_contract_accepted_once')],
-            },
+        migrations.AddConstraint(
+            model_name='contractacceptance',
+            constraint=models.UniqueConstraint(fields=('space', 'user', 'contract'), name='wagtail_coaching_contract_accepted_once'),
         ),
         migrations.AddConstraint(
             model_name='goal',
@@ -427,6 +505,10 @@ class Migration(migrations.Migration):
         migrations.AlterUniqueTogether(
             name='organisationuserobjectpermission',
             unique_together={('user', 'permission', 'content_object')},
+        ),
+        migrations.AddIndex(
+            model_name='presencespan',
+            index=models.Index(fields=['session', 'user', 'client_id'], name='wagtail_coa_session_939b59_idx'),
         ),
         migrations.AddConstraint(
             model_name='contracttemplate',

@@ -1,0 +1,310 @@
+"""Site views of sessions: the video room, its token and presence, confirming minutes, and
+planning (plan, move, cancel) from the space.
+
+Thin views: who may enter is ``permissions``, who may join when and with which token is
+``jitsi``, planning rules are ``planning``, measuring is ``presence``. Everyone but the
+participants gets the same 404 as for a space that does not exist.
+"""
+
+import re
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed, JsonResponse
+from django.middleware.csrf import get_token
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_safe
+
+from . import contracts, jitsi, permissions, planning, presence
+from .board import WIDTH as BOARD_WIDTH
+from .conf import get_setting
+from .forms_sessions import ConfirmMinutesForm, SessionForm
+from .models import CoachingSession, SessionStatus
+from .preferences import user_timezone
+from .views import _render
+
+CLIENT_ID_RE = re.compile(r"^[A-Za-z0-9-]{8,40}$")
+
+
+def get_session_or_404(user, public_id, session_id):
+    """``(space, session)`` if ``user`` may enter the space; else ``Http404``."""
+    space = permissions.get_space_or_404(
+        user,
+        public_id,
+        queryset=permissions.ClientSpace.objects.select_related("coach", "coachee"),
+    )
+    session = get_object_or_404(CoachingSession, space=space, pk=session_id)
+    session.space = space
+    return space, session
+
+
+def _require_coach(user, space):
+    if space.coach_id != user.pk:
+        raise Http404("Only the coach plans sessions.")
+
+
+def _render_in_zone(request, template, context):
+    # Times on the page are shown in the reader's zone; they are stored in UTC.
+    with timezone.override(user_timezone(request.user)):
+        return _render(request, template, context)
+
+
+# --- The room ------------------------------------------------------------------------------
+
+
+def room_security_headers(response):
+    """CSP, Permissions-Policy and Referrer-Policy that open exactly the Jitsi origin."""
+    origin = jitsi.origin()
+    response["Content-Security-Policy"] = "; ".join(
+        [
+            "default-src 'self'",
+            f"script-src 'self' {origin}",
+            f"frame-src {origin}",
+            "connect-src 'self'",
+            "img-src 'self' data: blob:",
+            "style-src 'self' 'unsafe-inline'",
+            "object-src 'none'",
+            "base-uri 'none'",
+            "form-action 'self'",
+            "frame-ancestors 'none'",
+        ]
+    )
+    delegated = f'("{origin}")'
+    response["Permissions-Policy"] = ", ".join(
+        f"{feature}={delegated}" for feature in ("camera", "microphone", "display-capture")
+    )
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@require_safe
+@never_cache
+@login_required
+def session_room(request, public_id, session_id):
+    """The video room of a session: portrait video beside documents and the paper board."""
+    space, session = get_session_or_404(request.user, public_id, session_id)
+    if (refusal := contracts.gate(request, space)) is not None:
+        return refusal  # the contract comes first, as for every space URL
+    now = timezone.now()
+    opens, closes = jitsi.join_window(session)
+    is_open = jitsi.is_room_open(session, now)
+    urls = {
+        name: reverse(
+            f"wagtail_coaching:{name}",
+            kwargs={"public_id": space.public_id, "session_id": session.pk},
+        )
+        for name in ("session_room_token", "session_room_presence")
+    }
+    board_urls = {
+        name: reverse(f"wagtail_coaching:{name}", kwargs={"public_id": space.public_id})
+        for name in ("board_state", "board_ops", "board_pdf")
+    }
+    context = {
+        "space": space,
+        "session": session,
+        "is_open": is_open,
+        "is_coach": space.coach_id == request.user.pk,
+        "opens_at": opens,
+        "closes_at": closes,
+        "too_early": now < opens,
+        "external_api_url": jitsi.external_api_url(),
+        "room_config": {
+            "tokenUrl": urls["session_room_token"],
+            "presenceUrl": urls["session_room_presence"],
+            "heartbeatSeconds": get_setting("PRESENCE_HEARTBEAT_SECONDS"),
+            "csrfToken": get_token(request),
+        },
+        "board_config": {
+            "stateUrl": board_urls["board_state"],
+            "opsUrl": board_urls["board_ops"],
+            "pdfUrl": board_urls["board_pdf"],
+            "pollMs": get_setting("BOARD_POLL_INTERVAL_MS"),
+            "width": BOARD_WIDTH,
+            "csrfToken": get_token(request),
+        },
+    }
+    response = _render_in_zone(request, "wagtail_coaching/room/room.html", context)
+    return room_security_headers(response)
+
+
+@require_safe
+@never_cache
+@login_required
+def session_room_token(request, public_id, session_id):
+    """A fresh token and the IFrame API options; 404 outside the window or for outsiders."""
+    space, session = get_session_or_404(request.user, public_id, session_id)
+    if (refusal := contracts.gate(request, space)) is not None:
+        return refusal  # the contract comes first, as for every space URL
+    try:
+        options = jitsi.room_options(request.user, session, getattr(request, "LANGUAGE_CODE", "en"))
+    except jitsi.TokenRefused as exc:
+        raise Http404("No token.") from exc
+    return JsonResponse(options)
+
+
+@never_cache
+@login_required
+def session_room_presence(request, public_id, session_id):
+    """Record ``joined``, ``heartbeat`` or ``left`` (form-encoded, so ``sendBeacon`` works)."""
+    space, session = get_session_or_404(request.user, public_id, session_id)
+    if (refusal := contracts.gate(request, space)) is not None:
+        return refusal  # the contract comes first, as for every space URL
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    if not jitsi.is_room_open(session):
+        raise Http404("The room is closed.")
+    event = request.POST.get("event", "")
+    client_id = request.POST.get("client", "")
+    if event not in presence.EVENTS or not CLIENT_ID_RE.match(client_id):
+        return JsonResponse(
+            {"error": _("Send event=joined, heartbeat or left, and the page's client id.")},
+            status=400,
+        )
+    presence.record(session, request.user, client_id, event)
+    return HttpResponse(status=204)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@never_cache
+@login_required
+def session_confirm(request, public_id, session_id):
+    """The coach sees the measured minutes and confirms the ones that count."""
+    space, session = get_session_or_404(request.user, public_id, session_id)
+    if (refusal := contracts.gate(request, space)) is not None:
+        return refusal  # the contract comes first, as for every space URL
+    _require_coach(request.user, space)
+    measured = presence.measure(session)
+    has_started = session.starts_at <= timezone.now()
+    initial = {"minutes": session.confirmed_minutes or measured["together"]}
+    form = ConfirmMinutesForm(request.POST or None, initial=initial, session=session)
+    if request.method == "POST":
+        if not has_started:
+            form.add_error(None, _("A session can be confirmed once it has started."))
+        elif session.status == SessionStatus.CANCELLED:
+            form.add_error(None, _("A cancelled session has no minutes to confirm."))
+        elif form.is_valid():
+            if "missed" in request.POST:
+                session.status = SessionStatus.MISSED
+                session.confirmed_minutes = None
+                messages.success(request, _("The session is marked as missed."))
+            else:
+                session.status = SessionStatus.DONE
+                session.confirmed_minutes = form.cleaned_data["minutes"]
+                messages.success(
+                    request,
+                    _("%(minutes)s minutes confirmed.") % {"minutes": session.confirmed_minutes},
+                )
+            session.save(update_fields=["status", "confirmed_minutes"])
+            return redirect(space.get_absolute_url())
+    return _render_in_zone(
+        request,
+        "wagtail_coaching/room/confirm.html",
+        {"space": space, "session": session, "measured": measured, "form": form},
+    )
+
+
+# --- Planning ------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@never_cache
+@login_required
+def session_plan(request, public_id):
+    space = permissions.get_space_or_404(request.user, public_id)
+    if (refusal := contracts.gate(request, space)) is not None:
+        return refusal  # the contract comes first, as for every space URL
+    _require_coach(request.user, space)
+    zone = user_timezone(request.user)
+    form = SessionForm(
+        request.POST or None,
+        zone=zone,
+        initial={"duration_minutes": get_setting("SESSION_DEFAULT_DURATION")},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            with timezone.override(zone):
+                planning.plan_session(
+                    space,
+                    form.cleaned_data["starts_at"],
+                    form.cleaned_data["duration_minutes"],
+                    by=request.user,
+                )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Session planned; both of you got an invitation."))
+            return redirect(space.get_absolute_url())
+    return _render_in_zone(
+        request,
+        "wagtail_coaching/room/session_form.html",
+        {"space": space, "form": form, "time_zone": str(zone), "session": None},
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@never_cache
+@login_required
+def session_move(request, public_id, session_id):
+    space, session = get_session_or_404(request.user, public_id, session_id)
+    if (refusal := contracts.gate(request, space)) is not None:
+        return refusal  # the contract comes first, as for every space URL
+    _require_coach(request.user, space)
+    zone = user_timezone(request.user)
+    local = timezone.localtime(session.starts_at, zone)
+    form = SessionForm(
+        request.POST or None,
+        zone=zone,
+        initial={
+            "date": local.date(),
+            "time": local.time().replace(second=0, microsecond=0),
+            "duration_minutes": session.duration_minutes,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            with timezone.override(zone):
+                planning.move_session(
+                    session,
+                    form.cleaned_data["starts_at"],
+                    form.cleaned_data["duration_minutes"],
+                    by=request.user,
+                )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Session moved; both of you got the new time."))
+            return redirect(space.get_absolute_url())
+    return _render_in_zone(
+        request,
+        "wagtail_coaching/room/session_form.html",
+        {"space": space, "form": form, "time_zone": str(zone), "session": session},
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@never_cache
+@login_required
+def session_cancel(request, public_id, session_id):
+    space, session = get_session_or_404(request.user, public_id, session_id)
+    if (refusal := contracts.gate(request, space)) is not None:
+        return refusal  # the contract comes first, as for every space URL
+    _require_coach(request.user, space)
+    error = None
+    if request.method == "POST":
+        try:
+            planning.cancel_session(session, by=request.user)
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        else:
+            messages.success(request, _("Session cancelled; both of you were told."))
+            return redirect(space.get_absolute_url())
+    return _render_in_zone(
+        request,
+        "wagtail_coaching/room/session_cancel.html",
+        {"space": space, "session": session, "error": error},
+    )

@@ -1,0 +1,122 @@
+/* The video room: embeds Jitsi's IFrame API and reports presence.
+ *
+ * The page asks the server for the IFrame options and a fresh token (never reusing an old
+ * one) each time it connects: on load, on "Join again", and after a fatal error. Presence:
+ * "joined" and "left" from the IFrame API's events, a heartbeat while in the conference,
+ * and a last "left" beacon when the page goes away.
+ */
+(function () {
+  "use strict";
+  var config = JSON.parse(document.getElementById("coaching-room-config").textContent);
+  var text = JSON.parse(document.getElementById("coaching-room-text").textContent);
+  var node = document.getElementById("coaching-jitsi");
+  var statusLine = document.getElementById("coaching-room-status");
+  var rejoin = document.getElementById("coaching-room-rejoin");
+  var csrfToken = config.csrfToken;
+  var clientId = (window.crypto && crypto.randomUUID) ? crypto.randomUUID()
+    : String(Date.now()) + "-" + Math.random().toString(16).slice(2);
+  var api = null;
+  var inConference = false;
+  var heartbeat = null;
+  var reconnecting = false;
+
+  function setStatus(message) { statusLine.textContent = message; }
+
+  function presenceBody(event) {
+    var body = new URLSearchParams();
+    body.set("event", event);
+    body.set("client", clientId);
+    body.set("csrfmiddlewaretoken", csrfToken);
+    return body;
+  }
+
+  function presence(event) {
+    return fetch(config.presenceUrl, {
+      method: "POST", credentials: "same-origin", body: presenceBody(event),
+      headers: { "X-CSRFToken": csrfToken }, keepalive: true
+    }).catch(function () { /* the next heartbeat tries again */ });
+  }
+
+  function stopHeartbeat() {
+    if (heartbeat) { clearInterval(heartbeat); heartbeat = null; }
+  }
+
+  function onJoined() {
+    inConference = true;
+    rejoin.hidden = true;
+    setStatus(text.joined);
+    presence("joined");
+    stopHeartbeat();
+    heartbeat = setInterval(function () { presence("heartbeat"); },
+      config.heartbeatSeconds * 1000);
+  }
+
+  function onLeft() {
+    if (inConference) { presence("left"); }
+    inConference = false;
+    stopHeartbeat();
+    setStatus(text.left);
+    rejoin.hidden = false;
+  }
+
+  function dispose() {
+    if (api) { try { api.dispose(); } catch (e) { /* already gone */ } api = null; }
+  }
+
+  function onError(error) {
+    if (!error || !error.isFatal || reconnecting) { return; }
+    // A dropped connection that Jitsi cannot resume: join again with a fresh token.
+    onLeft();
+    reconnecting = true;
+    setStatus(text.reconnecting);
+    setTimeout(function () { reconnecting = false; connect(); }, 1000);
+  }
+
+  function connect() {
+    setStatus(text.connecting);
+    rejoin.hidden = true;
+    return fetch(config.tokenUrl, { credentials: "same-origin", cache: "no-store" })
+      .then(function (response) {
+        if (!response.ok) { throw new Error("closed"); }
+        return response.json();
+      })
+      .then(function (room) {
+        if (typeof window.JitsiMeetExternalAPI !== "function") {
+          setStatus(text.unavailable);
+          return;
+        }
+        dispose();
+        node.replaceChildren();
+        var options = {
+          roomName: room.roomName,
+          parentNode: node,
+          width: "100%",
+          height: "100%",
+          lang: room.lang,
+          userInfo: { displayName: room.displayName },
+          configOverwrite: { disableDeepLinking: true, prejoinConfig: { enabled: true } }
+        };
+        if (room.jwt) { options.jwt = room.jwt; }
+        api = new window.JitsiMeetExternalAPI(room.domain, options);
+        api.addListener("videoConferenceJoined", onJoined);
+        api.addListener("videoConferenceLeft", onLeft);
+        api.addListener("readyToClose", function () { onLeft(); dispose(); });
+        api.addListener("errorOccurred", onError);
+      })
+      .catch(function () {
+        setStatus(text.closed);
+        rejoin.hidden = false;
+      });
+  }
+
+  rejoin.addEventListener("click", connect);
+  window.addEventListener("pagehide", function () {
+    if (inConference && navigator.sendBeacon) {
+      navigator.sendBeacon(config.presenceUrl, presenceBody("left"));
+      inConference = false;
+    }
+    stopHeartbeat();
+    dispose();
+  });
+  connect();
+})();

@@ -1,0 +1,35 @@
+"""Template tags of the sessions block on a space page."""
+
+from django import template
+from django.utils import timezone
+
+from .. import jitsi
+from ..models import SessionStatus
+from ..preferences import user_timezone
+
+register = template.Library()
+
+
+@register.inclusion_tag("wagtail_coaching/room/space_sessions.html", takes_context=True)
+def coaching_space_sessions(context, space):
+    """The sessions of ``space`` with what the reader may do with each (one query)."""
+    user = context["request"].user
+    now = timezone.now()
+    sessions = list(space.sessions.order_by("starts_at"))
+    rows = []
+    for session in sessions:
+        session.space = space
+        rows.append(
+            {
+                "session": session,
+                "room_open": jitsi.is_room_open(session, now),
+                "to_confirm": session.needs_confirmation,
+                "movable": session.status == SessionStatus.PLANNED and session.starts_at > now,
+            }
+        )
+    return {
+        "space": space,
+        "rows": rows,
+        "is_coach": space.coach_id == user.pk,
+        "time_zone": user_timezone(user),
+    }
