@@ -7,6 +7,7 @@ from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup
 from .admin_sessions import SessionCreateView, SessionEditView
 from .forms import ClientSpaceAdminForm
 from .models import ClientSpace, CoachingSession, Organisation, display_name
+from .trial_admin import TrialRequestAdmin
 
 
 class OrganisationAdmin(ModelAdmin):
@@ -102,4 +103,4 @@ class CoachingAdminGroup(ModelAdminGroup):
     menu_label = _("Coaching")
     menu_icon = "user"
     menu_order = 250
-    items = (OrganisationAdmin, ClientSpaceAdmin, CoachingSessionAdmin)
+    items = (OrganisationAdmin, ClientSpaceAdmin, CoachingSessionAdmin, TrialRequestAdmin)

@@ -311,3 +311,4 @@ class OrganisationGroupObjectPermission(GroupObjectPermissionBase):
 from .board import Board, BoardOperation  # noqa: E402, F401
 from .preferences import CoachingPreferences  # noqa: E402, F401
 from .presence import PresenceSpan  # noqa: E402, F401
+from .trials import TrialRequest, TrialRequestPage  # noqa: E402, F401
