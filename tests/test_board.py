@@ -147,3 +147,25 @@ def test_the_board_saves_as_a_pdf_drawn_from_its_strokes(client, world):
     assert len(reader.pages) == 1
     assert "Courage, not comfort" in reader.pages[0].extract_text()
     assert float(reader.pages[0].mediabox.height) > float(reader.pages[0].mediabox.width)
+
+
+def test_long_histories_come_in_pages(world, monkeypatch):
+    monkeypatch.setattr(board, "MAX_OPS_PER_RESPONSE", 3)
+    for i in range(7):
+        board.apply(world.space, world.coach, stroke(f"s{i}"))
+    seen, since, pages = [], 1, 0
+    while True:
+        change = board.changes_since(world.space, since)
+        seen += [op["id"] for op in change["ops"]]
+        since, pages = change["version"], pages + 1
+        if not change["more"]:
+            break
+    assert seen == [f"s{i}" for i in range(1, 7)]
+    assert since == 7 and pages == 3
+
+
+def test_a_client_ahead_of_the_board_is_reset(world):
+    board.apply(world.space, world.coach, stroke("s1"))
+    change = board.changes_since(world.space, 99)
+    assert change["reset"] and change["version"] == 1
+    assert [op["id"] for op in change["ops"]] == ["s1"]

@@ -241,3 +241,21 @@ def test_reminders_are_sent_once_and_again_after_a_move(world):
     mail.outbox.clear()
     call_command("coaching_send_reminders", stdout=StringIO())
     assert len(mail.outbox) == 2
+
+
+def test_space_page_queries_do_not_grow_with_sessions(client, world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(world.coach)
+    CoachingSessionFactory(space=world.space)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(world.space.get_absolute_url()).status_code == 200
+    for days in range(10, 20):
+        CoachingSessionFactory(
+            space=world.space, starts_at=timezone.now() + datetime.timedelta(days=days)
+        )
+    with CaptureQueriesContext(connection) as many:
+        body = client.get(world.space.get_absolute_url()).content.decode()
+    assert body.count("coaching-session coaching-session--planned") == 11
+    assert len(many.captured_queries) == len(few.captured_queries)

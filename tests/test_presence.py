@@ -102,7 +102,7 @@ def test_coach_sees_measured_minutes_and_confirms(client, world, past_session):
     assert confirm_url(past_session) in space_page
 
     page = client.get(confirm_url(past_session)).content.decode()
-    assert "55 minutes" in page and "49 minutes" in page
+    assert "55 min" in page and "49 min" in page
     assert 'value="49"' in page  # "together" is proposed
 
     response = client.post(confirm_url(past_session), {"minutes": "50", "confirm": ""})
@@ -141,3 +141,29 @@ def test_only_the_coach_confirms(client, world, past_session):
     assert client.post(confirm_url(past_session), {"minutes": "60"}).status_code == 404
     past_session.refresh_from_db()
     assert past_session.confirmed_minutes is None
+
+
+def test_the_room_page_speaks_french_and_its_script_texts_are_valid_json(
+    client, world, open_session
+):
+    import json
+    import re
+
+    client.force_login(world.coachee)
+    response = client.get(
+        reverse(
+            "wagtail_coaching:session_room",
+            kwargs={"public_id": world.space.public_id, "session_id": open_session.pk},
+        ),
+        HTTP_ACCEPT_LANGUAGE="fr",
+    )
+    body = response.content.decode()
+    assert "Paperboard" in body and "Surligneur" in body
+    for script_id in ("coaching-room-text", "coaching-board-text", "coaching-room-config"):
+        match = re.search(rf'<script id="{script_id}" type="application/json">(.*?)</script>', body)
+        texts = json.loads(match.group(1))
+        assert texts
+    assert "Le service vidéo n'a pas pu être chargé" in json.dumps(
+        json.loads(re.search(r'id="coaching-room-text"[^>]*>(.*?)</script>', body).group(1)),
+        ensure_ascii=False,
+    )

@@ -202,40 +202,49 @@ def apply(space, user, payload):
         )
 
 
-def current_items(board):
-    """The board's visible strokes and texts in drawing order (after the last clear)."""
-    last_clear = (
-        board.ops.filter(kind="clear").order_by("-version").values_list("version", flat=True)
-    ).first() or 0
-    ops = list(board.ops.filter(version__gt=last_clear).order_by("version"))
+def _visible(ops):
     undone = {op.item_id for op in ops if op.kind == "undo"}
     return [op for op in ops if op.kind in ("stroke", "text") and op.item_id not in undone]
 
 
+def _since_last_clear(board):
+    last_clear = (
+        board.ops.filter(kind="clear").order_by("-version").values_list("version", flat=True)
+    ).first() or 0
+    return last_clear, list(board.ops.filter(version__gt=last_clear).order_by("version"))
+
+
+def current_items(board):
+    """The board's visible strokes and texts in drawing order (after the last clear)."""
+    return _visible(_since_last_clear(board)[1])
+
+
 def changes_since(space, since):
-    """``{"version", "reset", "ops"}`` for a client that has seen ``since``.
+    """``{"version", "reset", "ops", "more"}`` for a client that has seen ``since``.
 
     ``reset`` means: forget what you have and draw ``ops``. It is set for ``since=0`` and for
     a ``since`` the board never reached (a client from before a database restore).
+    ``version`` is the newest version the answer covers, read from the operations themselves,
+    so an operation committed between two queries is never skipped nor sent twice.
     """
     board = Board.objects.filter(space=space).first()
     if board is None:
         return {"version": 0, "reset": True, "ops": [], "more": False}
     if since <= 0 or since > board.version:
-        items = current_items(board)
+        last_clear, ops = _since_last_clear(board)
+        version = max([board.version, last_clear, *(op.version for op in ops)])
         return {
-            "version": board.version,
+            "version": version,
             "reset": True,
-            "ops": [op.as_json() for op in items],
+            "ops": [op.as_json() for op in _visible(ops)],
             "more": False,
         }
     ops = list(board.ops.filter(version__gt=since).order_by("version")[:MAX_OPS_PER_RESPONSE])
-    more = len(ops) == MAX_OPS_PER_RESPONSE and ops[-1].version < board.version
     return {
-        "version": ops[-1].version if more else board.version,
+        "version": ops[-1].version if ops else since,
         "reset": False,
         "ops": [op.as_json() for op in ops],
-        "more": more,
+        "more": len(ops) == MAX_OPS_PER_RESPONSE,
     }
 
 

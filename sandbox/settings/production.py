@@ -2,7 +2,10 @@
 
 Required: DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS (comma-separated), DATABASE_URL
 (e.g. postgres://user:password@host:5432/name). Optional: DJANGO_CSRF_TRUSTED_ORIGINS,
-WAGTAILADMIN_BASE_URL, DJANGO_HSTS_SECONDS.
+WAGTAILADMIN_BASE_URL, DJANGO_HSTS_SECONDS, and the video rooms' WAGTAIL_COACHING_JITSI_DOMAIN,
+WAGTAIL_COACHING_JITSI_APP_ID with WAGTAIL_COACHING_JITSI_APP_SECRET (self-hosted Jitsi) or
+WAGTAIL_COACHING_JITSI_PRIVATE_KEY with WAGTAIL_COACHING_JITSI_KEY_ID (JaaS); without them
+``check`` warns that rooms are not token-protected.
 """
 
 import os
@@ -31,6 +34,11 @@ CSRF_TRUSTED_ORIGINS = [
 WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", f"https://{ALLOWED_HOSTS[0]}")
 
 DATABASES = {"default": dj_database_url.parse(env("DATABASE_URL"), conn_max_age=600)}
+
+for _name in ("DOMAIN", "APP_ID", "APP_SECRET", "PRIVATE_KEY", "KEY_ID"):
+    _value = os.environ.get(f"WAGTAIL_COACHING_JITSI_{_name}")
+    if _value:
+        globals()[f"WAGTAIL_COACHING_JITSI_{_name}"] = _value
 
 # HTTPS only: the TLS terminating proxy must set X-Forwarded-Proto.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

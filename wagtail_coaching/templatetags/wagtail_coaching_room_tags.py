@@ -24,7 +24,7 @@ def coaching_space_sessions(context, space):
                 "session": session,
                 "room_open": jitsi.is_room_open(session, now),
                 "to_confirm": session.needs_confirmation,
-                "movable": session.status == SessionStatus.PLANNED and session.ends_at > now,
+                "movable": session.status == SessionStatus.PLANNED and session.starts_at > now,
             }
         )
     return {

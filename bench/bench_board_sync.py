@@ -1,7 +1,7 @@
 """Paper-board sync: delay from one participant's stroke to the other's screen, and server
 requests per minute for one board at rest and while drawing.
 
-    python -m bench.board_sync [--seconds 30] [--strokes 20]
+    python bench/bench_board_sync.py [--seconds 30] [--strokes 20]
 
 Two headless Chromium contexts (coach and coachee) open the same session's room on a
 threaded WSGI server (the Jitsi embed is the test suite's stand-in, so no network is used).
@@ -11,12 +11,14 @@ holding it. Requests are counted in both browsers.
 
 import argparse
 import os
+import random
 import statistics
 import time
 from urllib.parse import urlsplit
 
-from bench._setup import people_and_session, setup
+from _sessions_setup import people_and_session, setup
 
+VIEWPORT = {"width": 1300, "height": 1000}
 CHROMIUM = os.environ.get("WAGTAIL_COACHING_CHROMIUM", "/usr/bin/chromium")
 
 
@@ -70,9 +72,7 @@ def main():
         )
         pages = []
         for user in (coach, coachee):
-            context = browser.new_context(
-                base_url=base_url, viewport={"width": 1300, "height": 1000}
-            )
+            context = browser.new_context(base_url=base_url, viewport=VIEWPORT)
             page = context.new_page()
             page.goto("/accounts/login/")
             page.get_by_label("Username").fill(user.get_username())
@@ -85,10 +85,14 @@ def main():
             pages.append(page)
         coach_page, coachee_page = pages
         canvas = coach_page.locator("#coaching-board canvas")
+        canvas.scroll_into_view_if_needed()
         box = canvas.bounding_box()
+        # Only the part of the canvas inside the viewport can be drawn on with the mouse.
+        visible = min(box["y"] + box["height"], VIEWPORT["height"]) - max(box["y"], 0) - 40
+        top = max(box["y"], 0) + 20
 
         def stroke(n):
-            y = box["y"] + 20 + (n * 37) % (box["height"] - 40)
+            y = top + (n * 37) % visible
             coach_page.mouse.move(box["x"] + 20, y)
             coach_page.mouse.down()
             coach_page.mouse.move(box["x"] + box["width"] - 20, y, steps=8)
@@ -112,7 +116,8 @@ def main():
                 timeout=10_000,
             )
             delays.append(time.perf_counter() - started)
-            coach_page.wait_for_timeout(300)
+            # A random pause, so strokes do not fall in step with the polls.
+            coach_page.wait_for_timeout(300 + random.random() * 1000)
 
         # While drawing: one stroke per second.
         counts.update(board=0, all=0)

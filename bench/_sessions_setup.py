@@ -1,11 +1,18 @@
-"""Shared set-up: Django on a fresh database with one coach, one coachee, one open session."""
+"""Shared set-up of the session benchmarks: Django on a fresh throw-away database with one
+coach, one coachee and one session whose room is open."""
 
 import datetime
 import os
+import sys
+from pathlib import Path
+
+# The scripts live in bench/, so Python puts bench/ on the path, not the repository root.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 
 def setup():
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
+    # Forced, not defaulted: never a developer's own database.
+    os.environ["DJANGO_SETTINGS_MODULE"] = "bench.bench_settings"
     import django
 
     django.setup()

@@ -1,6 +1,6 @@
 """Room tokens minted per second, HS256 and RS256.
 
-    python -m bench.tokens [--seconds 3]
+    python bench/bench_tokens.py [--seconds 3]
 
 Two figures per algorithm: signing alone (claims + signature), and the whole
 ``jitsi.mint_token`` a request pays for (the lock's query, the join window, the claims and
@@ -10,7 +10,7 @@ the signature) on the benchmark database.
 import argparse
 import time
 
-from bench._setup import people_and_session, setup
+from _sessions_setup import people_and_session, setup
 
 
 def rate(function, seconds):
