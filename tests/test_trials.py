@@ -265,7 +265,9 @@ def test_schedule_sends_invitations_with_personal_links(django_capture_on_commit
     guest_mail = by_address["pat@initech.example"]
     link = f"http://testserver{guest_url(token)}"
     assert link in guest_mail.body
-    assert "Bonjour" in guest_mail.body or "Pat Prospect" in guest_mail.body
+    # In the language the prospect used on the form.
+    assert "Bonjour Pat Prospect" in guest_mail.body
+    assert "lien personnel" in guest_mail.body
     calendar, part = invitation(guest_mail)
     assert part.get_param("method") == "REQUEST"
     assert str(calendar["method"]) == "REQUEST"
@@ -644,3 +646,68 @@ def test_a_failed_conversion_leaves_nothing_behind():
         trials.convert(trial, organisation_name="Halfway Ltd")
     assert not Organisation.objects.filter(name="Halfway Ltd").exists()
     assert TrialRequest.objects.get(pk=trial.pk).status == TrialStatus.SCHEDULED
+
+
+# --- Settings checks, demo, admin screens --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "setting, value, check_id",
+    [
+        ("WAGTAIL_COACHING_TRIAL_RATE_LIMIT", 0, "wagtail_coaching.E070"),
+        ("WAGTAIL_COACHING_TRIAL_RATE_LIMIT", "3", "wagtail_coaching.E070"),
+        ("WAGTAIL_COACHING_TRIAL_RATE_WINDOW_MINUTES", True, "wagtail_coaching.E070"),
+        ("WAGTAIL_COACHING_TRIAL_DEFAULT_DURATION", 1, "wagtail_coaching.E070"),
+        ("WAGTAIL_COACHING_TRIAL_NOTIFY_EMAILS", "a@b.example", "wagtail_coaching.E071"),
+        ("WAGTAIL_COACHING_TRIAL_NOTIFY_EMAILS", ["not an address"], "wagtail_coaching.E071"),
+    ],
+)
+def test_bad_trial_settings_are_reported(settings, setting, value, check_id):
+    from django.core.checks import run_checks
+
+    setattr(settings, setting, value)
+    messages = [m for m in run_checks() if m.id == check_id]
+    assert len(messages) == 1
+    assert setting in messages[0].msg
+    assert messages[0].hint
+
+
+def test_demo_places_a_trial_request_page_once():
+    from django.core.management import call_command
+
+    call_command("coaching_demo", allow_production=True)
+    call_command("coaching_demo", allow_production=True)
+    (page,) = TrialRequestPage.objects.all()
+    assert page.live
+    assert page.get_parent().specific_class is not TrialRequestPage
+
+
+def test_admin_inspect_and_edit_keep_status_rules(client, world):
+    trial = make_trial(outcome="")
+    client.force_login(world.staff)
+    body = client.get(admin(trial, "inspect")).content.decode()
+    assert "Tuesday morning" in body and "Head of people" in body
+    edit = admin(trial, "edit")
+    data = {
+        "name": trial.name,
+        "email": trial.email,
+        "organisation_name": trial.organisation_name,
+        "role": trial.role,
+        "kind": trial.kind,
+        "preferred_slots": trial.preferred_slots,
+        "outcome": "",
+    }
+    response = client.post(edit, {**data, "status": "scheduled"})
+    assert response.status_code == 200
+    assert "Schedule" in response.content.decode()
+    assert TrialRequest.objects.get(pk=trial.pk).status == TrialStatus.NEW
+    response = client.post(edit, {**data, "status": "declined"})
+    assert response.status_code == 302
+    assert TrialRequest.objects.get(pk=trial.pk).status == TrialStatus.DECLINED
+    # No "add" in the admin: requests come from the public page with consent.
+    index = reverse("wagtail_coaching_trialrequest_modeladmin_index")
+    assert "/create/" not in client.get(index).content.decode()
+    assert client.get(reverse("wagtail_coaching_trialrequest_modeladmin_create")).status_code in (
+        302,
+        403,
+    )

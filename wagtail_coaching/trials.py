@@ -28,6 +28,7 @@ import swapper
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.tokens import default_token_generator
+from django.core.checks import Error, Tags, register
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives, mail_managers
 from django.db import models, transaction
@@ -44,7 +45,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 
 from . import ical, jitsi
-from .conf import get_setting
+from .conf import DEFAULTS, get_setting
 from .models import (
     ClientSpace,
     ClientSpaceStatus,
@@ -619,3 +620,39 @@ def send_invitations(trial, token):
         message = EmailMultiAlternatives(subject, body, _from_email(), [address])
         message.attach(_calendar_part(content, "REQUEST"))
         message.send()
+
+
+# --- System checks -------------------------------------------------------------------------
+
+
+@register(Tags.compatibility)
+def check_trial_settings(app_configs, **kwargs):
+    messages = []
+    for name, low, high in (
+        ("TRIAL_RATE_LIMIT", 1, 1000),
+        ("TRIAL_RATE_WINDOW_MINUTES", 1, 43_200),
+        ("TRIAL_DEFAULT_DURATION", 5, 480),
+    ):
+        value = get_setting(name)
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            messages.append(
+                Error(
+                    f"WAGTAIL_COACHING_{name} must be a whole number between {low} and {high}, "
+                    f"got {value!r}.",
+                    hint=f"Remove the setting to use the default of {DEFAULTS[name]}.",
+                    id="wagtail_coaching.E070",
+                )
+            )
+    recipients = get_setting("TRIAL_NOTIFY_EMAILS")
+    if not isinstance(recipients, list | tuple) or not all(
+        isinstance(address, str) and "@" in address for address in recipients
+    ):
+        messages.append(
+            Error(
+                "WAGTAIL_COACHING_TRIAL_NOTIFY_EMAILS must be a list of e-mail addresses, "
+                f"got {recipients!r}.",
+                hint="For example ['trials@example.org'], or [] to write to the MANAGERS.",
+                id="wagtail_coaching.E071",
+            )
+        )
+    return messages

@@ -19,3 +19,6 @@ EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 # The demo's video rooms run on the public meet.jit.si without tokens, on purpose; a real
 # site sets a Jitsi app secret or a JaaS key (see the README) and keeps this warning on.
 SILENCED_SYSTEM_CHECKS = ["wagtail_coaching.W020"]
+
+# New trial requests are printed on the console with the other e-mails.
+WAGTAIL_COACHING_TRIAL_NOTIFY_EMAILS = ["trials@example.org"]
