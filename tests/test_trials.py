@@ -348,6 +348,7 @@ def test_guest_before_the_window_is_told_when_it_opens(client, jitsi_secret):
     assert response.status_code == 200
     body = response.content.decode()
     assert "The room opens on" in body
+    assert "Europe/Paris time zone" in body
     assert 'id="coaching-jitsi"' not in body
     assert client.get(guest_url(token, "trial_guest_token")).status_code == 404
 

@@ -88,6 +88,7 @@ def _room_page(request, trial, *, token_url, presence_url, is_coach, status=200)
     zone = user_timezone(request.user) if is_coach else timezone.get_current_timezone()
     context = {
         "trial": trial,
+        "time_zone": str(zone),
         "is_coach": is_coach,
         "is_open": trials.is_room_open(trial, now),
         "too_early": opens is not None and now < opens,
