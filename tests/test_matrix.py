@@ -58,8 +58,11 @@ def _session(w):
 
         from .factories import CoachingSessionFactory
 
+        # Short, so that the coach is free for the trial of ``_trial`` ten minutes from now.
         w.open_session = CoachingSessionFactory(
-            space=w.space, starts_at=timezone.now() - datetime.timedelta(minutes=5)
+            space=w.space,
+            starts_at=timezone.now() - datetime.timedelta(minutes=5),
+            duration_minutes=10,
         )
     return {"public_id": w.space.public_id, "session_id": w.open_session.pk}
 
@@ -68,6 +71,38 @@ def _feed(w):
     from wagtail_coaching.preferences import rotate_calendar_token
 
     return {"token": rotate_calendar_token(w.coachee)}
+
+
+def _trial(w):
+    """A trial led by ``w.coach`` whose room is open now, and its guest token."""
+    if not hasattr(w, "trial_token"):
+        import datetime
+
+        from django.utils import timezone
+
+        from wagtail_coaching import trials
+
+        w.trial = trials.TrialRequest.objects.create(
+            name="Pat Prospect",
+            email="pat@prospect.example",
+            organisation_name="Initech",
+            role="CTO",
+            preferred_slots="Mornings",
+            consented_at=timezone.now(),
+        )
+        w.trial_token = trials.schedule(
+            w.trial, w.coach, timezone.now() + datetime.timedelta(minutes=10), 30
+        )
+    return w.trial
+
+
+def _guest(w):
+    _trial(w)
+    return {"token": w.trial_token}
+
+
+def _coach_trial(w):
+    return {"public_id": _trial(w).public_id}
 
 
 def _only(**statuses):
@@ -175,6 +210,14 @@ EXPECTED |= {
     ),
     # The feed's secret address is its credential: calendar apps cannot log in.
     "calendar_feed": (_feed, {role: OK for role in ROLES}),
+    # Trials: the guest link is the prospect's credential (no account); the coach hosts.
+    "trial_guest_room": (_guest, {role: OK for role in ROLES}),
+    "trial_guest_token": (_guest, {role: OK for role in ROLES}),
+    "trial_guest_presence": (_guest, {role: NOT_ALLOWED for role in ROLES}),
+    "trial_room": (_coach_trial, _only(coach=OK)),
+    "trial_room_token": (_coach_trial, _only(coach=OK)),
+    "trial_room_presence": (_coach_trial, _only(coach=NOT_ALLOWED)),
+    "trial_outcome": (_coach_trial, _only(coach=OK)),
 }
 
 

@@ -8,6 +8,7 @@ from .admin_sessions import SessionCreateView, SessionEditView
 from .content_admin import AccessEventAdmin, ContractTemplateAdmin, ErasableSpaceAdminMixin
 from .forms import ClientSpaceAdminForm
 from .models import ClientSpace, CoachingSession, Organisation, display_name
+from .trial_admin import TrialRequestAdmin
 
 
 class OrganisationAdmin(ModelAdmin):
@@ -107,6 +108,7 @@ class CoachingAdminGroup(ModelAdminGroup):
         OrganisationAdmin,
         ClientSpaceAdmin,
         CoachingSessionAdmin,
+        TrialRequestAdmin,
         ContractTemplateAdmin,
         AccessEventAdmin,
     )

@@ -67,6 +67,14 @@ DEFAULTS = {
     "SESSION_REMINDER_HOURS": 24,
     # Address the session e-mails come from; empty means DEFAULT_FROM_EMAIL.
     "FROM_EMAIL": "",
+    # --- Trials (trials.py); see the README's "Trials and visits" section. ---
+    # Requests accepted from one e-mail address or one client IP within the window below.
+    "TRIAL_RATE_LIMIT": 3,
+    "TRIAL_RATE_WINDOW_MINUTES": 60,
+    # Addresses told about each new trial request; empty means the site's MANAGERS.
+    "TRIAL_NOTIFY_EMAILS": [],
+    # Length, in minutes, proposed when staff schedule a trial.
+    "TRIAL_DEFAULT_DURATION": 30,
 }
 
 

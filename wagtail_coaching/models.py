@@ -319,3 +319,4 @@ from .progress import Action, Answer, ModuleProgress, StepMark  # noqa: E402, F4
 from .board import Board, BoardOperation  # noqa: E402, F401
 from .preferences import CoachingPreferences  # noqa: E402, F401
 from .presence import PresenceSpan  # noqa: E402, F401
+from .trials import TrialRequest, TrialRequestPage  # noqa: E402, F401

@@ -104,3 +104,28 @@ urlpatterns += [
     path("calendar/", calendar_views.calendar_settings, name="calendar_settings"),
     path("calendar/<str:token>.ics", calendar_views.calendar_feed, name="calendar_feed"),
 ]
+
+# --- Trials and visits: guest room, coach's room, outcome (issue 7) ------------------------
+from . import trial_views  # noqa: E402
+
+urlpatterns += [
+    path("trials/guest/<str:token>/", trial_views.guest_room, name="trial_guest_room"),
+    path("trials/guest/<str:token>/token/", trial_views.guest_token, name="trial_guest_token"),
+    path(
+        "trials/guest/<str:token>/presence/",
+        trial_views.guest_presence,
+        name="trial_guest_presence",
+    ),
+    path("trials/<uuid:public_id>/room/", trial_views.coach_room, name="trial_room"),
+    path(
+        "trials/<uuid:public_id>/room/token/",
+        trial_views.coach_room_token,
+        name="trial_room_token",
+    ),
+    path(
+        "trials/<uuid:public_id>/room/presence/",
+        trial_views.coach_room_presence,
+        name="trial_room_presence",
+    ),
+    path("trials/<uuid:public_id>/outcome/", trial_views.trial_outcome, name="trial_outcome"),
+]

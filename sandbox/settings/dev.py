@@ -27,3 +27,6 @@ WAGTAIL_COACHING_PRIVATE_ROOT = BASE_DIR / "var" / "coaching-private"
 # The demo's video rooms run on the public meet.jit.si without tokens, on purpose; a real
 # site sets a Jitsi app secret or a JaaS key (see the README) and keeps this warning on.
 SILENCED_SYSTEM_CHECKS = ["wagtail_coaching.W040"]
+
+# New trial requests are printed on the console with the other e-mails.
+WAGTAIL_COACHING_TRIAL_NOTIFY_EMAILS = ["trials@example.org"]

@@ -22,6 +22,7 @@ class Migration(migrations.Migration):
         ('wagtailcore', '0098_apitoken'),
         ('wagtailimages', '0027_image_description'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
+        swapper.dependency("wagtailcore", "Page"),
     ]
 
     operations = [
@@ -408,6 +409,55 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.CreateModel(
+            name='TrialRequestPage',
+            fields=[
+                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=swapper.get_model_name("wagtailcore", "Page"))),
+                ('intro', wagtail.fields.RichTextField(blank=True, verbose_name='introduction')),
+                ('thank_you_text', wagtail.fields.RichTextField(blank=True, help_text='Shown once the request is sent.', verbose_name='thank-you text')),
+                ('privacy_page', models.ForeignKey(blank=True, help_text='The page the consent checkbox links to.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=swapper.get_model_name("wagtailcore", "Page"), verbose_name='privacy notice')),
+            ],
+            options={
+                'verbose_name': 'trial request page',
+                'verbose_name_plural': 'trial request pages',
+            },
+            bases=('wagtailcore.page',),
+        ),
+        migrations.CreateModel(
+            name='TrialRequest',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True, verbose_name='public id')),
+                ('name', models.CharField(max_length=150, verbose_name='name')),
+                ('email', models.EmailField(max_length=254, verbose_name='work e-mail')),
+                ('organisation_name', models.CharField(max_length=255, verbose_name='organisation')),
+                ('role', models.CharField(max_length=150, verbose_name='role')),
+                ('kind', models.CharField(choices=[('session', 'A trial coaching session'), ('visit', 'A guided visit of the platform')], default='session', max_length=16, verbose_name='wish')),
+                ('preferred_slots', models.TextField(max_length=1000, verbose_name='preferred time slots')),
+                ('consented_at', models.DateTimeField(editable=False, verbose_name='consent given at')),
+                ('language', models.CharField(blank=True, max_length=16, verbose_name='language')),
+                ('client_ip_hash', models.CharField(blank=True, db_index=True, editable=False, max_length=64)),
+                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='received at')),
+                ('status', models.CharField(choices=[('new', 'New'), ('scheduled', 'Scheduled'), ('done', 'Done'), ('converted', 'Converted'), ('declined', 'Declined')], db_index=True, default='new', max_length=16, verbose_name='status')),
+                ('starts_at', models.DateTimeField(editable=False, null=True, verbose_name='starts at')),
+                ('duration_minutes', models.PositiveSmallIntegerField(default=30, editable=False, verbose_name='duration (minutes)')),
+                ('room_name', models.CharField(default=wagtail_coaching.models.generate_room_name, editable=False, max_length=64, unique=True, verbose_name='video room name')),
+                ('guest_token_hash', models.CharField(blank=True, editable=False, max_length=64, null=True, unique=True)),
+                ('sequence', models.PositiveIntegerField(default=0, editable=False)),
+                ('guest_joined_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='prospect joined at')),
+                ('coach_joined_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='coach joined at')),
+                ('outcome', models.TextField(blank=True, help_text='A short outcome, limited to what the prospect agreed to have recorded.', max_length=1000, verbose_name='outcome')),
+                ('outcome_recorded_at', models.DateTimeField(blank=True, editable=False, null=True)),
+                ('coach', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='coaching_trials', to=settings.AUTH_USER_MODEL, verbose_name='coach')),
+                ('converted_space', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='wagtail_coaching.clientspace', verbose_name='client space')),
+                ('page', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='wagtail_coaching.trialrequestpage', verbose_name='sent from')),
+            ],
+            options={
+                'verbose_name': 'trial request',
+                'verbose_name_plural': 'trial requests',
+                'ordering': ['-created_at'],
+            },
+        ),
+        migrations.CreateModel(
             name='BoardOperation',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
@@ -521,5 +571,9 @@ class Migration(migrations.Migration):
         migrations.AddConstraint(
             model_name='stepmark',
             constraint=models.UniqueConstraint(fields=('space', 'step_id'), name='wagtail_coaching_one_mark_per_step'),
+        ),
+        migrations.AddIndex(
+            model_name='trialrequest',
+            index=models.Index(fields=['email', 'created_at'], name='wagtail_coa_email_04af32_idx'),
         ),
     ]

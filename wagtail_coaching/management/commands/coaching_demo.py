@@ -131,6 +131,7 @@ class Command(BaseCommand):
         organisation, _ = Organisation.objects.get_or_create(name=ORGANISATION)
         permissions.grant_report_access(users["hr"], organisation)
         programmes = self.programmes()
+        self.trial_page()
         today = timezone.localdate()
         now = timezone.now().replace(minute=0, second=0, microsecond=0)
         for (
@@ -313,6 +314,24 @@ class Command(BaseCommand):
         document = get_document_model()(title="Worksheet: preparing a conversation")
         document.file.save("preparing-a-conversation.pdf", ContentFile(buffer.getvalue()))
         return document
+
+    def trial_page(self):
+        """A public "Try coaching" page with the trial request form, under the home page."""
+        from wagtail_coaching.trials import TrialRequestPage
+
+        site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
+        root = site.root_page if site else Page.get_first_root_node()
+        if root.get_children().type(TrialRequestPage).exists():
+            return
+        page = TrialRequestPage(
+            title="Try coaching",
+            slug="try-coaching",
+            intro="<p>Not sure coaching is for you? Ask for a free trial session with one of "
+            "our coaches, or a guided visit of the platform.</p>",
+            thank_you_text="<p>Thank you! We will write to you within two working days.</p>",
+        )
+        root.add_child(instance=page)
+        page.save_revision().publish()
 
     def print_logins(self):
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
