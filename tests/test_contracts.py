@@ -141,3 +141,22 @@ def test_contract_pdf_escapes_user_strings(client, world):
     assert "Professional secrecy" in text
     assert acceptance.text_sha256 in text.replace("\n", "")
     assert '<font color="[[[' in text  # shown literally, never interpreted
+
+
+@pytest.mark.parametrize("scope", ["default", "organisation", "programme"])
+def test_a_version_number_is_unique_in_its_scope_on_every_database(world, scope):
+    from django.db import IntegrityError, transaction
+
+    fields = {}
+    if scope == "organisation":
+        fields["organisation"] = world.org
+    elif scope == "programme":
+        fields["programme"], _modules = make_programme(modules=1)
+    first = ContractTemplate.objects.create(title="v1", body="a", **fields)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ContractTemplate.objects.bulk_create(
+            [ContractTemplate(title="dup", body="b", version=first.version, **fields)]
+        )
+    # Another scope numbers its own versions from 1.
+    other = ContractTemplate.objects.create(title="other", body="c", organisation=world.other_org)
+    assert (first.version, other.version) == (1, 1)

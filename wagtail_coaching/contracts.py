@@ -69,11 +69,24 @@ class ContractTemplate(models.Model):
         ordering = ["organisation__name", "-version"]
         verbose_name = _("contract")
         verbose_name_plural = _("contracts")
+        # One version number per scope. A template has an organisation, a programme or
+        # neither (clean() refuses both), so three partial unique indexes cover every scope
+        # on SQLite and PostgreSQL alike (NULLs are distinct in a plain unique index).
         constraints = [
             models.UniqueConstraint(
-                fields=["organisation", "programme", "version"],
-                name="wagtail_coaching_contract_version_unique",
-                nulls_distinct=False,
+                fields=["version"],
+                condition=models.Q(organisation__isnull=True, programme__isnull=True),
+                name="wagtail_coaching_contract_default_version_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "version"],
+                condition=models.Q(programme__isnull=True),
+                name="wagtail_coaching_contract_org_version_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["programme", "version"],
+                condition=models.Q(organisation__isnull=True),
+                name="wagtail_coaching_contract_programme_version_unique",
             ),
         ]
 

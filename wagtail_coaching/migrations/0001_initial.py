@@ -562,7 +562,15 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='contracttemplate',
-            constraint=models.UniqueConstraint(fields=('organisation', 'programme', 'version'), name='wagtail_coaching_contract_version_unique', nulls_distinct=False),
+            constraint=models.UniqueConstraint(condition=models.Q(('organisation__isnull', True), ('programme__isnull', True)), fields=('version',), name='wagtail_coaching_contract_default_version_unique'),
+        ),
+        migrations.AddConstraint(
+            model_name='contracttemplate',
+            constraint=models.UniqueConstraint(condition=models.Q(('programme__isnull', True)), fields=('organisation', 'version'), name='wagtail_coaching_contract_org_version_unique'),
+        ),
+        migrations.AddConstraint(
+            model_name='contracttemplate',
+            constraint=models.UniqueConstraint(condition=models.Q(('organisation__isnull', True)), fields=('programme', 'version'), name='wagtail_coaching_contract_programme_version_unique'),
         ),
         migrations.AddConstraint(
             model_name='clientspace',
