@@ -104,3 +104,15 @@ urlpatterns += [
     path("calendar/", calendar_views.calendar_settings, name="calendar_settings"),
     path("calendar/<str:token>.ics", calendar_views.calendar_feed, name="calendar_feed"),
 ]
+
+# --- The video room's documents panel; the paper board saved as a document -------------------
+from . import room_documents  # noqa: E402
+
+urlpatterns += [
+    path(
+        "spaces/<uuid:public_id>/documents/feed/",
+        room_documents.documents_feed,
+        name="documents_feed",
+    ),
+    path("spaces/<uuid:public_id>/board/board.png", board_views.board_png, name="board_png"),
+]
