@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.urls import reverse
 
-from wagtail_coaching import content, uploads
+from wagtail_coaching import board, content, uploads
 
 from .programmes import block_ids, make_action, make_answer
 from .test_matrix import EXPECTED, ROLES, with_programme
@@ -26,6 +26,7 @@ CANARIES = {
     "document_bytes": "CANARY-docbytes-b7f0",
     "reflection": "CANARY-reflection-6c1a",
     "action": "CANARY-action-e93d",
+    "board_text": "CANARY-boardtext-4d8a",
 }
 OUTSIDERS = [r for r in ROLES if r not in ("coach", "coachee", "anonymous")] + ["anonymous"]
 
@@ -65,6 +66,20 @@ def planted(space_content):
         text=CANARIES["reflection"],
     )
     make_action(space=world.space, module=world.module, text=CANARIES["action"])
+    # Text typed on the paper board with the text tool.
+    board.apply(
+        world.space,
+        world.coach,
+        {
+            "kind": "text",
+            "id": "canary",
+            "x": 10,
+            "y": 20,
+            "text": CANARIES["board_text"],
+            "color": "#1d2430",
+            "size": 20,
+        },
+    )
     return world
 
 
@@ -134,6 +149,8 @@ def test_no_canary_reaches_anyone_but_the_participants(client, planted, caplog):
     )
     assert "action" in leaks(client.get(journey_url).content)
     assert "reflection" in leaks(client.get(module_url).content)
+    board_url = reverse("wagtail_coaching:board_state", kwargs={"public_id": world.space.public_id})
+    assert "board_text" in leaks(client.get(board_url).content)
     client.logout()
     # ...and nobody else does, anywhere.
     seen = 0

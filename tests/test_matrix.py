@@ -204,6 +204,9 @@ EXPECTED |= {
         _only(coach=NOT_ALLOWED, coachee=NOT_ALLOWED),
     ),
     "board_pdf": (lambda w: {"public_id": w.space.public_id}, _only(coach=OK, coachee=OK)),
+    # The room's documents panel (list as JSON, upload by POST); the board saved as a PNG.
+    "documents_feed": (_space, _participants()),
+    "board_png": (_space, _only(coach=NOT_ALLOWED, coachee=NOT_ALLOWED)),
     "calendar_settings": (
         lambda w: {},
         {role: OK for role in ROLES if role != "anonymous"} | {"anonymous": LOGIN},

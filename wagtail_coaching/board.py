@@ -12,10 +12,15 @@ across any number of app processes (nothing in process memory):
 Coordinates are in a portrait sheet of ``WIDTH`` × ``HEIGHT`` units (A4 proportions), so
 every screen size draws the same picture.
 
-The board is space content: only the lock's participants reach it (see ``board_views``).
+The board is space content: only the lock's participants reach it (see ``board_views``),
+and every operation's payload (points, colours, typed text) is stored encrypted under the
+space's data key (:mod:`wagtail_coaching.crypto`), bound to its board and version. Only the
+operation's kind, item id, author and version are in clear: the sync protocol needs them and
+they say nothing of what is drawn or written.
 """
 
 import io
+import json
 import re
 
 from django.conf import settings
@@ -23,6 +28,7 @@ from django.db import models, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from .crypto import content_aad, decrypt_for_space, encrypt_for_space
 from .models import ClientSpace
 
 WIDTH, HEIGHT = 1000, 1414
@@ -69,7 +75,8 @@ class BoardOperation(models.Model):
     kind = models.CharField(gettext_lazy("kind"), max_length=8)
     # The client's id of the stroke or text this operation adds, or that an undo removes.
     item_id = models.CharField(gettext_lazy("item id"), max_length=40, blank=True)
-    data = models.JSONField(gettext_lazy("data"), default=dict, blank=True)
+    # The payload (stroke points, colour, width, text...) as JSON, encrypted: see ``data``.
+    data_encrypted = models.BinaryField(null=True, editable=False)
     created_at = models.DateTimeField(gettext_lazy("created at"), auto_now_add=True)
 
     class Meta:
@@ -85,6 +92,41 @@ class BoardOperation(models.Model):
     def __str__(self):
         return f"{self.kind} v{self.version}"
 
+    # --- The encrypted payload -------------------------------------------------------------
+    # The space comes from ``self.board.space``: callers listing many operations set
+    # ``board`` (and the board's ``space``) on each, so the data key is unwrapped once.
+
+    def _aad_for_row(self):
+        space = self.board.space
+        # Bound to the space, the board and the version: a payload moved to another
+        # operation (or board) does not decrypt.
+        row = f"{self.board_id}:{self.version}"
+        return space, content_aad(space, "wagtail_coaching.boardoperation", row, "data")
+
+    @property
+    def data(self):
+        cached = getattr(self, "_data_cache", None)
+        if cached is not None:
+            return cached
+        if self.data_encrypted is None:
+            value = {}
+        else:
+            space, aad = self._aad_for_row()
+            value = json.loads(decrypt_for_space(space, self.data_encrypted, aad))
+        self._data_cache = value
+        return value
+
+    @data.setter
+    def data(self, value):
+        value = value or {}
+        self._data_cache = value
+        if not value:
+            self.data_encrypted = None
+            return
+        space, aad = self._aad_for_row()
+        plain = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+        self.data_encrypted = encrypt_for_space(space, plain, aad)
+
     def as_json(self):
         return {"v": self.version, "kind": self.kind, "id": self.item_id, **self.data}
 
@@ -95,7 +137,16 @@ class InvalidOperation(ValueError):
 
 def board_for(space):
     board, _created = Board.objects.get_or_create(space=space)
+    board.space = space
     return board
+
+
+def _ops(board, queryset):
+    """``queryset``'s operations with ``board`` (and its space) set: one key unwrap."""
+    rows = list(queryset)
+    for op in rows:
+        op.board = board
+    return rows
 
 
 # --- Validation ----------------------------------------------------------------------------
@@ -186,6 +237,7 @@ def apply(space, user, payload):
     board_for(space)
     with transaction.atomic():
         board = Board.objects.select_for_update().get(space=space)
+        board.space = space
         if kind == "undo":
             owned = board.ops.filter(
                 kind__in=("stroke", "text"), item_id=item_id, author=user
@@ -197,9 +249,12 @@ def apply(space, user, payload):
             return board.ops.filter(item_id=item_id).order_by("version").first()
         board.version += 1
         board.save(update_fields=["version", "updated_at"])
-        return BoardOperation.objects.create(
-            board=board, version=board.version, author=user, kind=kind, item_id=item_id, data=data
+        op = BoardOperation(
+            board=board, version=board.version, author=user, kind=kind, item_id=item_id
         )
+        op.data = data
+        op.save()
+        return op
 
 
 def _visible(ops):
@@ -211,7 +266,14 @@ def _since_last_clear(board):
     last_clear = (
         board.ops.filter(kind="clear").order_by("-version").values_list("version", flat=True)
     ).first() or 0
-    return last_clear, list(board.ops.filter(version__gt=last_clear).order_by("version"))
+    return last_clear, _ops(board, board.ops.filter(version__gt=last_clear).order_by("version"))
+
+
+def _board_of(space):
+    board = Board.objects.filter(space=space).first()
+    if board is not None:
+        board.space = space
+    return board
 
 
 def current_items(board):
@@ -227,7 +289,7 @@ def changes_since(space, since):
     ``version`` is the newest version the answer covers, read from the operations themselves,
     so an operation committed between two queries is never skipped nor sent twice.
     """
-    board = Board.objects.filter(space=space).first()
+    board = _board_of(space)
     if board is None:
         return {"version": 0, "reset": True, "ops": [], "more": False}
     if since <= 0 or since > board.version:
@@ -239,7 +301,8 @@ def changes_since(space, since):
             "ops": [op.as_json() for op in _visible(ops)],
             "more": False,
         }
-    ops = list(board.ops.filter(version__gt=since).order_by("version")[:MAX_OPS_PER_RESPONSE])
+    newer = board.ops.filter(version__gt=since).order_by("version")
+    ops = _ops(board, newer[:MAX_OPS_PER_RESPONSE])
     return {
         "version": ops[-1].version if ops else since,
         "reset": False,
@@ -257,7 +320,7 @@ def render_pdf(space, title):
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfgen import canvas
 
-    board = Board.objects.filter(space=space).first()
+    board = _board_of(space)
     items = current_items(board) if board else []
     buffer = io.BytesIO()
     page_width, page_height = A4
@@ -296,11 +359,33 @@ def render_pdf(space, title):
 
 
 def store_as_space_document(space, user, filename, content, content_type):
-    """HOOK (space documents): save an exported board into the space's documents.
+    """Save an exported board (PNG or PDF bytes) as a new document of ``space``.
 
-    Space documents arrive with the client-space documents feature. Until then this returns
-    None and the views hand the PNG/PDF to the user as a download. When ``SpaceDocument``
-    exists, create it here (private storage, the space, ``user`` as uploader) and return it;
-    the views then redirect to the document instead of downloading.
+    Goes through :func:`uploads.store_document` like any upload: the content is checked
+    against its name, encrypted under the space's data key and kept in the private storage;
+    ``user`` is the uploader. Returns the :class:`~wagtail_coaching.content.SpaceDocument`;
+    raises :class:`uploads.UploadError` when the file is refused (e.g. not a real PNG).
     """
-    return None
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from .uploads import store_document
+
+    return store_document(space, user, SimpleUploadedFile(filename, content, content_type))
+
+
+def export_data(space):
+    """The board's visible items as JSON-ready data (for the space export)."""
+    board = _board_of(space)
+    if board is None:
+        return {"version": 0, "width": WIDTH, "height": HEIGHT, "items": []}
+    return {
+        "version": board.version,
+        "width": WIDTH,
+        "height": HEIGHT,
+        "items": [op.as_json() for op in current_items(board)],
+    }
+
+
+def erase(space):
+    """Delete the board's operations (its content); the board row keeps only a version."""
+    BoardOperation.objects.filter(board__space=space).delete()

@@ -1,20 +1,28 @@
-"""The paper board's HTTP endpoints: poll for changes, send one, export as PDF.
+"""The paper board's HTTP endpoints: poll for changes, send one, export as PDF, save the
+board (PDF or PNG) as a space document.
 
 Board content is space content: the lock decides (404 for everyone but the participants),
 and no stroke or text ever goes into a log line or an error page.
 """
 
 import json
+import logging
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
-from . import board, contracts, permissions
+from . import board, contracts, permissions, room_documents
+from .conf import get_setting
+from .preferences import user_timezone
+from .uploads import UploadError
+
+logger = logging.getLogger(__name__)
 
 MAX_BODY_BYTES = 512 * 1024
 
@@ -56,22 +64,65 @@ def board_ops(request, public_id):
     return JsonResponse({"version": op.version, "id": op.item_id})
 
 
-@require_safe
+def _saved(request, space, filename, content, content_type):
+    """Store an exported board as a space document; JSON for scripts, else a redirect."""
+    wants_json = "application/json" in request.headers.get("Accept", "")
+    try:
+        document = board.store_as_space_document(
+            space, request.user, filename, content, content_type
+        )
+    except UploadError as exc:
+        error = str(exc)
+    except OSError:
+        logger.exception("Storing the paper board of space %s failed", space.public_id)
+        error = _("The file could not be stored. Nothing was saved; try again later.")
+    else:
+        if wants_json:
+            with timezone.override(user_timezone(request.user)):
+                body = {"document": room_documents.document_json(space, document)}
+            return JsonResponse(body, status=201)
+        messages.success(request, _("The paper board was saved in the space's documents."))
+        return redirect(room_documents.back_to(request, space))
+    if wants_json:
+        return JsonResponse({"error": error}, status=400)
+    messages.error(request, _("Upload refused: %(reason)s") % {"reason": error})
+    return redirect(room_documents.back_to(request, space))
+
+
+def _stamp():
+    return timezone.localtime().strftime("%Y-%m-%d-%H%M")
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
 @never_cache
 @login_required
 def board_pdf(request, public_id):
-    """The board as a PDF, saved as a space document once documents exist, else downloaded."""
+    """``GET``: the board as a PDF download. ``POST``: save it as a space document."""
     space = permissions.get_space_or_404(request.user, public_id)
     if (refusal := contracts.gate(request, space)) is not None:
         return refusal  # the contract comes first, as for every space URL
-    stamp = timezone.localtime().strftime("%Y-%m-%d-%H%M")
-    filename = f"paper-board-{stamp}.pdf"
+    filename = f"paper-board-{_stamp()}.pdf"
     content = board.render_pdf(space, title=_("Paper board"))
-    document = board.store_as_space_document(
-        space, request.user, filename, content, "application/pdf"
-    )
-    if document is not None and hasattr(document, "get_absolute_url"):
-        return redirect(document.get_absolute_url())
+    if request.method == "POST":
+        return _saved(request, space, filename, content, "application/pdf")
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+@never_cache
+@login_required
+def board_png(request, public_id):
+    """``POST`` the PNG drawn by the page (field ``file``): saved as a space document.
+
+    The image is checked like any upload (a real PNG, within the size limit)."""
+    space = permissions.get_space_or_404(request.user, public_id)
+    if (refusal := contracts.gate(request, space)) is not None:
+        return refusal  # the contract comes first, as for every space URL
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    uploaded = request.FILES.get("file")
+    if uploaded is None:
+        return JsonResponse({"error": _("No image was sent.")}, status=400)
+    data = uploaded.read(get_setting("DOCUMENT_MAX_SIZE") + 1)
+    return _saved(request, space, f"paper-board-{_stamp()}.png", data, "image/png")

@@ -63,6 +63,8 @@ DEFAULTS = {
     "PRESENCE_HEARTBEAT_SECONDS": 30,
     # Milliseconds between two polls of the paper board (strokes arrive within about that).
     "BOARD_POLL_INTERVAL_MS": 1000,
+    # How often the video room's documents panel asks for new documents (milliseconds).
+    "DOCUMENTS_POLL_INTERVAL_MS": 2000,
     # Hours before a session when its reminder e-mail goes out (coaching_send_reminders).
     "SESSION_REMINDER_HOURS": 24,
     # Address the session e-mails come from; empty means DEFAULT_FROM_EMAIL.

@@ -1,8 +1,9 @@
 """Erasing the content of closed client spaces once their retention period is over.
 
-Erasure deletes a space's notes, goals (with their history) and documents (rows and stored
-files) and destroys the space's data key, so copies of its content in backups are unreadable
-too. The space itself, its sessions, contract acceptances and access log stay: they hold no
+Erasure deletes a space's notes, goals (with their history), documents (rows and stored
+files), module answers and actions and the paper board's operations, and destroys the
+space's data key, so copies of its content in backups are unreadable too.
+The space itself, its sessions, contract acceptances and access log stay: they hold no
 content, and sponsor reports count them.
 """
 
@@ -13,7 +14,7 @@ from django.db.models import Exists, OuterRef
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from . import audit
+from . import audit, board
 from .conf import get_setting
 from .content import content_counts
 from .crypto import SpaceKey, destroy_space_key
@@ -61,6 +62,7 @@ def erase_space(space, actor=None, today=None):
         # the steps' marks are the counts reports need, and stay.
         space.answers.all().delete()
         space.actions.all().delete()
+        board.erase(space)
         for document in space.documents.all():
             document.delete()  # its stored file is deleted after commit
         destroy_space_key(space)

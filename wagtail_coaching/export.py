@@ -1,5 +1,6 @@
-"""A participant's copy of their space: one zip with JSON, their visible files and the PDF of
-the contract they accepted."""
+"""A participant's copy of their space: one zip with JSON, their visible files, the paper
+board (its items in ``space.json`` under ``paper_board``, and drawn in ``paper-board.pdf``)
+and the PDF of the contract they accepted."""
 
 import json
 import tempfile
@@ -7,7 +8,7 @@ import zipfile
 
 from django.utils import timezone
 
-from . import audit, content, contracts
+from . import audit, board, content, contracts
 from .models import display_name
 from .uploads import read_document
 
@@ -111,6 +112,7 @@ def export_data(space, user):
             }
             for doc in documents
         ],
+        "paper_board": board.export_data(space),
         "contract_acceptances": [
             {
                 "contract": acc.contract.title,
@@ -146,6 +148,7 @@ def build_export(space, user):
         )
         for document in content.documents_of(space):
             archive.writestr(_zip_name(document), read_document(document))
+        archive.writestr("paper-board.pdf", board.render_pdf(space, title="Paper board"))
         acceptance = contracts.current_acceptance(user, space)
         if acceptance is not None:
             archive.writestr("contract.pdf", contracts.contract_pdf(acceptance))

@@ -312,6 +312,7 @@ def check_jitsi_settings(app_configs, **kwargs):
         ("JITSI_JOIN_WINDOW_AFTER", 0, 1_440),
         ("PRESENCE_HEARTBEAT_SECONDS", 1, 600),
         ("BOARD_POLL_INTERVAL_MS", 200, 60_000),
+        ("DOCUMENTS_POLL_INTERVAL_MS", 200, 60_000),
         ("SESSION_REMINDER_HOURS", 1, 336),
     ):
         value = get_setting(name)

@@ -26,6 +26,7 @@ from .conf import get_setting
 from .forms_sessions import ConfirmMinutesForm, SessionForm
 from .models import CoachingSession, SessionStatus
 from .preferences import user_timezone
+from .room_documents import room_documents_context
 from .views import _render
 
 CLIENT_ID_RE = re.compile(r"^[A-Za-z0-9-]{8,40}$")
@@ -102,7 +103,7 @@ def session_room(request, public_id, session_id):
     }
     board_urls = {
         name: reverse(f"wagtail_coaching:{name}", kwargs={"public_id": space.public_id})
-        for name in ("board_state", "board_ops", "board_pdf")
+        for name in ("board_state", "board_ops", "board_pdf", "board_png", "documents_feed")
     }
     context = {
         "space": space,
@@ -123,11 +124,14 @@ def session_room(request, public_id, session_id):
             "stateUrl": board_urls["board_state"],
             "opsUrl": board_urls["board_ops"],
             "pdfUrl": board_urls["board_pdf"],
+            "pngUrl": board_urls["board_png"],
             "pollMs": get_setting("BOARD_POLL_INTERVAL_MS"),
             "width": BOARD_WIDTH,
             "csrfToken": get_token(request),
         },
     }
+    if is_open:
+        context |= room_documents_context(request, space, board_urls["documents_feed"])
     response = _render_in_zone(request, "wagtail_coaching/room/room.html", context)
     return room_security_headers(response)
 

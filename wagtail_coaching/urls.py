@@ -105,7 +105,7 @@ urlpatterns += [
     path("calendar/<str:token>.ics", calendar_views.calendar_feed, name="calendar_feed"),
 ]
 
-# --- Trials and visits: guest room, coach's room, outcome (issue 7) ------------------------
+# --- Trials and visits: guest room, coach's room, outcome -----------------------
 from . import trial_views  # noqa: E402
 
 urlpatterns += [
@@ -128,4 +128,16 @@ urlpatterns += [
         name="trial_room_presence",
     ),
     path("trials/<uuid:public_id>/outcome/", trial_views.trial_outcome, name="trial_outcome"),
+]
+
+# --- The video room's documents panel; the paper board saved as a document -------------------
+from . import room_documents  # noqa: E402
+
+urlpatterns += [
+    path(
+        "spaces/<uuid:public_id>/documents/feed/",
+        room_documents.documents_feed,
+        name="documents_feed",
+    ),
+    path("spaces/<uuid:public_id>/board/board.png", board_views.board_png, name="board_png"),
 ]

@@ -9,6 +9,8 @@ from playwright.sync_api import expect
 
 from tests.browser.test_room import jitsi_stand_in, room  # noqa: F401  (fixtures)
 from wagtail_coaching.board import BoardOperation
+from wagtail_coaching.content import SpaceDocument
+from wagtail_coaching.uploads import read_document
 
 SYNC_LIMIT_S = 2.0
 
@@ -129,10 +131,14 @@ def test_strokes_sync_within_two_seconds_and_survive_reload_and_dropped_connecti
     coach_page.context.set_offline(False)
     wait_items(coachee_page, 4, limit=6)
 
-    # PNG export: a real image of the sheet, with the strokes on white.
-    with coachee_page.expect_download() as download:
-        coachee_page.get_by_role("button", name="Save as PNG").click()
-    image = Image.open(io.BytesIO(open(download.value.path(), "rb").read())).convert("RGB")
+    # PNG export: a real image of the sheet, with the strokes on white, saved as a document
+    # of the space that the other participant's documents panel shows without reloading.
+    coachee_page.get_by_role("button", name="Save as PNG").click()
+    expect(coach_page.locator("[data-documents-list] li")).to_have_count(1, timeout=5000)
+    expect(coach_page.locator("[data-documents-list]")).to_contain_text("paper-board-")
+    document = SpaceDocument.objects.get()
+    assert document.name.endswith(".png") and document.uploaded_by.username == "dana"
+    image = Image.open(io.BytesIO(read_document(document))).convert("RGB")
     assert image.size == (1000, 1414)
     assert image.getpixel((350, 283)) != (255, 255, 255)  # the red stroke
     assert image.getpixel((900, 1300)) == (255, 255, 255)
@@ -142,11 +148,3 @@ def test_strokes_sync_within_two_seconds_and_survive_reload_and_dropped_connecti
     coachee_page.get_by_role("button", name="Clear").click()
     wait_items(coach_page, 0)
     assert ink_at(coach_page, 0.35, 0.2) == 0
-
-
-def test_documents_panel_placeholder_is_in_the_side_panel(two_pages):
-    coach_page, _coachee_page, _session = two_pages
-    panel = coach_page.locator(".coaching-room__panel [data-coaching-documents-panel]")
-    expect(panel).to_contain_text(
-        "Documents shared during the call arrive with the space documents feature."
-    )

@@ -464,7 +464,7 @@ class Migration(migrations.Migration):
                 ('version', models.BigIntegerField(verbose_name='version')),
                 ('kind', models.CharField(max_length=8, verbose_name='kind')),
                 ('item_id', models.CharField(blank=True, max_length=40, verbose_name='item id')),
-                ('data', models.JSONField(blank=True, default=dict, verbose_name='data')),
+                ('data_encrypted', models.BinaryField(null=True)),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
                 ('author', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='author')),
                 ('board', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='ops', to='wagtail_coaching.board', verbose_name='board')),

@@ -197,18 +197,34 @@
     c.fillRect(0, 0, W, H);
     c.drawImage(ink, 0, 0);
     sheet.toBlob(function (blob) {
-      // HOOK (space documents): once space documents exist, upload ``blob`` to the space's
-      // documents instead of (or besides) downloading it.
-      var link = document.createElement("a");
-      link.href = URL.createObjectURL(blob);
-      link.download = "paper-board.png";
-      document.body.appendChild(link);
-      link.click();
-      link.remove();
-      setTimeout(function () { URL.revokeObjectURL(link.href); }, 10000);
-      setStatus(text.pngSaved);
+      var body = new FormData();
+      body.append("file", blob, "paper-board.png");
+      saveAsDocument(config.pngUrl, body);
     }, "image/png");
   });
+
+  // Save as PDF: the server draws the PDF from the stored board; the form works without JS.
+  var pdfForm = root.querySelector("[data-board-pdf]");
+  pdfForm.addEventListener("submit", function (event) {
+    event.preventDefault();
+    saveAsDocument(config.pdfUrl, new FormData(pdfForm));
+  });
+
+  // Both exports become a document of the space; the documents panel shows it at once.
+  function saveAsDocument(url, body) {
+    setStatus(text.saving);
+    fetch(url, {
+      method: "POST", credentials: "same-origin", body: body,
+      headers: { "Accept": "application/json", "X-CSRFToken": config.csrfToken }
+    }).then(function (response) {
+      return response.json().then(function (answer) {
+        if (!response.ok) { setStatus(answer.error); return; }
+        setStatus(text.saved.replace("%(name)s", answer.document.name));
+        document.dispatchEvent(new CustomEvent("coaching:documents-changed",
+          { detail: answer.document }));
+      });
+    }).catch(function () { setStatus(text.saveFailed); });
+  }
 
   // --- Sync ------------------------------------------------------------------------------
   function send(operation) {
