@@ -473,9 +473,11 @@ def print_plan(title, queryset):
 def print_plans(coachee):
     permission_id = enter_permission_id()
     print_plan("spaces_for_user(coachee)", permissions.spaces_for_user(coachee))
-    page_query = permissions.spaces_for_user(
-        coachee, views._with_next_session(ClientSpace.objects.all())
-    ).order_by("-start_date", "pk")
+    # The page asks the lock for ids, then reads the spaces by primary key (see views.py).
+    space_ids = list(permissions.spaces_for_user(coachee).values_list("pk", flat=True))
+    page_query = views._with_next_session(ClientSpace.objects.filter(pk__in=space_ids)).order_by(
+        "-start_date", "pk"
+    )
     print_plan("My coaching page query (coachee)", page_query)
     print_plan("alt: by permission_id (coachee)", spaces_by_permission_id(coachee, permission_id))
 

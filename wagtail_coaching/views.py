@@ -31,9 +31,13 @@ def _with_next_session(queryset):
 @login_required
 def my_coaching(request):
     """The spaces the logged-in user may enter, and nothing else."""
-    spaces = permissions.spaces_for_user(
-        request.user, _with_next_session(ClientSpace.objects.all())
-    ).order_by("-start_date", "pk")
+    # Two short queries rather than one: the lock's ids first (an index-only scan), then the
+    # spaces by primary key. In one statement the joins of the listing outnumber PostgreSQL's
+    # join_collapse_limit, and the planner scanned every space (150 ms at 200,000 spaces).
+    space_ids = list(permissions.spaces_for_user(request.user).values_list("pk", flat=True))
+    spaces = _with_next_session(ClientSpace.objects.filter(pk__in=space_ids)).order_by(
+        "-start_date", "pk"
+    )
     return _render(
         request,
         "wagtail_coaching/my_coaching.html",
