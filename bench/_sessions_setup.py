@@ -30,10 +30,15 @@ def people_and_session():
         CoachingSessionFactory,
         UserFactory,
     )
+    from wagtail_coaching import contracts
 
     coach = CoachFactory(username="bench-coach", first_name="Camille", last_name="Coach")
     coachee = UserFactory(username="bench-coachee", first_name="Dana", last_name="Coachee")
     space = ClientSpaceFactory(coach=coach, coachee=coachee)
+    # Both have accepted the coaching contract, as before any real session.
+    contract = contracts.applicable_contract(space)
+    for user in (coach, coachee):
+        contracts.accept(user, space, contract, contract.sha256)
     session = CoachingSessionFactory(
         space=space, starts_at=timezone.now() - datetime.timedelta(minutes=1)
     )
