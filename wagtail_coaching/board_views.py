@@ -9,15 +9,13 @@ import json
 import logging
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
-from . import board, contracts, permissions, room_documents
+from . import board, contracts, room_documents
 from .conf import get_setting
 from .preferences import user_timezone
 from .uploads import UploadError
@@ -28,13 +26,9 @@ MAX_BODY_BYTES = 512 * 1024
 
 
 @require_safe
-@never_cache
-@login_required
-def board_state(request, public_id):
+@contracts.space_view
+def board_state(request, space):
     """``GET ?since=<version>``: the operations after ``since`` (or the whole board)."""
-    space = permissions.get_space_or_404(request.user, public_id)
-    if (refusal := contracts.gate(request, space)) is not None:
-        return refusal  # the contract comes first, as for every space URL
     try:
         since = int(request.GET.get("since", "0"))
     except ValueError:
@@ -42,13 +36,9 @@ def board_state(request, public_id):
     return JsonResponse(board.changes_since(space, since))
 
 
-@never_cache
-@login_required
-def board_ops(request, public_id):
+@contracts.space_view
+def board_ops(request, space):
     """``POST`` one operation as JSON; answers with its version."""
-    space = permissions.get_space_or_404(request.user, public_id)
-    if (refusal := contracts.gate(request, space)) is not None:
-        return refusal  # the contract comes first, as for every space URL
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     if len(request.body) > MAX_BODY_BYTES:
@@ -94,13 +84,9 @@ def _stamp():
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-@never_cache
-@login_required
-def board_pdf(request, public_id):
+@contracts.space_view
+def board_pdf(request, space):
     """``GET``: the board as a PDF download. ``POST``: save it as a space document."""
-    space = permissions.get_space_or_404(request.user, public_id)
-    if (refusal := contracts.gate(request, space)) is not None:
-        return refusal  # the contract comes first, as for every space URL
     filename = f"paper-board-{_stamp()}.pdf"
     content = board.render_pdf(space, title=_("Paper board"))
     if request.method == "POST":
@@ -110,15 +96,11 @@ def board_pdf(request, public_id):
     return response
 
 
-@never_cache
-@login_required
-def board_png(request, public_id):
+@contracts.space_view
+def board_png(request, space):
     """``POST`` the PNG drawn by the page (field ``file``): saved as a space document.
 
     The image is checked like any upload (a real PNG, within the size limit)."""
-    space = permissions.get_space_or_404(request.user, public_id)
-    if (refusal := contracts.gate(request, space)) is not None:
-        return refusal  # the contract comes first, as for every space URL
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     uploaded = request.FILES.get("file")

@@ -9,7 +9,6 @@ participants gets the same 404 as for a space that does not exist.
 import re
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.middleware.csrf import get_token
@@ -17,7 +16,6 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
 from . import contracts, jitsi, permissions, planning, presence
@@ -32,16 +30,16 @@ from .views import _render
 CLIENT_ID_RE = re.compile(r"^[A-Za-z0-9-]{8,40}$")
 
 
-def get_session_or_404(user, public_id, session_id):
-    """``(space, session)`` if ``user`` may enter the space; else ``Http404``."""
-    space = permissions.get_space_or_404(
-        user,
-        public_id,
-        queryset=permissions.ClientSpace.objects.select_related("coach", "coachee"),
-    )
+# Every view below is a contracts.space_view: log-in, the lock (404 for anyone else), the
+# contract gate, no-store. They receive the space; sessions are looked up inside it.
+ROOM_SPACES = permissions.ClientSpace.objects.select_related("coach", "coachee")
+
+
+def _session_of(space, session_id):
+    """The session ``session_id`` of ``space`` (which the lock opened); else ``Http404``."""
     session = get_object_or_404(CoachingSession, space=space, pk=session_id)
     session.space = space
-    return space, session
+    return session
 
 
 def _require_coach(user, space):
@@ -84,13 +82,10 @@ def room_security_headers(response):
 
 
 @require_safe
-@never_cache
-@login_required
-def session_room(request, public_id, session_id):
+@contracts.space_view(queryset=ROOM_SPACES)
+def session_room(request, space, session_id):
     """The video room of a session: portrait video beside documents and the paper board."""
-    space, session = get_session_or_404(request.user, public_id, session_id)
-    if (refusal := contracts.gate(request, space)) is not None:
-        return refusal  # the contract comes first, as for every space URL
+    session = _session_of(space, session_id)
     now = timezone.now()
     opens, closes = jitsi.join_window(session)
     is_open = jitsi.is_room_open(session, now)
@@ -137,13 +132,10 @@ def session_room(request, public_id, session_id):
 
 
 @require_safe
-@never_cache
-@login_required
-def session_room_token(request, public_id, session_id):
+@contracts.space_view(queryset=ROOM_SPACES)
+def session_room_token(request, space, session_id):
     """A fresh token and the IFrame API options; 404 outside the window or for outsiders."""
-    space, session = get_session_or_404(request.user, public_id, session_id)
-    if (refusal := contracts.gate(request, space)) is not None:
-        return refusal  # the contract comes first, as for every space URL
+    session = _session_of(space, session_id)
     try:
         options = jitsi.room_options(request.user, session, getattr(request, "LANGUAGE_CODE", "en"))
     except jitsi.TokenRefused as exc:
@@ -151,13 +143,10 @@ def session_room_token(request, public_id, session_id):
     return JsonResponse(options)
 
 
-@never_cache
-@login_required
-def session_room_presence(request, public_id, session_id):
+@contracts.space_view(queryset=ROOM_SPACES)
+def session_room_presence(request, space, session_id):
     """Record ``joined``, ``heartbeat`` or ``left`` (form-encoded, so ``sendBeacon`` works)."""
-    space, session = get_session_or_404(request.user, public_id, session_id)
-    if (refusal := contracts.gate(request, space)) is not None:
-        return refusal  # the contract comes first, as for every space URL
+    session = _session_of(space, session_id)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     if not jitsi.is_room_open(session):
@@ -174,13 +163,10 @@ def session_room_presence(request, public_id, session_id):
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-@never_cache
-@login_required
-def session_confirm(request, public_id, session_id):
+@contracts.space_view(queryset=ROOM_SPACES)
+def session_confirm(request, space, session_id):
     """The coach sees the measured minutes and confirms the ones that count."""
-    space, session = get_session_or_404(request.user, public_id, session_id)
-    if (refusal := contracts.gate(request, space)) is not None:
-        return refusal  # the contract comes first, as for every space URL
+    session = _session_of(space, session_id)
     _require_coach(request.user, space)
     measured = presence.measure(session)
     has_started = session.starts_at <= timezone.now()
@@ -216,12 +202,8 @@ def session_confirm(request, public_id, session_id):
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-@never_cache
-@login_required
-def session_plan(request, public_id):
-    space = permissions.get_space_or_404(request.user, public_id)
-    if (refusal := contracts.gate(request, space)) is not None:
-        return refusal  # the contract comes first, as for every space URL
+@contracts.space_view(queryset=ROOM_SPACES)
+def session_plan(request, space):
     _require_coach(request.user, space)
     zone = user_timezone(request.user)
     form = SessionForm(
@@ -251,12 +233,9 @@ def session_plan(request, public_id):
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-@never_cache
-@login_required
-def session_move(request, public_id, session_id):
-    space, session = get_session_or_404(request.user, public_id, session_id)
-    if (refusal := contracts.gate(request, space)) is not None:
-        return refusal  # the contract comes first, as for every space URL
+@contracts.space_view(queryset=ROOM_SPACES)
+def session_move(request, space, session_id):
+    session = _session_of(space, session_id)
     _require_coach(request.user, space)
     zone = user_timezone(request.user)
     local = timezone.localtime(session.starts_at, zone)
@@ -291,12 +270,9 @@ def session_move(request, public_id, session_id):
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-@never_cache
-@login_required
-def session_cancel(request, public_id, session_id):
-    space, session = get_session_or_404(request.user, public_id, session_id)
-    if (refusal := contracts.gate(request, space)) is not None:
-        return refusal  # the contract comes first, as for every space URL
+@contracts.space_view(queryset=ROOM_SPACES)
+def session_cancel(request, space, session_id):
+    session = _session_of(space, session_id)
     _require_coach(request.user, space)
     error = None
     if request.method == "POST":
