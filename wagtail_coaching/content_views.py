@@ -203,26 +203,34 @@ def note_edit(request, space, note_uid):
     )
 
 
+def _confirm_delete(request, space, obj, *, section, question, done, cancel_url):
+    """Ask ``question`` on GET; on POST delete ``obj``, say ``done`` and go back to
+    ``section``. The caller has checked that ``request.user`` may delete ``obj``."""
+    if request.method == "POST":
+        obj.delete()
+        messages.success(request, done)
+        return redirect(_url(section, space))
+    return _render(
+        request,
+        "wagtail_coaching/confirm_delete.html",
+        _context(request, space, section, question=question, cancel_url=cancel_url),
+    )
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 @content_view
 def note_delete(request, space, note_uid):
     note = _get_or_404(content.notes_visible_to(request.user, space), note_uid)
     if not content.may_change_note(request.user, note):
         raise Http404("Only the author deletes a note.")
-    if request.method == "POST":
-        note.delete()
-        messages.success(request, _("Note deleted."))
-        return redirect(_url("notes", space))
-    return _render(
+    return _confirm_delete(
         request,
-        "wagtail_coaching/confirm_delete.html",
-        _context(
-            request,
-            space,
-            "notes",
-            question=_("Delete this note? This cannot be undone."),
-            cancel_url=_url("notes", space),
-        ),
+        space,
+        note,
+        section="notes",
+        question=_("Delete this note? This cannot be undone."),
+        done=_("Note deleted."),
+        cancel_url=_url("notes", space),
     )
 
 
@@ -316,20 +324,14 @@ def goal_delete(request, space, goal_uid):
     goal = _get_or_404(content.goals_of(space), goal_uid)
     if not content.may_delete_goal(request.user, goal):
         raise Http404("Only the person who set a goal deletes it.")
-    if request.method == "POST":
-        goal.delete()
-        messages.success(request, _("Goal deleted."))
-        return redirect(_url("goals", space))
-    return _render(
+    return _confirm_delete(
         request,
-        "wagtail_coaching/confirm_delete.html",
-        _context(
-            request,
-            space,
-            "goals",
-            question=_("Delete this goal and its history? This cannot be undone."),
-            cancel_url=_url("goal", space, goal_uid=goal.uid),
-        ),
+        space,
+        goal,
+        section="goals",
+        question=_("Delete this goal and its history? This cannot be undone."),
+        done=_("Goal deleted."),
+        cancel_url=_url("goal", space, goal_uid=goal.uid),
     )
 
 
@@ -387,21 +389,15 @@ def document_delete(request, space, document_uid):
     document = _get_or_404(content.documents_of(space), document_uid)
     if not content.may_delete_document(request.user, document):
         raise Http404("Only the uploader deletes a document.")
-    if request.method == "POST":
-        document.delete()
-        messages.success(request, _("Document deleted."))
-        return redirect(_url("documents", space))
-    return _render(
+    return _confirm_delete(
         request,
-        "wagtail_coaching/confirm_delete.html",
-        _context(
-            request,
-            space,
-            "documents",
-            question=_("Delete the document “%(name)s”? This cannot be undone.")
-            % {"name": document.name},
-            cancel_url=_url("documents", space),
-        ),
+        space,
+        document,
+        section="documents",
+        question=_("Delete the document “%(name)s”? This cannot be undone.")
+        % {"name": document.name},
+        done=_("Document deleted."),
+        cancel_url=_url("documents", space),
     )
 
 
