@@ -46,16 +46,10 @@ def my_coaching(request):
 
 
 @require_safe
-@never_cache
-@login_required
-def space_detail(request, public_id):
-    """A client space's front door; 404 for anyone who may not enter it."""
-    space = permissions.get_space_or_404(
-        request.user, public_id, queryset=_with_next_session(ClientSpace.objects.all())
-    )
-    gate = contracts.gate(request, space)  # the contract first; records the entry
-    if gate is not None:
-        return gate
+@contracts.space_view(queryset=lambda: _with_next_session(ClientSpace.objects.all()))
+def space_detail(request, space):
+    """A client space's front door; 404 for anyone who may not enter it, the contract first
+    for a participant who has not accepted it."""
     return _render(
         request,
         [
