@@ -132,18 +132,22 @@ def check_may_join(user, session, now=None):
 # --- Tokens --------------------------------------------------------------------------------
 
 
-def token_claims(user, session, now=None):
-    """The claims of ``user``'s token for ``session`` (no checks; see :func:`mint_token`)."""
+def room_token_claims(room, *, user_id, name, moderator, email=None, now=None):
+    """The claims of a token for ``room``, as Prosody and JaaS read them.
+
+    The one place that builds them, for client sessions and trial rooms alike: issuer,
+    audience, subject, lifetime (``nbf`` back-dated, Jitsi allows no clock skew), string user
+    fields, moderator rights and the features switched off in every room.
+    """
     now_ts = int((now or timezone.now()).timestamp())
-    is_moderator = session.space.coach_id == user.pk
     user_claim = {
-        "id": opaque_user_id(user),
-        "name": str(display_name(user)),
-        "moderator": "true" if is_moderator else "false",
-        "affiliation": "owner" if is_moderator else "member",
+        "id": str(user_id),
+        "name": str(name),
+        "moderator": "true" if moderator else "false",
+        "affiliation": "owner" if moderator else "member",
     }
-    if get_setting("JITSI_SHARE_EMAIL") and user.email:
-        user_claim["email"] = str(user.email)
+    if email:
+        user_claim["email"] = str(email)
     jaas = is_jaas()
     app_id = get_setting("JITSI_APP_ID")
     subject = get_setting("JITSI_SUBJECT") or (app_id if jaas else get_setting("JITSI_DOMAIN"))
@@ -151,7 +155,7 @@ def token_claims(user, session, now=None):
         "iss": JAAS_ISSUER if jaas else app_id,
         "aud": get_setting("JITSI_AUDIENCE"),
         "sub": subject,
-        "room": session.room_name,
+        "room": room,
         "iat": now_ts,
         "nbf": now_ts - NBF_BACKDATE_SECONDS,
         "exp": now_ts + int(get_setting("JITSI_TOKEN_TTL")),
@@ -160,6 +164,19 @@ def token_claims(user, session, now=None):
             "features": {feature: "false" for feature in DISABLED_FEATURES},
         },
     }
+
+
+def token_claims(user, session, now=None):
+    """The claims of ``user``'s token for ``session`` (no checks; see :func:`mint_token`).
+    The coach of the session's space is the room's moderator."""
+    return room_token_claims(
+        session.room_name,
+        user_id=opaque_user_id(user),
+        name=display_name(user),
+        moderator=session.space.coach_id == user.pk,
+        email=user.email if get_setting("JITSI_SHARE_EMAIL") else None,
+        now=now,
+    )
 
 
 @functools.lru_cache(maxsize=4)

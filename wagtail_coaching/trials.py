@@ -383,29 +383,10 @@ def guest_user_id(trial):
 
 
 def room_claims(trial, *, user_id, name, moderator, now=None):
-    """Claims of a trial room token, built exactly as :func:`jitsi.token_claims` builds a
-    session's (same issuer, audience, subject, lifetime and disabled features)."""
-    now_ts = int((now or timezone.now()).timestamp())
-    jaas = jitsi.is_jaas()
-    app_id = get_setting("JITSI_APP_ID")
-    return {
-        "iss": jitsi.JAAS_ISSUER if jaas else app_id,
-        "aud": get_setting("JITSI_AUDIENCE"),
-        "sub": get_setting("JITSI_SUBJECT") or (app_id if jaas else get_setting("JITSI_DOMAIN")),
-        "room": trial.room_name,
-        "iat": now_ts,
-        "nbf": now_ts - jitsi.NBF_BACKDATE_SECONDS,
-        "exp": now_ts + int(get_setting("JITSI_TOKEN_TTL")),
-        "context": {
-            "user": {
-                "id": user_id,
-                "name": str(name),
-                "moderator": "true" if moderator else "false",
-                "affiliation": "owner" if moderator else "member",
-            },
-            "features": {feature: "false" for feature in jitsi.DISABLED_FEATURES},
-        },
-    }
+    """Claims of a trial room token: :func:`jitsi.room_token_claims` for the trial's room."""
+    return jitsi.room_token_claims(
+        trial.room_name, user_id=user_id, name=name, moderator=moderator, now=now
+    )
 
 
 def room_options(trial, *, user=None, language="en", now=None):
