@@ -30,7 +30,7 @@ def people_and_session():
         CoachingSessionFactory,
         UserFactory,
     )
-    from wagtail_coaching import contracts
+    from wagtail_coaching.spaces import contracts
 
     coach = CoachFactory(username="bench-coach", first_name="Camille", last_name="Coach")
     coachee = UserFactory(username="bench-coachee", first_name="Dana", last_name="Coachee")

@@ -55,14 +55,14 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from wagtail_coaching import contracts, permissions, views  # noqa: E402
-from wagtail_coaching.models import (  # noqa: E402
+from wagtail_coaching.dashboard import views  # noqa: E402
+from wagtail_coaching.sessions.models import CoachingSession, SessionStatus  # noqa: E402
+from wagtail_coaching.spaces import contracts, lock, roles  # noqa: E402
+from wagtail_coaching.spaces.models import (  # noqa: E402
     ClientSpace,
     ClientSpaceStatus,
     ClientSpaceUserObjectPermission,
-    CoachingSession,
     Organisation,
-    SessionStatus,
 )
 
 User = get_user_model()
@@ -172,7 +172,7 @@ def build_coaches(count):
     coaches = User.objects.bulk_create(_users("coach", 0, count), batch_size=BATCH)
     coach_ids = _created_pks(coaches)
     # Membership matters: the admin's coach choices and is_coach() read the group.
-    group_id = permissions.coaches_group().pk
+    group_id = roles.coaches_group().pk
     Membership = User.groups.through
     Membership.objects.bulk_create(
         (Membership(user_id=pk, group_id=group_id) for pk in coach_ids), batch_size=BATCH
@@ -258,7 +258,7 @@ def build(n_spaces):
 
 def enter_permission_id():
     return Permission.objects.get(
-        codename=permissions.ENTER_SPACE, content_type__app_label=permissions.APP_LABEL
+        codename=lock.ENTER_SPACE, content_type__app_label=lock.APP_LABEL
     ).pk
 
 
@@ -379,7 +379,7 @@ def spaces_by_cached_content_type(user, queryset=None):
     queryset = ClientSpace.objects.all() if queryset is None else queryset
     grants = ClientSpaceUserObjectPermission.objects.filter(
         user_id=user.pk,
-        permission__codename=permissions.ENTER_SPACE,
+        permission__codename=lock.ENTER_SPACE,
         permission__content_type=ContentType.objects.get_for_model(ClientSpace),
     )
     return queryset.filter(pk__in=grants.values("content_object_id"))
@@ -387,10 +387,10 @@ def spaces_by_cached_content_type(user, queryset=None):
 
 def lock_results(coach, coachee, coachee_space, repeat):
     permission_id = enter_permission_id()
-    coach_space = permissions.spaces_for_user(coach).first()
+    coach_space = lock.spaces_for_user(coach).first()
     cases = [
-        ("spaces_for_user(coach)", lambda: list(permissions.spaces_for_user(coach))),
-        ("spaces_for_user(coachee)", lambda: list(permissions.spaces_for_user(coachee))),
+        ("spaces_for_user(coach)", lambda: list(lock.spaces_for_user(coach))),
+        ("spaces_for_user(coachee)", lambda: list(lock.spaces_for_user(coachee))),
         (
             "alt: by permission_id (coachee)",
             lambda: list(spaces_by_permission_id(coachee, permission_id)),
@@ -399,9 +399,9 @@ def lock_results(coach, coachee, coachee_space, repeat):
             "alt: cached content type (coachee)",
             lambda: list(spaces_by_cached_content_type(coachee)),
         ),
-        ("may_enter(coach, own space)", lambda: permissions.may_enter(coach, coach_space)),
-        ("may_enter(coachee, own space)", lambda: permissions.may_enter(coachee, coachee_space)),
-        ("may_enter(coachee, other space)", lambda: permissions.may_enter(coachee, coach_space)),
+        ("may_enter(coach, own space)", lambda: lock.may_enter(coach, coach_space)),
+        ("may_enter(coachee, own space)", lambda: lock.may_enter(coachee, coachee_space)),
+        ("may_enter(coachee, other space)", lambda: lock.may_enter(coachee, coach_space)),
     ]
     return measure(cases, repeat)
 
@@ -415,7 +415,7 @@ def page_results(coach, coachee, coachee_space, repeat):
     cases, pairs = [], {}
     for role, user in (("coach", coach), ("coachee", coachee)):
         client = logged_in_client(user)
-        expected = permissions.spaces_for_user(user).count()
+        expected = lock.spaces_for_user(user).count()
         mine = f"GET My coaching ({role}, {expected} spaces)"
         home = f"GET / home page ({role})"
         cases.append((mine, page_getter(client, my_coaching, expected)))
@@ -472,9 +472,9 @@ def print_plan(title, queryset):
 
 def print_plans(coachee):
     permission_id = enter_permission_id()
-    print_plan("spaces_for_user(coachee)", permissions.spaces_for_user(coachee))
+    print_plan("spaces_for_user(coachee)", lock.spaces_for_user(coachee))
     # The page asks the lock for ids, then reads the spaces by primary key (see views.py).
-    space_ids = list(permissions.spaces_for_user(coachee).values_list("pk", flat=True))
+    space_ids = list(lock.spaces_for_user(coachee).values_list("pk", flat=True))
     page_query = views._with_next_session(ClientSpace.objects.filter(pk__in=space_ids)).order_by(
         "-start_date", "pk"
     )
@@ -558,9 +558,7 @@ def run(args):
 
     print_header(args, row_counts(), timings)
     say(f"  coach: {coach.username}, coachee: {coachee.username}")
-    print_table(
-        "The lock (permissions.py)", lock_results(coach, coachee, coachee_space, args.repeat)
-    )
+    print_table("The lock (lock.py)", lock_results(coach, coachee, coachee_space, args.repeat))
     pages, pairs = page_results(coach, coachee, coachee_space, args.repeat)
     print_table("Pages through django.test.Client", pages)
     print_ratios(pairs)

@@ -43,9 +43,10 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
-from wagtail_coaching import permissions  # noqa: E402
-from wagtail_coaching.models import ClientSpace, CoachingSession, Organisation  # noqa: E402
-from wagtail_coaching.progress import ModuleProgress  # noqa: E402
+from wagtail_coaching.programmes.progress import ModuleProgress  # noqa: E402
+from wagtail_coaching.sessions.models import CoachingSession  # noqa: E402
+from wagtail_coaching.spaces import roles  # noqa: E402
+from wagtail_coaching.spaces.models import ClientSpace, Organisation  # noqa: E402
 
 PARIS = ZoneInfo("Europe/Paris")
 PREFIX = "Bench organisation"
@@ -85,7 +86,7 @@ def build(args):
     with transaction.atomic():
         programme, modules = make_programme(modules=5, title="Bench programme")
         coach = User.objects.create(username=f"bench-coach-{uuid.uuid4().hex[:6]}")
-        permissions.coaches_group().user_set.add(coach)
+        roles.coaches_group().user_set.add(coach)
         orgs = Organisation.objects.bulk_create(
             Organisation(name=f"{PREFIX} {n:02d}") for n in range(args.orgs)
         )

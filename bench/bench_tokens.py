@@ -33,7 +33,7 @@ def main():
     from cryptography.hazmat.primitives.asymmetric import rsa
     from django.test import override_settings
 
-    from wagtail_coaching import jitsi
+    from wagtail_coaching.sessions import jitsi
 
     coach, _coachee, _space, session = people_and_session()
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)

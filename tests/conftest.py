@@ -1,7 +1,7 @@
 import pytest
 from django.contrib.auth.models import Permission
 
-from wagtail_coaching import permissions
+from wagtail_coaching.spaces import content, contracts, documents, lock
 
 from .factories import (
     ClientSpaceFactory,
@@ -26,9 +26,9 @@ def world(db):
     )
 
     hr = UserFactory(username="hr")
-    permissions.grant_report_access(hr, org)
+    lock.grant_report_access(hr, org)
     other_hr = UserFactory(username="other_hr")
-    permissions.grant_report_access(other_hr, other_org)
+    lock.grant_report_access(other_hr, other_org)
 
     editor = UserFactory(username="editor")
     editor.user_permissions.add(
@@ -53,7 +53,6 @@ def world(db):
 
 
 def accept_contract(user, space):
-    from wagtail_coaching import contracts
 
     contract = contracts.applicable_contract(space)
     return contracts.accept(user, space, contract, contract.sha256)
@@ -65,8 +64,6 @@ def space_content(world):
     note, set a goal and uploaded a document (``world.note``, ``world.goal``,
     ``world.document``); the coach wrote a private note (``world.coach_note``)."""
     from django.core.files.uploadedfile import SimpleUploadedFile
-
-    from wagtail_coaching import content, uploads
 
     for user in (world.coach, world.coachee):
         accept_contract(user, world.space)
@@ -84,7 +81,7 @@ def space_content(world):
     goal.why = "To be heard."
     goal.save()
     content.record_goal_change(goal, world.coachee)
-    document = uploads.store_document(
+    document = documents.store_document(
         world.space,
         world.coachee,
         SimpleUploadedFile("plan.txt", b"My plan for the quarter.\n", "text/plain"),

@@ -4,8 +4,9 @@ import factory
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from wagtail_coaching import permissions
-from wagtail_coaching.models import ClientSpace, CoachingSession, Organisation
+from wagtail_coaching.sessions.models import CoachingSession
+from wagtail_coaching.spaces import roles
+from wagtail_coaching.spaces.models import ClientSpace, Organisation
 
 PASSWORD = "correct horse battery staple"
 
@@ -32,7 +33,7 @@ class CoachFactory(UserFactory):
     @factory.post_generation
     def in_coaches_group(obj, create, extracted, **kwargs):
         if create:
-            obj.groups.add(permissions.coaches_group())
+            obj.groups.add(roles.coaches_group())
 
 
 class OrganisationFactory(factory.django.DjangoModelFactory):

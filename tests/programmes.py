@@ -8,7 +8,7 @@ from wagtail.images.models import Image
 from wagtail.images.tests.utils import get_test_image_file
 from wagtail.models import Locale, Page, Site
 
-from wagtail_coaching.programmes import ModulePage, ProgrammeIndexPage, ProgrammePage
+from wagtail_coaching.programmes.pages import ModulePage, ProgrammeIndexPage, ProgrammePage
 
 
 def new_id():
@@ -159,7 +159,7 @@ def block_ids(module, block_type):
 
 def make_answer(*, text="", **fields):
     """An ``Answer`` saved with ``text`` encrypted under its space's key."""
-    from wagtail_coaching.progress import Answer
+    from wagtail_coaching.programmes.progress import Answer
 
     answer = Answer(**fields)
     answer.text = text
@@ -169,7 +169,7 @@ def make_answer(*, text="", **fields):
 
 def make_action(*, text, **fields):
     """An ``Action`` saved with ``text`` encrypted under its space's key."""
-    from wagtail_coaching.progress import Action
+    from wagtail_coaching.programmes.progress import Action
 
     action = Action(**fields)
     action.text = text

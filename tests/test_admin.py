@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from wagtail_coaching import permissions
-from wagtail_coaching.models import ClientSpace
+from wagtail_coaching.spaces import lock, roles
+from wagtail_coaching.spaces.models import ClientSpace
 
 from .factories import CoachFactory, UserFactory
 
@@ -59,9 +59,9 @@ def test_staff_create_a_space_and_the_lock_follows(client, world):
     response = client.post(CREATE_URL, space_form(world))
     assert response.status_code == 302, response.content.decode()[:2000]
     space = ClientSpace.objects.get(coachee=world.other_coachee, coach=world.coach)
-    assert permissions.may_enter(world.other_coachee, space)
-    assert permissions.may_enter(world.coach, space)
-    assert not permissions.may_enter(world.staff, space)
+    assert lock.may_enter(world.other_coachee, space)
+    assert lock.may_enter(world.coach, space)
+    assert not lock.may_enter(world.staff, space)
 
 
 def test_staff_change_the_coach_in_the_admin(client, world):
@@ -73,9 +73,9 @@ def test_staff_change_the_coach_in_the_admin(client, world):
     data["extra_participants"] = [supervisor.pk]
     response = client.post(url, data)
     assert response.status_code == 302, response.content.decode()[:2000]
-    assert not permissions.may_enter(world.coach, world.space)
-    assert permissions.may_enter(new_coach, world.space)
-    assert permissions.may_enter(supervisor, world.space)
+    assert not lock.may_enter(world.coach, world.space)
+    assert lock.may_enter(new_coach, world.space)
+    assert lock.may_enter(supervisor, world.space)
     # The extra grant shows in the edit form.
     body = client.get(url).content.decode()
     assert f'value="{supervisor.pk}" selected' in body
@@ -146,7 +146,7 @@ def test_room_names_are_lowercase_unguessable_and_unique(world):
 
 
 def test_user_factory_is_not_a_coach(world):
-    assert not permissions.is_coach(UserFactory(username="nobody"))
+    assert not roles.is_coach(UserFactory(username="nobody"))
 
 
 def test_guardian_anonymous_row_is_never_offered(client, world):

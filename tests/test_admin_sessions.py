@@ -7,7 +7,7 @@ import pytest
 from django.core import mail
 from django.test import override_settings
 
-from wagtail_coaching.models import CoachingSession
+from wagtail_coaching.sessions.models import CoachingSession
 
 from .factories import ClientSpaceFactory, CoachingSessionFactory, UserFactory
 

@@ -7,7 +7,7 @@ from wagtail.blocks.struct_block import StructBlockValidationError
 
 from wagtail_coaching import blocks
 from wagtail_coaching.blocks import ModuleBodyBlock, ProgrammeStepsBlock
-from wagtail_coaching.programmes import ModulePage, ProgrammeIndexPage, ProgrammePage
+from wagtail_coaching.programmes.pages import ModulePage, ProgrammeIndexPage, ProgrammePage
 
 from .programmes import every_block, home_page, make_document, make_image, make_programme
 

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
-from wagtail_coaching import board
+from wagtail_coaching.sessions import board
 
 # Participants have accepted the coaching contract: the gate itself is tested in test_contracts.
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("accepted")]

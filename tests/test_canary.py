@@ -9,7 +9,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.urls import reverse
 
-from wagtail_coaching import board, content, uploads
+from wagtail_coaching.sessions import board
+from wagtail_coaching.spaces import content, documents, uploads
 
 from .programmes import block_ids, make_action, make_answer
 from .test_matrix import EXPECTED, ROLES, with_programme
@@ -48,7 +49,7 @@ def planted(space_content):
     goal.why = CANARIES["goal_why"]
     goal.save()
     content.record_goal_change(goal, world.coach)
-    uploads.store_document(
+    documents.store_document(
         world.space,
         world.coachee,
         SimpleUploadedFile(

@@ -8,9 +8,9 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from pypdf import PdfReader
 
-from wagtail_coaching import contracts
-from wagtail_coaching.audit import AccessAction, AccessEvent
-from wagtail_coaching.contracts import ContractAcceptance, ContractTemplate
+from wagtail_coaching.spaces import contracts
+from wagtail_coaching.spaces.audit import AccessAction, AccessEvent
+from wagtail_coaching.spaces.contracts import ContractAcceptance, ContractTemplate
 
 from .conftest import accept_contract
 from .programmes import make_programme

@@ -8,14 +8,14 @@ from django.core.management import call_command
 from django.db import connection
 from django.test import override_settings
 
-from wagtail_coaching import crypto
-from wagtail_coaching.content import Note
-from wagtail_coaching.keys import parse_key_ring, parse_key_ring_env
+from wagtail_coaching.spaces import crypto, keys
+from wagtail_coaching.spaces.content import Note
+from wagtail_coaching.spaces.keys import parse_key_ring, parse_key_ring_env
 
 pytestmark = pytest.mark.django_db
 
-KEY_A = {"a": crypto.generate_master_key()}
-KEY_B = {"b": crypto.generate_master_key()}
+KEY_A = {"a": keys.generate_master_key()}
+KEY_B = {"b": keys.generate_master_key()}
 
 
 def fresh(space):
@@ -85,7 +85,7 @@ def test_key_rotation_without_downtime_then_rewrap(world):
 def test_wrong_or_missing_master_key_fails_closed(world):
     with override_settings(WAGTAIL_COACHING_MASTER_KEYS=KEY_A):
         token = crypto.encrypt_for_space(world.space, "secret", b"aad")
-    wrong = {"a": crypto.generate_master_key()}
+    wrong = {"a": keys.generate_master_key()}
     with override_settings(WAGTAIL_COACHING_MASTER_KEYS=wrong):
         with pytest.raises(crypto.DecryptionError, match="does not unwrap"):
             crypto.decrypt_for_space(fresh(world.space), token, b"aad")
@@ -124,13 +124,13 @@ def test_wrapped_key_in_the_database_is_not_the_data_key(world):
         (None, "is not set"),
         ({}, "non-empty dict"),
         ("abc", "non-empty dict"),
-        ({"bad id!": crypto.generate_master_key()}, "key id"),
+        ({"bad id!": keys.generate_master_key()}, "key id"),
         ({"k": "not base64 !!"}, "base64"),
         ({"k": base64.urlsafe_b64encode(b"short").decode()}, "32"),
     ],
 )
 def test_malformed_key_rings_are_refused(value, message):
-    with pytest.raises(crypto.KeyRingError, match=message):
+    with pytest.raises(keys.KeyRingError, match=message):
         parse_key_ring(value)
     with override_settings(WAGTAIL_COACHING_MASTER_KEYS=value):
         errors = [m for m in run_checks() if m.id == "wagtail_coaching.E020"]
@@ -138,6 +138,6 @@ def test_malformed_key_rings_are_refused(value, message):
 
 
 def test_key_ring_from_the_environment_keeps_the_order():
-    a, b = crypto.generate_master_key(), crypto.generate_master_key()
+    a, b = keys.generate_master_key(), keys.generate_master_key()
     ring = parse_key_ring(parse_key_ring_env(f" new:{b} , old:{a}"))
     assert [key_id for key_id, _key in ring] == ["new", "old"]

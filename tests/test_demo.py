@@ -2,8 +2,9 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
-from wagtail_coaching import permissions
-from wagtail_coaching.models import ClientSpace, CoachingSession, Organisation
+from wagtail_coaching.sessions.models import CoachingSession
+from wagtail_coaching.spaces import lock
+from wagtail_coaching.spaces.models import ClientSpace, Organisation
 
 pytestmark = pytest.mark.django_db
 
@@ -40,10 +41,10 @@ def test_demo_builds_a_believable_world_once(capsys):
     assert CoachingSession.objects.filter(status="planned").exists()
 
     hr = User.objects.get(username="hr")
-    assert list(permissions.organisations_reported_to(hr)) == list(Organisation.objects.all())
+    assert list(lock.organisations_reported_to(hr)) == list(Organisation.objects.all())
     camille = User.objects.get(username="camille")
-    assert [s.coach for s in permissions.spaces_for_user(camille)] == [claire]
-    assert list(permissions.spaces_for_user(User.objects.get(username="admin"))) == []
+    assert [s.coach for s in lock.spaces_for_user(camille)] == [claire]
+    assert list(lock.spaces_for_user(User.objects.get(username="admin"))) == []
 
 
 def test_demo_refuses_production_without_the_flag(settings):

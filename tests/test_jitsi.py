@@ -13,8 +13,8 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from wagtail_coaching import jitsi
-from wagtail_coaching.models import SessionStatus
+from wagtail_coaching.sessions import jitsi
+from wagtail_coaching.sessions.models import SessionStatus
 
 from .factories import CoachingSessionFactory
 

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from wagtail_coaching.progress import Action, Answer, ModuleProgress, StepMark
+from wagtail_coaching.programmes.progress import Action, Answer, ModuleProgress, StepMark
 
 from .factories import CoachingSessionFactory
 from .programmes import block_ids, make_action, make_answer, make_programme
@@ -451,7 +451,7 @@ def test_query_counts_do_not_grow(client, accepted, who):
         space = world.space
         space.programme = programme
         space.save()
-        from wagtail_coaching.models import CoachingSession
+        from wagtail_coaching.sessions.models import CoachingSession
 
         CoachingSession.objects.filter(space=space).delete()
         grow_space(space, modules, sessions=size, answers_per_module=size, user=world.coachee)

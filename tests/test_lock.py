@@ -5,8 +5,8 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from guardian.shortcuts import assign_perm
 
-from wagtail_coaching import permissions
-from wagtail_coaching.models import ClientSpaceUserObjectPermission
+from wagtail_coaching.spaces import lock
+from wagtail_coaching.spaces.models import ClientSpaceUserObjectPermission
 
 from .factories import ClientSpaceFactory, CoachFactory, UserFactory
 
@@ -14,14 +14,14 @@ pytestmark = pytest.mark.django_db
 
 
 def holders(space):
-    return set(permissions.people_with_access(space).values_list("username", flat=True))
+    return set(lock.people_with_access(space).values_list("username", flat=True))
 
 
 def test_creating_a_space_grants_its_coach_and_coachee(world):
     assert holders(world.space) == {"coach", "coachee"}
-    assert permissions.may_enter(world.coach, world.space)
-    assert permissions.may_enter(world.coachee, world.space)
-    assert list(permissions.spaces_for_user(world.coachee)) == [world.space]
+    assert lock.may_enter(world.coach, world.space)
+    assert lock.may_enter(world.coachee, world.space)
+    assert list(lock.spaces_for_user(world.coachee)) == [world.space]
 
 
 def test_changing_the_coach_revokes_the_old_one_and_grants_the_new(world):
@@ -29,8 +29,8 @@ def test_changing_the_coach_revokes_the_old_one_and_grants_the_new(world):
     world.space.coach = new_coach
     world.space.save()
     assert holders(world.space) == {"new_coach", "coachee"}
-    assert not permissions.may_enter(world.coach, world.space)
-    assert permissions.may_enter(new_coach, world.space)
+    assert not lock.may_enter(world.coach, world.space)
+    assert lock.may_enter(new_coach, world.space)
 
 
 def test_changing_the_coachee_moves_the_grant_too(world):
@@ -58,11 +58,11 @@ def test_deleting_a_space_leaves_no_permission_row(world):
 
 def test_extra_participants_are_granted_and_revoked_by_the_lock(world):
     supervisor = CoachFactory(username="supervisor")
-    permissions.set_extra_participants(world.space, [supervisor])
-    assert permissions.may_enter(supervisor, world.space)
-    assert list(permissions.extra_participants(world.space)) == [supervisor]
-    permissions.set_extra_participants(world.space, [])
-    assert not permissions.may_enter(supervisor, world.space)
+    lock.set_extra_participants(world.space, [supervisor])
+    assert lock.may_enter(supervisor, world.space)
+    assert list(lock.extra_participants(world.space)) == [supervisor]
+    lock.set_extra_participants(world.space, [])
+    assert not lock.may_enter(supervisor, world.space)
     assert holders(world.space) == {"coach", "coachee"}
 
 
@@ -72,54 +72,54 @@ def test_a_coach_who_stays_coachee_elsewhere_keeps_that_space(world):
     their_space = ClientSpaceFactory(coach=peer, coachee=world.coach)
     world.space.coach = peer
     world.space.save()
-    assert permissions.may_enter(world.coach, their_space)
-    assert not permissions.may_enter(world.coach, world.space)
+    assert lock.may_enter(world.coach, their_space)
+    assert not lock.may_enter(world.coach, world.space)
 
 
 def test_superusers_do_not_enter_spaces(world):
-    assert not permissions.may_enter(world.superuser, world.space)
-    assert list(permissions.spaces_for_user(world.superuser)) == []
+    assert not lock.may_enter(world.superuser, world.space)
+    assert list(lock.spaces_for_user(world.superuser)) == []
     # Guardian itself would say yes: the lock must not rely on it.
     assert world.superuser.has_perm("wagtail_coaching.enter_clientspace", world.space)
 
 
 def test_global_permission_does_not_open_a_space(world):
     world.staff.user_permissions.add(Permission.objects.get(codename="enter_clientspace"))
-    assert not permissions.may_enter(world.staff, world.space)
-    assert list(permissions.spaces_for_user(world.staff)) == []
+    assert not lock.may_enter(world.staff, world.space)
+    assert list(lock.spaces_for_user(world.staff)) == []
 
 
 def test_group_object_permission_does_not_open_a_space(world):
     group = Group.objects.create(name="Supervisors")
     world.editor.groups.add(group)
     assign_perm("wagtail_coaching.enter_clientspace", group, world.space)
-    assert not permissions.may_enter(world.editor, world.space)
-    assert list(permissions.spaces_for_user(world.editor)) == []
+    assert not lock.may_enter(world.editor, world.space)
+    assert list(lock.spaces_for_user(world.editor)) == []
 
 
 def test_inactive_participants_enter_nothing(world):
     world.coachee.is_active = False
     world.coachee.save()
-    assert not permissions.may_enter(world.coachee, world.space)
-    assert list(permissions.spaces_for_user(world.coachee)) == []
+    assert not lock.may_enter(world.coachee, world.space)
+    assert list(lock.spaces_for_user(world.coachee)) == []
 
 
 def test_hr_get_report_access_on_their_organisation_only(world):
-    assert list(permissions.organisations_reported_to(world.hr)) == [world.org]
-    assert permissions.may_view_reports(world.hr, world.org)
-    assert not permissions.may_view_reports(world.hr, world.other_org)
-    assert not permissions.may_enter(world.hr, world.space)
+    assert list(lock.organisations_reported_to(world.hr)) == [world.org]
+    assert lock.may_view_reports(world.hr, world.org)
+    assert not lock.may_view_reports(world.hr, world.other_org)
+    assert not lock.may_enter(world.hr, world.space)
 
 
 def test_hr_group_grant_gives_report_access(world):
     group = Group.objects.create(name="Acme HR")
-    permissions.grant_report_access(group, world.org)
+    lock.grant_report_access(group, world.org)
     world.editor.groups.add(group)
-    assert list(permissions.organisations_reported_to(world.editor)) == [world.org]
+    assert list(lock.organisations_reported_to(world.editor)) == [world.org]
 
 
 def test_spaces_for_user_is_one_query(world, django_assert_num_queries):
     with django_assert_num_queries(1):
-        assert list(permissions.spaces_for_user(world.coach)) == [world.space]
+        assert list(lock.spaces_for_user(world.coach)) == [world.space]
     with django_assert_num_queries(1):
-        assert permissions.may_enter(world.coach, world.space)
+        assert lock.may_enter(world.coach, world.space)

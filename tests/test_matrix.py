@@ -7,6 +7,7 @@ import pytest
 from django.urls import get_resolver, reverse
 
 from wagtail_coaching import urls as coaching_urls
+from wagtail_coaching.trials import models, rules
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("space_content")]
 
@@ -68,7 +69,7 @@ def _session(w):
 
 
 def _feed(w):
-    from wagtail_coaching.preferences import rotate_calendar_token
+    from wagtail_coaching.spaces.preferences import rotate_calendar_token
 
     return {"token": rotate_calendar_token(w.coachee)}
 
@@ -80,9 +81,7 @@ def _trial(w):
 
         from django.utils import timezone
 
-        from wagtail_coaching import trials
-
-        w.trial = trials.TrialRequest.objects.create(
+        w.trial = models.TrialRequest.objects.create(
             name="Pat Prospect",
             email="pat@prospect.example",
             organisation_name="Initech",
@@ -90,7 +89,7 @@ def _trial(w):
             preferred_slots="Mornings",
             consented_at=timezone.now(),
         )
-        w.trial_token = trials.schedule(
+        w.trial_token = rules.schedule(
             w.trial, w.coach, timezone.now() + datetime.timedelta(minutes=10), 30
         )
     return w.trial

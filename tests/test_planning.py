@@ -12,9 +12,9 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from wagtail_coaching import planning
-from wagtail_coaching.models import CoachingSession, SessionStatus
-from wagtail_coaching.preferences import preferences_for, rotate_calendar_token
+from wagtail_coaching.sessions import planning
+from wagtail_coaching.sessions.models import CoachingSession, SessionStatus
+from wagtail_coaching.spaces.preferences import preferences_for, rotate_calendar_token
 
 from .factories import ClientSpaceFactory, CoachingSessionFactory, UserFactory
 

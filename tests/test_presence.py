@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from wagtail_coaching import presence
-from wagtail_coaching.models import SessionStatus
+from wagtail_coaching.sessions import presence
+from wagtail_coaching.sessions.models import SessionStatus
 
 from .factories import CoachingSessionFactory
 

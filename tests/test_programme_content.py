@@ -10,9 +10,10 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
-from wagtail_coaching import crypto, export
-from wagtail_coaching.models import ClientSpace
-from wagtail_coaching.progress import Action, Answer, ModuleProgress
+from wagtail_coaching.privacy import export
+from wagtail_coaching.programmes.progress import Action, Answer, ModuleProgress
+from wagtail_coaching.spaces import content, crypto
+from wagtail_coaching.spaces.models import ClientSpace
 
 from .programmes import block_ids, make_action, make_answer
 
@@ -87,7 +88,6 @@ def test_deleting_the_coachee_removes_their_answers_and_actions(answered):
 
 
 def test_the_journey_lists_the_space_goals(client, answered):
-    from wagtail_coaching import content
 
     goal = content.Goal(space=answered.space, created_by=answered.coachee, progress=40)
     goal.title = "Delegate the weekly report"

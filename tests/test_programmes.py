@@ -6,9 +6,9 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from wagtail_coaching.blocks import ModuleBodyBlock
-from wagtail_coaching.journey import build_journey
-from wagtail_coaching.models import ClientSpace
-from wagtail_coaching.programmes import ModulePage, ProgrammeIndexPage, ProgrammePage
+from wagtail_coaching.programmes.journey import build_journey
+from wagtail_coaching.programmes.pages import ModulePage, ProgrammeIndexPage, ProgrammePage
+from wagtail_coaching.spaces.models import ClientSpace
 
 from .programmes import make_image, make_programme
 

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from wagtail_coaching.progress import (
+from wagtail_coaching.programmes.progress import (
     CURRENT,
     DONE,
     TO_COME,

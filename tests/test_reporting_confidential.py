@@ -17,10 +17,16 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from wagtail_coaching import content, uploads
-from wagtail_coaching.contracts import ContractTemplate
-from wagtail_coaching.models import CoachingSession
-from wagtail_coaching.progress import Action, Answer, AnswerKind, ModuleProgress, StepMark
+from wagtail_coaching.programmes.progress import (
+    Action,
+    Answer,
+    AnswerKind,
+    ModuleProgress,
+    StepMark,
+)
+from wagtail_coaching.sessions.models import CoachingSession
+from wagtail_coaching.spaces import content, documents
+from wagtail_coaching.spaces.contracts import ContractTemplate
 
 from .conftest import accept_contract
 from .programmes import make_action, make_answer
@@ -74,7 +80,7 @@ def plant_goal_why(space, canary):
 
 
 def plant_document(space, canary):
-    uploads.store_document(
+    documents.store_document(
         space, space.coachee, SimpleUploadedFile(f"{canary}.txt", canary.encode(), "text/plain")
     )
 

@@ -11,10 +11,11 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from wagtail_coaching.models import ClientSpace, CoachingSession
-from wagtail_coaching.progress import ModuleProgress, StepMark, session_figures
+from wagtail_coaching.programmes.progress import ModuleProgress, StepMark, session_figures
 from wagtail_coaching.reporting import queries
 from wagtail_coaching.reporting.queries import Period
+from wagtail_coaching.sessions.models import CoachingSession
+from wagtail_coaching.spaces.models import ClientSpace
 
 from .factories import ClientSpaceFactory, CoachFactory, OrganisationFactory, UserFactory
 from .programmes import make_programme

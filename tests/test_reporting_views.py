@@ -12,9 +12,9 @@ from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 from django.utils import translation
 
-from wagtail_coaching import permissions
-from wagtail_coaching.models import CoachingSession
 from wagtail_coaching.reporting import access, pdf, queries
+from wagtail_coaching.sessions.models import CoachingSession
+from wagtail_coaching.spaces import lock
 
 from .conftest import accept_contract
 from .factories import ClientSpaceFactory, OrganisationFactory, UserFactory
@@ -148,7 +148,7 @@ def test_hr_of_another_organisation_gets_404_for_a_space_of_theirs_under_their_o
 
 def test_group_grant_gives_reports_too(client, rw):
     group = Group.objects.create(name="Acme HR")
-    permissions.grant_report_access(group, rw.org)
+    lock.grant_report_access(group, rw.org)
     user = UserFactory(username="hr2")
     user.groups.add(group)
     user.user_permissions.add(
@@ -161,7 +161,7 @@ def test_group_grant_gives_reports_too(client, rw):
 
 def test_the_chooser_lists_only_the_users_organisations(client, rw):
     third = OrganisationFactory(name="Initech")
-    permissions.grant_report_access(rw.hr, third)
+    lock.grant_report_access(rw.hr, third)
     client.force_login(rw.hr)
     content = client.get(reverse(f"{NS}:index")).content.decode()
     assert "Acme" in content and "Initech" in content
@@ -392,7 +392,7 @@ def test_the_demo_hr_user_opens_the_report(client):
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
 
-    from wagtail_coaching.models import Organisation
+    from wagtail_coaching.spaces.models import Organisation
 
     call_command("coaching_demo", allow_production=True, stdout=io.StringIO())
     client.force_login(get_user_model().objects.get(username="hr"))

@@ -14,10 +14,12 @@ from django.utils import timezone
 from PIL import Image
 from pypdf import PdfReader
 
-from wagtail_coaching import board, crypto, erasure, uploads
-from wagtail_coaching.board import BoardOperation
-from wagtail_coaching.content import SpaceDocument
-from wagtail_coaching.export import build_export
+from wagtail_coaching.privacy import erasure
+from wagtail_coaching.privacy.export import build_export
+from wagtail_coaching.sessions import board
+from wagtail_coaching.sessions.board import BoardOperation
+from wagtail_coaching.spaces import crypto, documents, uploads
+from wagtail_coaching.spaces.content import SpaceDocument
 
 from .factories import CoachingSessionFactory
 from .test_space_content import storage_names
@@ -74,7 +76,7 @@ def test_feed_answers_304_until_the_list_changes(client, space_content, django_a
     etag = client.get(url("documents_feed", world))["ETag"]
     response = client.get(url("documents_feed", world), HTTP_IF_NONE_MATCH=etag)
     assert response.status_code == 304 and response.content == b""
-    uploads.store_document(
+    documents.store_document(
         world.space, world.coach, SimpleUploadedFile("b.txt", b"two", "text/plain")
     )
     response = client.get(url("documents_feed", world), HTTP_IF_NONE_MATCH=etag)
@@ -83,7 +85,7 @@ def test_feed_answers_304_until_the_list_changes(client, space_content, django_a
     # A deletion changes the list's version too, even with an upload in between.
     etag = response["ETag"]
     world.document.delete()
-    uploads.store_document(
+    documents.store_document(
         world.space, world.coach, SimpleUploadedFile("c.txt", b"three", "text/plain")
     )
     assert client.get(url("documents_feed", world), HTTP_IF_NONE_MATCH=etag).status_code == 200
@@ -103,7 +105,7 @@ def test_feed_costs_constant_queries_and_one_key_unwrap(client, space_content):
     queries()  # the first request of a session loads more (session, contract)
     before = queries()
     for index in range(5):
-        uploads.store_document(
+        documents.store_document(
             world.space,
             world.coach,
             SimpleUploadedFile(f"n{index}.txt", b"x", "text/plain"),
@@ -134,7 +136,7 @@ def test_upload_from_the_panel_answers_json(client, space_content):
     assert response.status_code == 201
     document = SpaceDocument.objects.get(uid=response.json()["document"]["id"])
     assert document.name == "agenda.txt" and document.uploaded_by == world.coach
-    assert uploads.read_document(document) == b"Agenda"
+    assert documents.read_document(document) == b"Agenda"
 
 
 @pytest.mark.parametrize(
@@ -268,7 +270,7 @@ def test_board_png_is_checked_and_stored(client, space_content):
     assert response.status_code == 201
     document = SpaceDocument.objects.get(uid=response.json()["document"]["id"])
     assert document.content_type == "image/png" and document.name.endswith(".png")
-    assert uploads.read_document(document) == real_png()
+    assert documents.read_document(document) == real_png()
     fake = SimpleUploadedFile("paper-board.png", b"<svg/>", "image/png")
     response = client.post(url("board_png", world), {"file": fake}, **JSON)
     assert response.status_code == 400 and "does not match" in response.json()["error"]
@@ -334,7 +336,7 @@ def test_board_reads_unwrap_the_key_once(accepted, django_assert_num_queries):
     world = accepted
     for index in range(6):
         board.apply(world.space, world.coachee, text_op(f"t{index}", f"text {index}"))
-    from wagtail_coaching.models import ClientSpace
+    from wagtail_coaching.spaces.models import ClientSpace
 
     fresh = ClientSpace.objects.get(pk=world.space.pk)  # no cached key
     # board, last clear, operations, and the space's key once (not once per row).
@@ -346,7 +348,7 @@ def test_board_reads_unwrap_the_key_once(accepted, django_assert_num_queries):
 
 
 def test_erasure_deletes_the_board(world):
-    from wagtail_coaching.crypto import data_key_for
+    from wagtail_coaching.spaces.crypto import data_key_for
 
     data_key_for(world.space)
     board.apply(world.space, world.coachee, text_op("t1", "to forget"))

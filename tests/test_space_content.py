@@ -15,12 +15,13 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from wagtail_coaching import crypto, permissions, uploads
-from wagtail_coaching.audit import AccessAction, AccessEvent
-from wagtail_coaching.content import Goal, GoalChange, Note, SpaceDocument
-from wagtail_coaching.contracts import ContractAcceptance
 from wagtail_coaching.middleware import SESSION_KEY
-from wagtail_coaching.models import ClientSpace, CoachingSession
+from wagtail_coaching.sessions.models import CoachingSession
+from wagtail_coaching.spaces import crypto, documents, keys, lock, uploads
+from wagtail_coaching.spaces.audit import AccessAction, AccessEvent
+from wagtail_coaching.spaces.content import Goal, GoalChange, Note, SpaceDocument
+from wagtail_coaching.spaces.contracts import ContractAcceptance
+from wagtail_coaching.spaces.models import ClientSpace
 
 from .factories import CoachingSessionFactory
 
@@ -284,7 +285,7 @@ def test_failing_database_leaves_no_orphan_file(world, monkeypatch):
 
     monkeypatch.setattr(SpaceDocument, "save", broken_save)
     with pytest.raises(RuntimeError):
-        uploads.store_document(
+        documents.store_document(
             world.space, world.coachee, SimpleUploadedFile("a.txt", b"hello", "text/plain")
         )
     assert storage_names() == before
@@ -339,8 +340,8 @@ def test_access_log_records_entries_grants_downloads_and_exports(client, world):
     client.get(url("document_download", world, document_uid=world.document.uid))
     client.get(url("export_download", world))
     extra = get_user_model().objects.create(username="supervisor")
-    permissions.set_extra_participants(world.space, [extra])
-    permissions.set_extra_participants(world.space, [])
+    lock.set_extra_participants(world.space, [extra])
+    lock.set_extra_participants(world.space, [])
     actions = list(
         AccessEvent.objects.filter(space=world.space)
         .order_by("pk")
@@ -497,8 +498,8 @@ def test_deleting_the_coachee_anonymises_the_space_and_removes_their_content(wor
     assert not Goal.objects.filter(created_by_id=coachee_pk).exists()
     assert not ContractAcceptance.objects.filter(user_id=coachee_pk).exists()
     assert Note.objects.filter(pk=world.coach_note.pk).exists()
-    assert list(permissions.people_with_access(space)) == [world.coach]
-    assert not permissions.may_enter(stand_in, space)
+    assert list(lock.people_with_access(space)) == [world.coach]
+    assert not lock.may_enter(stand_in, space)
     assert CoachingSession.objects.get(space=space).confirmed_minutes == 45
 
 
@@ -508,7 +509,7 @@ def test_deleting_a_coach_keeps_their_spaces(world):
     assert space.coachee == world.coachee and space.status == "active"
     assert not space.coach.is_active
     assert not Note.objects.filter(pk=world.coach_note.pk).exists()
-    assert permissions.may_enter(world.coachee, space)
+    assert lock.may_enter(world.coachee, space)
 
 
 def test_listing_what_a_user_deletion_would_remove_creates_no_account(world):
@@ -542,7 +543,7 @@ def test_list_pages_run_a_constant_number_of_queries(client, world, name):
         goal = Goal(space=world.space, created_by=world.coach)
         goal.title = f"goal {i}"
         goal.save()
-        uploads.store_document(
+        documents.store_document(
             world.space, world.coach, SimpleUploadedFile(f"f{i}.txt", b"x", "text/plain")
         )
     assert count() == one
@@ -550,7 +551,7 @@ def test_list_pages_run_a_constant_number_of_queries(client, world, name):
 
 def test_undecryptable_content_shows_a_clear_page_never_the_stored_bytes(client, world):
     client.force_login(world.coachee)
-    wrong_ring = {"tests-only": crypto.generate_master_key()}
+    wrong_ring = {"tests-only": keys.generate_master_key()}
     with override_settings(WAGTAIL_COACHING_MASTER_KEYS=wrong_ring):
         for name, kwargs in (
             ("notes", {}),
@@ -566,7 +567,7 @@ def test_undecryptable_content_shows_a_clear_page_never_the_stored_bytes(client,
 
 
 def test_staff_publish_a_new_contract_version_in_the_admin(client, world):
-    from wagtail_coaching.contracts import ContractTemplate, applicable_contract
+    from wagtail_coaching.spaces.contracts import ContractTemplate, applicable_contract
 
     first = applicable_contract(world.space)
     client.force_login(world.staff)

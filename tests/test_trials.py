@@ -14,9 +14,11 @@ from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import Page, Site
 
-from wagtail_coaching import permissions, trials
-from wagtail_coaching.models import ClientSpace, Organisation
-from wagtail_coaching.trials import TrialRequest, TrialRequestPage, TrialStatus
+from wagtail_coaching.spaces import lock
+from wagtail_coaching.spaces.models import ClientSpace, Organisation
+from wagtail_coaching.trials import rules
+from wagtail_coaching.trials.models import TrialRequest, TrialStatus
+from wagtail_coaching.trials.pages import TrialRequestPage
 
 from .factories import ClientSpaceFactory, CoachFactory, CoachingSessionFactory, UserFactory
 
@@ -76,16 +78,16 @@ def make_trial(**fields):
 
 
 def scheduled(coach, minutes_from_now=5, duration=30, **fields):
-    """A trial scheduled through :func:`trials.schedule`; returns (trial, guest token)."""
+    """A trial scheduled through :func:`rules.schedule`; returns (trial, guest token)."""
     trial = make_trial(**fields)
     starts_at = timezone.now() + datetime.timedelta(minutes=minutes_from_now)
     if minutes_from_now < 0:
         # schedule() is for the future; move the trial back in time afterwards.
-        token = trials.schedule(trial, coach, timezone.now() + datetime.timedelta(days=1), duration)
+        token = rules.schedule(trial, coach, timezone.now() + datetime.timedelta(days=1), duration)
         TrialRequest.objects.filter(pk=trial.pk).update(starts_at=starts_at)
         trial.refresh_from_db()
         return trial, token
-    return trial, trials.schedule(trial, coach, starts_at, duration)
+    return trial, rules.schedule(trial, coach, starts_at, duration)
 
 
 def guest_url(token, name="trial_guest_room"):
@@ -133,7 +135,7 @@ def test_valid_request_is_stored_and_staff_told(
     assert trial.page_id == trial_page.pk
     # The IP is kept only as a keyed hash.
     assert trial.client_ip_hash and "203.0.113.7" not in trial.client_ip_hash
-    assert trial.client_ip_hash == trials.hash_client_ip("203.0.113.7")
+    assert trial.client_ip_hash == rules.hash_client_ip("203.0.113.7")
     assert len(mail.outbox) == 1
     staff_mail = mail.outbox[0]
     assert staff_mail.to == ["trials@coaching.example"]
@@ -237,10 +239,10 @@ def test_rate_limit_per_email_and_per_ip_counted_in_the_database(client, trial_p
 
 def test_rate_limit_function_does_not_use_process_memory(settings):
     settings.WAGTAIL_COACHING_TRIAL_RATE_LIMIT = 1
-    assert not trials.rate_limited("a@b.example", "hash")
+    assert not rules.rate_limited("a@b.example", "hash")
     make_trial(email="a@b.example")
     # A fresh call (as from another process) sees the stored request.
-    assert trials.rate_limited("A@B.example", "")
+    assert rules.rate_limited("A@B.example", "")
 
 
 # --- Scheduling, invitations and the guest link --------------------------------------------
@@ -251,13 +253,13 @@ def test_schedule_sends_invitations_with_personal_links(django_capture_on_commit
     trial = make_trial(language="fr")
     starts_at = (timezone.now() + datetime.timedelta(days=2)).replace(microsecond=0, second=0)
     with django_capture_on_commit_callbacks(execute=True):
-        token = trials.schedule(trial, coach, starts_at, 45)
+        token = rules.schedule(trial, coach, starts_at, 45)
     trial.refresh_from_db()
     assert trial.status == TrialStatus.SCHEDULED
     assert trial.coach == coach
     # Only the hash of the link's token is stored.
     assert token not in trial.guest_token_hash
-    assert trial.guest_token_hash == trials.hash_guest_token(token)
+    assert trial.guest_token_hash == rules.hash_guest_token(token)
     assert len(token) >= 43
 
     by_address = {message.to[0]: message for message in mail.outbox}
@@ -292,7 +294,7 @@ def test_rescheduling_revokes_the_old_link(client, django_capture_on_commit_call
     coach = CoachFactory()
     trial, old = scheduled(coach, minutes_from_now=5)
     with django_capture_on_commit_callbacks(execute=True):
-        new = trials.schedule(trial, coach, timezone.now() + datetime.timedelta(minutes=10), 30)
+        new = rules.schedule(trial, coach, timezone.now() + datetime.timedelta(minutes=10), 30)
     assert client.get(guest_url(old)).status_code == 404
     assert client.get(guest_url(new)).status_code == 200
     event = next(iter(invitation(mail.outbox[0])[0].walk("VEVENT")))
@@ -304,13 +306,11 @@ def test_a_coach_cannot_be_double_booked():
     space = ClientSpaceFactory(coach=coach)
     starts = timezone.now() + datetime.timedelta(days=1)
     CoachingSessionFactory(space=space, starts_at=starts)
-    with pytest.raises(trials.ValidationError, match="already has a session"):
-        trials.schedule(make_trial(), coach, starts + datetime.timedelta(minutes=30), 30)
-    trials.schedule(
-        make_trial(email="b@x.example"), coach, starts + datetime.timedelta(hours=2), 30
-    )
-    with pytest.raises(trials.ValidationError):
-        trials.schedule(
+    with pytest.raises(rules.ValidationError, match="already has a session"):
+        rules.schedule(make_trial(), coach, starts + datetime.timedelta(minutes=30), 30)
+    rules.schedule(make_trial(email="b@x.example"), coach, starts + datetime.timedelta(hours=2), 30)
+    with pytest.raises(rules.ValidationError):
+        rules.schedule(
             make_trial(email="c@x.example"), coach, starts + datetime.timedelta(hours=2), 30
         )
 
@@ -334,7 +334,7 @@ def test_guest_inside_the_window_gets_a_non_moderator_token(client, jitsi_secret
     assert claims["iss"] == "coaching-app"
     user = claims["context"]["user"]
     assert user == {
-        "id": trials.guest_user_id(trial),
+        "id": rules.guest_user_id(trial),
         "name": "Pat Prospect",
         "moderator": "false",
         "affiliation": "member",
@@ -469,7 +469,7 @@ def test_coach_records_the_outcome_after_the_start(client):
 
 
 def admin(trial, action):
-    return trials.admin_url(trial, action)
+    return rules.admin_url(trial, action)
 
 
 def test_admin_lists_filters_and_searches(client, world):
@@ -587,10 +587,10 @@ def test_convert_creates_organisation_account_and_space_and_invites(
         "Prospect",
     )
     assert not coachee.has_usable_password()
-    assert permissions.may_enter(coachee, space)
-    assert permissions.may_enter(world.coach, space)
+    assert lock.may_enter(coachee, space)
+    assert lock.may_enter(world.coach, space)
     # The staff member who converted still cannot enter the space.
-    assert not permissions.may_enter(world.staff, space)
+    assert not lock.may_enter(world.staff, space)
 
     (message,) = mail.outbox
     assert message.to == ["pat@initech.example"]
@@ -617,15 +617,15 @@ def test_convert_into_an_existing_organisation_and_account(django_capture_on_com
     coach = CoachFactory()
     trial, _ = scheduled(coach, minutes_from_now=5)
     with django_capture_on_commit_callbacks(execute=True):
-        space, invited = trials.convert(trial, organisation=org)
+        space, invited = rules.convert(trial, organisation=org)
     assert space.coachee == existing
     assert space.organisation == org
     assert not invited
     assert not mail.outbox
     assert Organisation.objects.count() == 1
     assert get_user_model().objects.filter(email__iexact="pat@initech.example").count() == 1
-    with pytest.raises(trials.ValidationError, match="already converted"):
-        trials.convert(trial, organisation=org)
+    with pytest.raises(rules.ValidationError, match="already converted"):
+        rules.convert(trial, organisation=org)
 
 
 def test_convert_form_errors(client, world):
@@ -645,8 +645,8 @@ def test_convert_form_errors(client, world):
 def test_a_failed_conversion_leaves_nothing_behind():
     coach = CoachFactory()
     trial, _ = scheduled(coach, minutes_from_now=5, email=coach.email)
-    with pytest.raises(trials.ValidationError):
-        trials.convert(trial, organisation_name="Halfway Ltd")
+    with pytest.raises(rules.ValidationError):
+        rules.convert(trial, organisation_name="Halfway Ltd")
     assert not Organisation.objects.filter(name="Halfway Ltd").exists()
     assert TrialRequest.objects.get(pk=trial.pk).status == TrialStatus.SCHEDULED
 

@@ -8,8 +8,8 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from wagtail_coaching import uploads
-from wagtail_coaching.content import SpaceDocument
+from wagtail_coaching.spaces import documents, uploads
+from wagtail_coaching.spaces.content import SpaceDocument
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("space_content")]
 
@@ -76,14 +76,14 @@ def test_the_checker_refuses_or_stores_cleanly_any_raw_name(world, name, data):
     # Straight to the function, without Django's own clean-up of upload names.
     with override_settings(WAGTAIL_COACHING_DOCUMENT_MAX_SIZE=MAX):
         try:
-            document = uploads.store_document(world.space, world.coachee, _named(name, data))
+            document = documents.store_document(world.space, world.coachee, _named(name, data))
         except uploads.UploadError as error:
             assert str(error)
         else:
             assert document.name == uploads.clean_filename(name)
             assert not any(sep in document.name for sep in ("/", "\\", "\x00"))
             assert 0 < document.size <= MAX
-            assert uploads.read_document(document) == data
+            assert documents.read_document(document) == data
     assert_no_orphans(world.space)
 
 

@@ -10,7 +10,9 @@ class WagtailCoachingAppConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        # Django's place for modules imported for their side effects once models are ready.
         from . import (
             checks,  # noqa: F401  (registers the system checks)
             middleware,  # noqa: F401  (starts the idle clock at login)
         )
+        from .spaces import lock  # noqa: F401  (grants follow a space's participants)

@@ -1,12 +1,18 @@
 """System checks: each says what is wrong and how to fix it."""
 
 import re
+from pathlib import Path
 
 from django.conf import settings
 from django.core.checks import Error, Tags, Warning, register
 
-from .conf import DEFAULTS, get_setting
-from .keys import KeyRingError, parse_key_ring
+from wagtail_coaching.conf import DEFAULTS, get_setting
+from wagtail_coaching.spaces.keys import KeyRingError, parse_key_ring
+from wagtail_coaching.spaces.uploads import KNOWN_TYPES, private_root
+
+# The video-room and trial checks live beside the code they guard; importing registers them.
+from .sessions import jitsi  # noqa: F401
+from .trials import checks as trial_checks  # noqa: F401
 
 ROOM_PREFIX_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,18}[a-z0-9])?$")
 GUARDIAN_BACKEND = "guardian.backends.ObjectPermissionBackend"
@@ -118,7 +124,7 @@ def check_content_settings(app_configs, **kwargs):
                 str(exc),
                 hint="Set WAGTAIL_COACHING_MASTER_KEYS = {'<key id>': '<base64 of 32 random "
                 "bytes>'}, read from the environment or a secrets store (never from the "
-                'code). Generate a key with: python -c "from wagtail_coaching.keys import '
+                'code). Generate a key with: python -c "from wagtail_coaching.spaces.keys import '
                 'generate_master_key as g; print(g())". The first key encrypts; keep older '
                 "keys after it until `manage.py coaching_rewrap_keys` has run.",
                 id="wagtail_coaching.E020",
@@ -127,10 +133,6 @@ def check_content_settings(app_configs, **kwargs):
 
     alias = get_setting("STORAGE")
     if alias not in getattr(settings, "STORAGES", {}):
-        from pathlib import Path
-
-        from .uploads import private_root
-
         root = private_root().resolve()
         for name in ("MEDIA_ROOT", "STATIC_ROOT"):
             public = getattr(settings, name, None)
@@ -155,8 +157,6 @@ def check_content_settings(app_configs, **kwargs):
                 id="wagtail_coaching.E022",
             )
         )
-    from .uploads import KNOWN_TYPES
-
     types = get_setting("DOCUMENT_TYPES")
     unknown = (
         [t for t in types if not isinstance(t, str) or t.lower().lstrip(".") not in KNOWN_TYPES]
@@ -200,7 +200,3 @@ def check_content_settings(app_configs, **kwargs):
             )
         )
     return errors
-
-
-# The video-room checks live beside the code they guard; importing registers them.
-from . import jitsi  # noqa: E402, F401

@@ -15,7 +15,7 @@ from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 from django.utils.translation import gettext as _
 
-from .conf import get_setting
+from wagtail_coaching.conf import get_setting
 
 SESSION_KEY = "wagtail_coaching_last_seen"
 # The last-seen time is rewritten at most this often, so most requests do not save the session.

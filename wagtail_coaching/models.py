@@ -1,322 +1,58 @@
-"""The coaching domain: sponsors, client spaces (the locked offices) and sessions.
+"""Django's registry of the app's models: each domain's models, imported from where they live.
 
-Who may enter a space is not stored here but in the object-permission tables at the end of
-this module, and only ``permissions.py`` reads or writes them.
+The models themselves are in the domain packages (``spaces``, ``sessions``, ``programmes``,
+``trials``); this module only imports them so that Django finds them under the
+``wagtail_coaching`` app label. Nothing in the app imports from here.
 """
 
-import secrets
-import uuid
-from datetime import timedelta
+from .programmes.pages import ModulePage, ProgrammeIndexPage, ProgrammePage
+from .programmes.progress import Action, Answer, ModuleProgress, StepMark
+from .sessions.board import Board, BoardOperation
+from .sessions.models import CoachingSession
+from .sessions.presence import PresenceSpan
+from .spaces.audit import AccessEvent
+from .spaces.content import Goal, GoalChange, Note, SpaceDocument
+from .spaces.contracts import ContractAcceptance, ContractTemplate
+from .spaces.crypto import SpaceKey
+from .spaces.models import (
+    ClientSpace,
+    ClientSpaceGroupObjectPermission,
+    ClientSpaceUserObjectPermission,
+    Organisation,
+    OrganisationGroupObjectPermission,
+    OrganisationUserObjectPermission,
+)
+from .spaces.preferences import CoachingPreferences
+from .trials.models import TrialRequest
+from .trials.pages import TrialRequestPage
 
-from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.db import models, transaction
-from django.urls import reverse
-from django.utils.translation import gettext_lazy as _
-from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
-
-from .conf import get_setting
-from .deletion import anonymise_participant
-
-
-class Organisation(models.Model):
-    """A sponsor: the organisation that pays for its people's coaching."""
-
-    name = models.CharField(_("name"), max_length=255, unique=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-
-    class Meta:
-        ordering = ["name"]
-        verbose_name = _("organisation")
-        verbose_name_plural = _("organisations")
-        permissions = [
-            ("view_organisation_reports", _("Can view the organisation's coaching reports")),
-            ("view_all_reports", _("Can view the coaching reports of every organisation")),
-        ]
-
-    def __str__(self):
-        return self.name
-
-
-class ClientSpaceStatus(models.TextChoices):
-    PLANNED = "planned", _("Planned")
-    ACTIVE = "active", _("Active")
-    PAUSED = "paused", _("Paused")
-    CLOSED = "closed", _("Closed")
-
-
-# Statuses in which a coachee may not be given a second space for the same programme.
-OPEN_STATUSES = (ClientSpaceStatus.PLANNED, ClientSpaceStatus.ACTIVE, ClientSpaceStatus.PAUSED)
-
-
-class ClientSpace(models.Model):
-    """One coaching engagement between a named coach and a named coachee.
-
-    Its site URL uses ``public_id`` (random, unguessable), never the primary key.
-    """
-
-    public_id = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
-    coachee = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("coachee"),
-        on_delete=anonymise_participant,
-        related_name="coaching_spaces_as_coachee",
-    )
-    coach = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("coach"),
-        on_delete=anonymise_participant,
-        related_name="coaching_spaces_as_coach",
-    )
-    organisation = models.ForeignKey(
-        Organisation,
-        verbose_name=_("organisation"),
-        on_delete=models.PROTECT,
-        related_name="client_spaces",
-    )
-    programme = models.ForeignKey(
-        "wagtail_coaching.ProgrammePage",
-        verbose_name=_("programme"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="client_spaces",
-    )
-    status = models.CharField(
-        _("status"),
-        max_length=16,
-        choices=ClientSpaceStatus.choices,
-        default=ClientSpaceStatus.PLANNED,
-        db_index=True,
-    )
-    start_date = models.DateField(_("start date"))
-    end_date = models.DateField(_("end date"), null=True, blank=True)
-    planned_sessions = models.PositiveSmallIntegerField(_("planned sessions"), default=6)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-
-    class Meta:
-        ordering = ["-start_date", "pk"]
-        verbose_name = _("client space")
-        verbose_name_plural = _("client spaces")
-        permissions = [
-            ("enter_clientspace", _("Can enter the client space")),
-        ]
-        constraints = [
-            models.CheckConstraint(
-                condition=~models.Q(coach=models.F("coachee")),
-                name="wagtail_coaching_space_coach_not_coachee",
-            ),
-        ]
-
-    def __str__(self):
-        return _("%(coachee)s with %(coach)s") % {
-            "coachee": display_name(self.coachee),
-            "coach": display_name(self.coach),
-        }
-
-    def save(self, *args, **kwargs):
-        from .permissions import sync_participant_grants
-
-        with transaction.atomic():
-            previous = None
-            if self.pk is not None:
-                previous = (
-                    ClientSpace.objects.select_for_update()
-                    .filter(pk=self.pk)
-                    .values("coach_id", "coachee_id")
-                    .first()
-                )
-            super().save(*args, **kwargs)
-            sync_participant_grants(self, previous)
-
-    def get_absolute_url(self):
-        return reverse("wagtail_coaching:space", kwargs={"public_id": self.public_id})
-
-    def clean(self):
-        from .permissions import is_coach  # local import: permissions imports this module
-
-        errors = {}
-        if self.coach_id and self.coachee_id and self.coach_id == self.coachee_id:
-            errors["coachee"] = _("The coachee cannot be their own coach.")
-        if self.coach_id and not is_coach(self.coach):
-            errors["coach"] = _(
-                "%(user)s is not in the “%(group)s” group; only coaches can be chosen."
-            ) % {"user": display_name(self.coach), "group": get_setting("COACHES_GROUP")}
-        if self.start_date and self.end_date and self.end_date < self.start_date:
-            errors["end_date"] = _("The end date cannot be before the start date.")
-        if self.coachee_id and self.programme_id and self.status in OPEN_STATUSES:
-            clash = ClientSpace.objects.filter(
-                coachee_id=self.coachee_id,
-                programme_id=self.programme_id,
-                status__in=OPEN_STATUSES,
-            ).exclude(pk=self.pk)
-            if clash.exists():
-                errors["coachee"] = _(
-                    "This coachee already has an open space for this programme; close it "
-                    "before opening another."
-                )
-        if errors:
-            raise ValidationError(errors)
-
-
-class SessionStatus(models.TextChoices):
-    PLANNED = "planned", _("Planned")
-    DONE = "done", _("Done")
-    CANCELLED = "cancelled", _("Cancelled")
-    MISSED = "missed", _("Missed")
-
-
-def generate_room_name():
-    """A fresh, unguessable Jitsi room name of lowercase ``[a-z0-9-]`` (128 random bits)."""
-    return f"{get_setting('ROOM_NAME_PREFIX')}-{secrets.token_hex(16)}"
-
-
-class CoachingSession(models.Model):
-    space = models.ForeignKey(
-        ClientSpace,
-        verbose_name=_("client space"),
-        on_delete=models.CASCADE,
-        related_name="sessions",
-    )
-    starts_at = models.DateTimeField(_("starts at"))
-    duration_minutes = models.PositiveSmallIntegerField(_("duration (minutes)"), default=60)
-    status = models.CharField(
-        _("status"),
-        max_length=16,
-        choices=SessionStatus.choices,
-        default=SessionStatus.PLANNED,
-    )
-    room_name = models.CharField(
-        _("video room name"),
-        max_length=64,
-        unique=True,
-        default=generate_room_name,
-        editable=False,
-    )
-    confirmed_minutes = models.PositiveIntegerField(
-        _("confirmed minutes"),
-        null=True,
-        blank=True,
-        help_text=_("Minutes the coach confirmed; only these count in progress and reports."),
-    )
-    # iCalendar: raised each time the session moves or is cancelled (RFC 5545 SEQUENCE).
-    sequence = models.PositiveIntegerField(_("invitation sequence"), default=0, editable=False)
-    reminder_sent_at = models.DateTimeField(
-        _("reminder sent at"), null=True, blank=True, editable=False
-    )
-
-    class Meta:
-        ordering = ["starts_at"]
-        verbose_name = _("coaching session")
-        verbose_name_plural = _("coaching sessions")
-        indexes = [models.Index(fields=["space", "status", "starts_at"])]
-
-    def __str__(self):
-        return _("Session of %(start)s") % {"start": self.starts_at.strftime("%Y-%m-%d %H:%M")}
-
-    @property
-    def ends_at(self):
-        return self.starts_at + timedelta(minutes=self.duration_minutes)
-
-    @property
-    def ical_uid(self):
-        """The iCalendar UID: stable for the session, derived from but not revealing its room."""
-        derived = uuid.uuid5(uuid.NAMESPACE_URL, f"wagtail-coaching:{self.room_name}")
-        return f"{derived}@wagtail-coaching"
-
-    @property
-    def needs_confirmation(self):
-        """Over, not cancelled or missed, and its minutes not yet confirmed by the coach."""
-        from django.utils import timezone
-
-        return (
-            self.status in (SessionStatus.PLANNED, SessionStatus.DONE)
-            and self.confirmed_minutes is None
-            and self.ends_at <= timezone.now()
-        )
-
-    def clean(self):
-        errors = {}
-        if not self.duration_minutes:
-            errors["duration_minutes"] = _("A session lasts at least one minute.")
-        if self.confirmed_minutes and self.status in (
-            SessionStatus.CANCELLED,
-            SessionStatus.MISSED,
-            SessionStatus.PLANNED,
-        ):
-            errors["confirmed_minutes"] = _(
-                "Only a session that took place can have confirmed minutes."
-            )
-        if (
-            self.space_id
-            and self.starts_at
-            and self.duration_minutes
-            and self.status not in (SessionStatus.CANCELLED, SessionStatus.MISSED)
-        ):
-            from .planning import check_no_double_booking  # planning imports this module
-
-            try:
-                check_no_double_booking(
-                    self.space, self.starts_at, self.duration_minutes, exclude=self
-                )
-            except ValidationError as exc:
-                errors["starts_at"] = exc.messages
-        if errors:
-            raise ValidationError(errors)
-
-
-def display_name(user):
-    """The name people see for a user: their full name, else their username."""
-    return user.get_full_name() or user.get_username()
-
-
-# Direct foreign-key object permissions (django-guardian). Guardian finds them through the
-# ``<model>userobjectpermission`` related names, so it never writes to its generic tables.
-
-
-class ClientSpaceUserObjectPermission(UserObjectPermissionBase):
-    content_object = models.ForeignKey(ClientSpace, on_delete=models.CASCADE)
-
-    class Meta(UserObjectPermissionBase.Meta):
-        verbose_name = _("client space user permission")
-        verbose_name_plural = _("client space user permissions")
-
-
-class ClientSpaceGroupObjectPermission(GroupObjectPermissionBase):
-    # Kept so guardian never falls back to its generic tables; the lock ignores group grants
-    # (a space is entered by named people only), see permissions.may_enter.
-    content_object = models.ForeignKey(ClientSpace, on_delete=models.CASCADE)
-
-    class Meta(GroupObjectPermissionBase.Meta):
-        verbose_name = _("client space group permission")
-        verbose_name_plural = _("client space group permissions")
-
-
-class OrganisationUserObjectPermission(UserObjectPermissionBase):
-    content_object = models.ForeignKey(Organisation, on_delete=models.CASCADE)
-
-    class Meta(UserObjectPermissionBase.Meta):
-        verbose_name = _("organisation user permission")
-        verbose_name_plural = _("organisation user permissions")
-
-
-class OrganisationGroupObjectPermission(GroupObjectPermissionBase):
-    content_object = models.ForeignKey(Organisation, on_delete=models.CASCADE)
-
-    class Meta(GroupObjectPermissionBase.Meta):
-        verbose_name = _("organisation group permission")
-        verbose_name_plural = _("organisation group permissions")
-
-
-# The rest of the domain lives in modules named for what they hold, imported last because
-# they refer to the models above: programme pages and progress; the content of spaces, its
-# encryption, the contract and the access log.
-from . import audit, content, contracts, crypto  # noqa: E402, F401, I001
-from .programmes import ModulePage, ProgrammeIndexPage, ProgrammePage  # noqa: E402, F401, I001
-from .progress import Action, Answer, ModuleProgress, StepMark  # noqa: E402, F401, I001
-
-# Models of the video room, the paper board and user preferences live in their own modules.
-from .board import Board, BoardOperation  # noqa: E402, F401
-from .preferences import CoachingPreferences  # noqa: E402, F401
-from .presence import PresenceSpan  # noqa: E402, F401
-from .trials import TrialRequest, TrialRequestPage  # noqa: E402, F401
+__all__ = [
+    "AccessEvent",
+    "Action",
+    "Answer",
+    "Board",
+    "BoardOperation",
+    "ClientSpace",
+    "ClientSpaceGroupObjectPermission",
+    "ClientSpaceUserObjectPermission",
+    "CoachingPreferences",
+    "CoachingSession",
+    "ContractAcceptance",
+    "ContractTemplate",
+    "Goal",
+    "GoalChange",
+    "ModulePage",
+    "ModuleProgress",
+    "Note",
+    "Organisation",
+    "OrganisationGroupObjectPermission",
+    "OrganisationUserObjectPermission",
+    "PresenceSpan",
+    "ProgrammeIndexPage",
+    "ProgrammePage",
+    "SpaceDocument",
+    "SpaceKey",
+    "StepMark",
+    "TrialRequest",
+    "TrialRequestPage",
+]

@@ -1,13 +1,31 @@
-"""Registration only; the admin definitions live in ``admin_views``."""
+"""Registration only: the admin menu, the dashboard panel and the reports. Each domain's
+admin screens live in its ``admin`` module."""
 
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail_modeladmin.options import modeladmin_register
+from wagtail_modeladmin.options import ModelAdminGroup, modeladmin_register
 
-from .admin_sessions import construct_homepage_panels
-from .admin_views import CoachingAdminGroup
+from .privacy.admin import ErasableClientSpaceAdmin
 from .reporting import hooks as reporting_hooks
+from .sessions.admin import CoachingSessionAdmin, construct_homepage_panels
+from .spaces.admin import AccessEventAdmin, ContractTemplateAdmin, OrganisationAdmin
+from .trials.admin import TrialRequestAdmin
 
-modeladmin_register(CoachingAdminGroup)
+
+@modeladmin_register
+class CoachingAdminGroup(ModelAdminGroup):
+    menu_label = _("Coaching")
+    menu_icon = "user"
+    menu_order = 250
+    items = (
+        OrganisationAdmin,
+        ErasableClientSpaceAdmin,
+        CoachingSessionAdmin,
+        TrialRequestAdmin,
+        ContractTemplateAdmin,
+        AccessEventAdmin,
+    )
+
 
 # --- Sessions: the dashboard warns when video rooms are not token-protected ---------------------
 hooks.register("construct_homepage_panels", construct_homepage_panels)

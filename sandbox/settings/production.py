@@ -10,7 +10,7 @@ WAGTAIL_COACHING_JITSI_PRIVATE_KEY with WAGTAIL_COACHING_JITSI_KEY_ID (JaaS); wi
 
 WAGTAIL_COACHING_MASTER_KEYS is the master key ring of the encrypted content of client
 spaces: "key_id:base64key" pairs separated by commas, current key first. Generate a key with
-    python -c "from wagtail_coaching.keys import generate_master_key as g; print(g())"
+    python -c "from wagtail_coaching.spaces.keys import generate_master_key as g; print(g())"
 WAGTAIL_COACHING_PRIVATE_ROOT is the folder of space documents, outside MEDIA_ROOT.
 """
 
@@ -19,7 +19,7 @@ import os
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from wagtail_coaching.keys import parse_key_ring_env
+from wagtail_coaching.spaces.keys import parse_key_ring_env
 
 from .base import *  # noqa: F403
 

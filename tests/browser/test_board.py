@@ -8,9 +8,9 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from tests.browser.test_room import jitsi_stand_in, room  # noqa: F401  (fixtures)
-from wagtail_coaching.board import BoardOperation
-from wagtail_coaching.content import SpaceDocument
-from wagtail_coaching.uploads import read_document
+from wagtail_coaching.sessions.board import BoardOperation
+from wagtail_coaching.spaces.content import SpaceDocument
+from wagtail_coaching.spaces.documents import read_document
 
 SYNC_LIMIT_S = 2.0
 

@@ -7,8 +7,8 @@ from playwright.sync_api import expect
 
 from tests.factories import ClientSpaceFactory, CoachFactory, OrganisationFactory, UserFactory
 from tests.programmes import block_ids, every_block, home_page, make_programme
-from wagtail_coaching.programmes import ModulePage, ProgrammeIndexPage, ProgrammePage
-from wagtail_coaching.progress import Answer
+from wagtail_coaching.programmes.pages import ModulePage, ProgrammeIndexPage, ProgrammePage
+from wagtail_coaching.programmes.progress import Answer
 
 SECRET = "I felt confident when I presented the budget"
 

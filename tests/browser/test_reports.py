@@ -18,8 +18,8 @@ from tests.factories import (
     OrganisationFactory,
     UserFactory,
 )
-from wagtail_coaching import permissions
-from wagtail_coaching.models import CoachingSession
+from wagtail_coaching.sessions.models import CoachingSession
+from wagtail_coaching.spaces import lock
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -50,7 +50,7 @@ def sponsor(transactional_db):
     hr.user_permissions.add(
         Permission.objects.get(codename="access_admin", content_type__app_label="wagtailadmin")
     )
-    permissions.grant_report_access(hr, org)
+    lock.grant_report_access(hr, org)
     return hr
 
 

@@ -21,7 +21,7 @@ from tests.factories import (
     OrganisationFactory,
     UserFactory,
 )
-from wagtail_coaching.presence import PresenceSpan
+from wagtail_coaching.sessions.presence import PresenceSpan
 
 SECRET = "browser-test-app-secret-of-32-bytes-or-more"
 

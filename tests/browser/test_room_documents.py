@@ -8,8 +8,8 @@ from pypdf import PdfReader
 
 from tests.browser.test_board import draw, two_pages, wait_items  # noqa: F401  (fixture)
 from tests.browser.test_room import jitsi_stand_in, room  # noqa: F401  (fixtures)
-from wagtail_coaching.content import SpaceDocument
-from wagtail_coaching.uploads import read_document
+from wagtail_coaching.spaces.content import SpaceDocument
+from wagtail_coaching.spaces.documents import read_document
 
 LIVE_LIMIT_S = 5.0
 

@@ -14,8 +14,9 @@ from playwright.sync_api import expect
 
 from tests.browser.test_room import SECRET, instance_options, jitsi_stand_in, wait_for  # noqa: F401
 from tests.factories import CoachFactory, UserFactory
-from wagtail_coaching.preferences import user_timezone
-from wagtail_coaching.trials import TrialRequest, TrialRequestPage, TrialStatus
+from wagtail_coaching.spaces.preferences import user_timezone
+from wagtail_coaching.trials.models import TrialRequest, TrialStatus
+from wagtail_coaching.trials.pages import TrialRequestPage
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ a client space (the view puts a ``coaching`` object in the context); anywhere el
 page's public URL, an editor's preview — they show the question alone.
 """
 
-from .content import (
+from wagtail_coaching.blocks.content import (
     CalloutBlock,
     HeadingBlock,
     ImageBlock,
@@ -19,7 +19,7 @@ from .content import (
     TalkWithCoachBlock,
     VideoBlock,
 )
-from .interactive import (
+from wagtail_coaching.blocks.interactive import (
     INTERACTIVE_KINDS,
     ActionPlanBlock,
     ChecklistBlock,
@@ -27,8 +27,8 @@ from .interactive import (
     ReflectionPromptBlock,
     ScaleBlock,
 )
-from .steps import ProgrammeStepBlock, StepKind
-from .streams import ModuleBodyBlock, ProgrammeStepsBlock
+from wagtail_coaching.blocks.steps import ProgrammeStepBlock, StepKind
+from wagtail_coaching.blocks.streams import ModuleBodyBlock, ProgrammeStepsBlock
 
 __all__ = [
     "INTERACTIVE_KINDS",

@@ -7,7 +7,7 @@ from wagtail.embeds.blocks import EmbedBlock
 from wagtail.images.blocks import ImageChooserBlock
 from wagtail.rich_text import RichText
 
-from .preview import PREVIEW_TEMPLATE
+from wagtail_coaching.blocks.preview import PREVIEW_TEMPLATE
 
 RICH_TEXT_FEATURES = ["h3", "h4", "bold", "italic", "ol", "ul", "link", "document-link"]
 

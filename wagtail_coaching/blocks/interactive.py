@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.blocks.struct_block import StructBlockValidationError
 
-from .preview import PREVIEW_TEMPLATE
+from wagtail_coaching.blocks.preview import PREVIEW_TEMPLATE
 
 MAX_SCALE_STEPS = 20
 

@@ -4,7 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 
-from .preview import PREVIEW_TEMPLATE
+from wagtail_coaching.blocks.preview import PREVIEW_TEMPLATE
 
 
 class StepKind(models.TextChoices):

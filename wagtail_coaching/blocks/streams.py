@@ -3,7 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 
-from .content import (
+from wagtail_coaching.blocks.content import (
     CalloutBlock,
     HeadingBlock,
     ImageBlock,
@@ -13,8 +13,13 @@ from .content import (
     TalkWithCoachBlock,
     VideoBlock,
 )
-from .interactive import ActionPlanBlock, ChecklistBlock, ReflectionPromptBlock, ScaleBlock
-from .steps import ProgrammeStepBlock
+from wagtail_coaching.blocks.interactive import (
+    ActionPlanBlock,
+    ChecklistBlock,
+    ReflectionPromptBlock,
+    ScaleBlock,
+)
+from wagtail_coaching.blocks.steps import ProgrammeStepBlock
 
 
 class ModuleBodyBlock(blocks.StreamBlock):

@@ -5,9 +5,9 @@ import django.db.models.deletion
 import django.utils.timezone
 import uuid
 import wagtail.fields
-import wagtail_coaching.deletion
-import wagtail_coaching.models
-import wagtail_coaching.programmes
+import wagtail_coaching.spaces.deletion
+import wagtail_coaching.sessions.models
+import wagtail_coaching.programmes.pages
 import swapper
 from django.conf import settings
 from django.db import migrations, models
@@ -53,7 +53,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'module',
                 'verbose_name_plural': 'modules',
             },
-            bases=(wagtail_coaching.programmes.CoachingPageMixin, swapper.get_model_name("wagtailcore", "Page")),
+            bases=(wagtail_coaching.programmes.pages.CoachingPageMixin, swapper.get_model_name("wagtailcore", "Page")),
         ),
         migrations.CreateModel(
             name='Organisation',
@@ -79,7 +79,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'programme catalogue',
                 'verbose_name_plural': 'programme catalogues',
             },
-            bases=(wagtail_coaching.programmes.CoachingPageMixin, swapper.get_model_name("wagtailcore", "Page")),
+            bases=(wagtail_coaching.programmes.pages.CoachingPageMixin, swapper.get_model_name("wagtailcore", "Page")),
         ),
         migrations.CreateModel(
             name='ClientSpace',
@@ -91,8 +91,8 @@ class Migration(migrations.Migration):
                 ('end_date', models.DateField(blank=True, null=True, verbose_name='end date')),
                 ('planned_sessions', models.PositiveSmallIntegerField(default=6, verbose_name='planned sessions')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('coach', models.ForeignKey(on_delete=wagtail_coaching.deletion.anonymise_participant, related_name='coaching_spaces_as_coach', to=settings.AUTH_USER_MODEL, verbose_name='coach')),
-                ('coachee', models.ForeignKey(on_delete=wagtail_coaching.deletion.anonymise_participant, related_name='coaching_spaces_as_coachee', to=settings.AUTH_USER_MODEL, verbose_name='coachee')),
+                ('coach', models.ForeignKey(on_delete=wagtail_coaching.spaces.deletion.anonymise_participant, related_name='coaching_spaces_as_coach', to=settings.AUTH_USER_MODEL, verbose_name='coach')),
+                ('coachee', models.ForeignKey(on_delete=wagtail_coaching.spaces.deletion.anonymise_participant, related_name='coaching_spaces_as_coachee', to=settings.AUTH_USER_MODEL, verbose_name='coachee')),
                 ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='client_spaces', to='wagtail_coaching.organisation', verbose_name='organisation')),
             ],
             options={
@@ -135,7 +135,7 @@ class Migration(migrations.Migration):
                 ('starts_at', models.DateTimeField(verbose_name='starts at')),
                 ('duration_minutes', models.PositiveSmallIntegerField(default=60, verbose_name='duration (minutes)')),
                 ('status', models.CharField(choices=[('planned', 'Planned'), ('done', 'Done'), ('cancelled', 'Cancelled'), ('missed', 'Missed')], default='planned', max_length=16, verbose_name='status')),
-                ('room_name', models.CharField(default=wagtail_coaching.models.generate_room_name, editable=False, max_length=64, unique=True, verbose_name='video room name')),
+                ('room_name', models.CharField(default=wagtail_coaching.sessions.models.generate_room_name, editable=False, max_length=64, unique=True, verbose_name='video room name')),
                 ('confirmed_minutes', models.PositiveIntegerField(blank=True, help_text='Minutes the coach confirmed; only these count in progress and reports.', null=True, verbose_name='confirmed minutes')),
                 ('sequence', models.PositiveIntegerField(default=0, editable=False, verbose_name='invitation sequence')),
                 ('reminder_sent_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='reminder sent at')),
@@ -347,7 +347,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'programme',
                 'verbose_name_plural': 'programmes',
             },
-            bases=(wagtail_coaching.programmes.CoachingPageMixin, swapper.get_model_name("wagtailcore", "Page")),
+            bases=(wagtail_coaching.programmes.pages.CoachingPageMixin, swapper.get_model_name("wagtailcore", "Page")),
         ),
         migrations.AddField(
             model_name='contracttemplate',
@@ -440,7 +440,7 @@ class Migration(migrations.Migration):
                 ('status', models.CharField(choices=[('new', 'New'), ('scheduled', 'Scheduled'), ('done', 'Done'), ('converted', 'Converted'), ('declined', 'Declined')], db_index=True, default='new', max_length=16, verbose_name='status')),
                 ('starts_at', models.DateTimeField(editable=False, null=True, verbose_name='starts at')),
                 ('duration_minutes', models.PositiveSmallIntegerField(default=30, editable=False, verbose_name='duration (minutes)')),
-                ('room_name', models.CharField(default=wagtail_coaching.models.generate_room_name, editable=False, max_length=64, unique=True, verbose_name='video room name')),
+                ('room_name', models.CharField(default=wagtail_coaching.sessions.models.generate_room_name, editable=False, max_length=64, unique=True, verbose_name='video room name')),
                 ('guest_token_hash', models.CharField(blank=True, editable=False, max_length=64, null=True, unique=True)),
                 ('sequence', models.PositiveIntegerField(default=0, editable=False)),
                 ('guest_joined_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='prospect joined at')),

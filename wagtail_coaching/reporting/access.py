@@ -1,7 +1,7 @@
 """Who may see which organisation's reports.
 
 * A user holding ``wagtail_coaching.view_organisation_reports`` on an organisation (per user
-  or through a group, see :func:`wagtail_coaching.permissions.organisations_reported_to`)
+  or through a group, see :func:`wagtail_coaching.spaces.lock.organisations_reported_to`)
   sees that organisation's reports: the sponsor's HR.
 * "Staff" for reports means exactly: active superusers, and active users holding the global
   permission ``wagtail_coaching.view_all_reports`` (directly or through a group). They see
@@ -12,8 +12,8 @@
 
 from django.http import Http404
 
-from .. import permissions
-from ..models import Organisation
+from wagtail_coaching.spaces import lock
+from wagtail_coaching.spaces.models import Organisation
 
 VIEW_ALL_REPORTS = "wagtail_coaching.view_all_reports"
 
@@ -31,7 +31,7 @@ def reportable_organisations(user):
     """Organisations whose reports ``user`` may see (a queryset, ordered by name)."""
     if sees_all_reports(user):
         return Organisation.objects.all()
-    return permissions.organisations_reported_to(user).order_by("name")
+    return lock.organisations_reported_to(user).order_by("name")
 
 
 def may_see_any_report(user):

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from wagtail_coaching.reporting import views
 
 app_name = views.NAMESPACE
 

@@ -5,7 +5,7 @@ from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.menu import MenuItem
 
-from . import access, admin_urls
+from wagtail_coaching.reporting import access, admin_urls
 
 
 class CoachingReportsMenuItem(MenuItem):

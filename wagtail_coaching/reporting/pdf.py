@@ -37,8 +37,8 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from ..models import display_name
-from .queries import format_hours, hours
+from wagtail_coaching.reporting.queries import format_hours, hours
+from wagtail_coaching.spaces.models import display_name
 
 ROWS_PER_TABLE = 40
 BRAND = colors.HexColor("#2e1f5e")

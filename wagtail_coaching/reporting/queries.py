@@ -40,9 +40,17 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import formats, timezone
 
-from ..models import ClientSpace, CoachingSession, display_name
-from ..programmes import ModulePage, ProgrammePage
-from ..progress import HELD, ModuleProgress, Step, StepMark, percent, step_states
+from wagtail_coaching.programmes.pages import ModulePage, ProgrammePage
+from wagtail_coaching.programmes.progress import (
+    HELD,
+    ModuleProgress,
+    Step,
+    StepMark,
+    percent_of,
+    step_states,
+)
+from wagtail_coaching.sessions.models import CoachingSession
+from wagtail_coaching.spaces.models import ClientSpace, display_name
 
 # --- Periods ---------------------------------------------------------------------------------
 
@@ -210,13 +218,8 @@ class Totals:
     def average_modules_completed(self):
         return self._per_space(self.modules_completed)
 
-    @property
-    def sessions_percent(self):
-        return percent(self.sessions_held, self.sessions_planned)
-
-    @property
-    def modules_percent(self):
-        return percent(self.modules_completed, self.modules_total)
+    sessions_percent = percent_of("sessions_held", "sessions_planned")
+    modules_percent = percent_of("modules_completed", "modules_total")
 
 
 TOTAL_FIELDS = ("sessions_held", "sessions_planned", "minutes_spent", "modules_completed")
@@ -472,17 +475,9 @@ class FinalReport:
     def steps_total(self):
         return len(self.steps)
 
-    @property
-    def sessions_percent(self):
-        return percent(self.sessions_held, self.sessions_planned)
-
-    @property
-    def modules_percent(self):
-        return percent(self.modules_completed, self.modules_total)
-
-    @property
-    def steps_percent(self):
-        return percent(self.steps_done, self.steps_total)
+    sessions_percent = percent_of("sessions_held", "sessions_planned")
+    modules_percent = percent_of("modules_completed", "modules_total")
+    steps_percent = percent_of("steps_done", "steps_total")
 
 
 def final_report(space_id):

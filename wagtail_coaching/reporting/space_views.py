@@ -6,19 +6,17 @@ after accepting the contract like for every space URL; everyone else gets a 404.
 """
 
 from django.utils.cache import patch_cache_control
-from django.views.decorators.http import require_safe
 
-from ..contracts import space_view
-from ..views import _render
-from . import queries
-from .views import final_report_response
+from wagtail_coaching.reporting import queries
+from wagtail_coaching.reporting.views import final_report_response
+from wagtail_coaching.spaces import gate
+from wagtail_coaching.spaces.rendering import render_page
 
 
-@require_safe
-@space_view
+@gate.space_view
 def space_report(request, space):
     report = queries.final_report(space.pk)
-    response = _render(
+    response = render_page(
         request,
         "wagtail_coaching/reporting/space_report.html",
         {"space": space, "report": report, "is_coachee": space.coachee_id == request.user.pk},
@@ -27,7 +25,6 @@ def space_report(request, space):
     return response
 
 
-@require_safe
-@space_view
+@gate.space_view
 def space_report_pdf(request, space):
     return final_report_response(space.pk)

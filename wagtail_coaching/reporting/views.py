@@ -1,7 +1,7 @@
 """Report views: the admin report (``ReportView`` with CSV/XLSX), PDFs, the anonymised view,
 and the participants' view of their own final report.
 
-Who sees what is decided by :mod:`.access` (admin) and :mod:`wagtail_coaching.permissions`
+Who sees what is decided by :mod:`.access` (admin) and :mod:`wagtail_coaching.spaces.lock`
 (a space's participants); an organisation or space outside a user's reach is a 404.
 Responses carry ``Cache-Control: private, no-store``.
 """
@@ -27,10 +27,10 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.reports import ReportView
 from wagtail.admin.widgets.button import HeaderButton
 
-from ..conf import get_setting
-from ..models import ClientSpace, ClientSpaceStatus, display_name
-from ..programmes import ProgrammePage
-from . import access, pdf, queries
+from wagtail_coaching.conf import get_setting
+from wagtail_coaching.programmes.pages import ProgrammePage
+from wagtail_coaching.reporting import access, pdf, queries
+from wagtail_coaching.spaces.models import ClientSpace, ClientSpaceStatus, display_name
 
 NAMESPACE = "wagtail_coaching_reports"
 

@@ -3,9 +3,9 @@
 from django import template
 from django.utils import timezone
 
-from .. import jitsi
-from ..models import SessionStatus
-from ..preferences import user_timezone
+from wagtail_coaching.sessions import jitsi
+from wagtail_coaching.sessions.models import SessionStatus
+from wagtail_coaching.spaces.preferences import user_timezone
 
 register = template.Library()
 

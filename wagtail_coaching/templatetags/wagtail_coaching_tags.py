@@ -1,6 +1,8 @@
 from django import template
 
-from ..models import display_name as _display_name
+from wagtail_coaching.programmes.journey import format_minutes
+from wagtail_coaching.spaces.content import goals_of
+from wagtail_coaching.spaces.models import display_name as _display_name
 
 register = template.Library()
 
@@ -14,16 +16,12 @@ def display_name(user):
 @register.filter
 def minutes(value):
     """``135`` → ``"2 h 15 min"``, translated."""
-    from ..journey import format_minutes
-
     return format_minutes(value)
 
 
 @register.simple_tag
 def space_goals(space):
     """The goals of ``space``, decrypted with its data key (one query, one key unwrap)."""
-    from ..content import goals_of
-
     goals = list(goals_of(space))
     for goal in goals:
         goal.space = space

@@ -5,7 +5,7 @@ from datetime import timedelta
 from django import template
 from django.utils import timezone
 
-from ..trials import TrialRequest, TrialStatus
+from wagtail_coaching.trials.models import TrialRequest, TrialStatus
 
 register = template.Library()
 

@@ -15,18 +15,17 @@ from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import Page, Site
 
-from wagtail_coaching import permissions
-from wagtail_coaching.models import (
-    ClientSpace,
-    ClientSpaceStatus,
-    CoachingSession,
-    Organisation,
-    SessionStatus,
+from wagtail_coaching.management.commands._demo_programmes import (
+    PROGRAMMES,
+    module_stream,
+    steps_stream,
 )
-from wagtail_coaching.programmes import ModulePage, ProgrammeIndexPage, ProgrammePage
-from wagtail_coaching.progress import Action, Answer, ModuleProgress, StepMark
-
-from ._demo_programmes import PROGRAMMES, module_stream, steps_stream
+from wagtail_coaching.programmes.pages import ModulePage, ProgrammeIndexPage, ProgrammePage
+from wagtail_coaching.programmes.progress import Action, Answer, ModuleProgress, StepMark
+from wagtail_coaching.sessions.models import CoachingSession, SessionStatus
+from wagtail_coaching.spaces import lock, roles
+from wagtail_coaching.spaces.models import ClientSpace, ClientSpaceStatus, Organisation
+from wagtail_coaching.trials.pages import TrialRequestPage
 
 DEMO_PASSWORD = "coaching-demo"
 ORGANISATION = "Northwind Logistics"
@@ -129,7 +128,7 @@ class Command(BaseCommand):
             for username, first, last, role in PEOPLE
         }
         organisation, _ = Organisation.objects.get_or_create(name=ORGANISATION)
-        permissions.grant_report_access(users["hr"], organisation)
+        lock.grant_report_access(users["hr"], organisation)
         programmes = self.programmes()
         self.trial_page()
         today = timezone.localdate()
@@ -240,7 +239,7 @@ class Command(BaseCommand):
             user.set_password(DEMO_PASSWORD)
             user.save()
         if role == "coach":
-            user.groups.add(permissions.coaches_group())
+            user.groups.add(roles.coaches_group())
         if role == "hr":
             user.user_permissions.add(
                 Permission.objects.get(
@@ -317,8 +316,6 @@ class Command(BaseCommand):
 
     def trial_page(self):
         """A public "Try coaching" page with the trial request form, under the home page."""
-        from wagtail_coaching.trials import TrialRequestPage
-
         site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
         root = site.root_page if site else Page.get_first_root_node()
         if root.get_children().type(TrialRequestPage).exists():

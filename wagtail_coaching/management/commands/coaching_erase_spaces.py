@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from wagtail_coaching import erasure
+from wagtail_coaching.privacy import erasure
 
 
 class Command(BaseCommand):

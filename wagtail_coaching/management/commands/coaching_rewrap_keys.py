@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from wagtail_coaching import crypto
+from wagtail_coaching.spaces import crypto, keys
 
 
 class Command(BaseCommand):
@@ -16,7 +16,7 @@ class Command(BaseCommand):
         try:
             key_id, _key = crypto.current_master_key()
             count = crypto.rewrap_all()
-        except crypto.CryptoError as exc:
+        except keys.CryptoError as exc:
             raise CommandError(str(exc)) from exc
         left = (
             crypto.SpaceKey.objects.exclude(master_key_id=key_id).exclude(wrapped_key=None).count()

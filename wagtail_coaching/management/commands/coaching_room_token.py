@@ -6,7 +6,7 @@ import jwt as pyjwt
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from wagtail_coaching import jitsi
+from wagtail_coaching.sessions import jitsi
 
 
 class Command(BaseCommand):

@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand
 
 from wagtail_coaching.conf import get_setting
-from wagtail_coaching.planning import send_due_reminders
+from wagtail_coaching.sessions.planning import send_due_reminders
 
 
 class Command(BaseCommand):

@@ -1,0 +1,81 @@
+"""The user's calendar settings (time zone, private feed address) and the feed itself."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_safe
+
+from wagtail_coaching.sessions import ical
+from wagtail_coaching.sessions.forms import TimeZoneForm
+from wagtail_coaching.sessions.models import CoachingSession
+from wagtail_coaching.spaces import lock, preferences
+from wagtail_coaching.spaces.rendering import render_page
+
+
+def feed_url(request, token):
+    return request.build_absolute_uri(
+        reverse("wagtail_coaching:calendar_feed", kwargs={"token": token})
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@never_cache
+@login_required
+def calendar_settings(request):
+    prefs = preferences.preferences_for(request.user)
+    form = TimeZoneForm(request.POST or None, initial={"time_zone": prefs.time_zone})
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "time_zone" and form.is_valid():
+            prefs.time_zone = form.cleaned_data["time_zone"]
+            prefs.save(update_fields=["time_zone"])
+            messages.success(request, _("Time zone saved."))
+            return redirect("wagtail_coaching:calendar_settings")
+        if action == "new_feed":
+            preferences.rotate_calendar_token(request.user)
+            messages.success(
+                request, _("New calendar address created; any previous one no longer works.")
+            )
+            return redirect("wagtail_coaching:calendar_settings")
+        if action == "revoke_feed":
+            preferences.revoke_calendar_token(request.user)
+            messages.success(request, _("Calendar address revoked; it no longer works."))
+            return redirect("wagtail_coaching:calendar_settings")
+    prefs.refresh_from_db()
+    return render_page(
+        request,
+        "wagtail_coaching/room/calendar_settings.html",
+        {
+            "form": form,
+            "feed_url": feed_url(request, prefs.calendar_token) if prefs.calendar_token else None,
+        },
+    )
+
+
+@require_safe
+@never_cache
+def calendar_feed(request, token):
+    """The sessions of every space the feed's owner may enter, as an iCalendar feed.
+
+    The secret address is the credential (calendar apps cannot log in), so it works without
+    a session cookie; revoking it in the calendar settings closes it at once.
+    """
+    prefs = (
+        preferences.CoachingPreferences.objects.select_related("user")
+        .filter(calendar_token=token)
+        .first()
+        if token
+        else None
+    )
+    if prefs is None or not prefs.user.is_active:
+        raise Http404("No such calendar.")
+    sessions = CoachingSession.objects.filter(
+        space__in=lock.spaces_for_user(prefs.user)
+    ).select_related("space__coach", "space__coachee", "space")
+    response = HttpResponse(ical.feed(sessions), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="coaching.ics"'
+    return response

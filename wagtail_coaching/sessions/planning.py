@@ -1,0 +1,181 @@
+"""Planning sessions: plan, move and cancel, with e-mailed iCalendar invitations.
+
+Rules a caller may rely on:
+
+* a coach (or a coachee) is never booked into two sessions that overlap; the check runs
+  with both people's rows locked, so two simultaneous bookings cannot both pass;
+* every change e-mails both participants an invitation (``METHOD:REQUEST``) or a
+  cancellation (``METHOD:CANCEL``) with the session's UID and a higher ``SEQUENCE``, after
+  the transaction commits;
+* times are stored in UTC; e-mails show them in each recipient's time zone.
+"""
+
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from wagtail_coaching.conf import get_setting
+from wagtail_coaching.sessions import ical
+from wagtail_coaching.sessions.ical import calendar_part
+from wagtail_coaching.sessions.models import (
+    CoachingSession,
+    SessionStatus,
+    check_no_double_booking,
+)
+from wagtail_coaching.spaces.preferences import user_timezone
+
+
+def _lock_people(space):
+    User = get_user_model()
+    list(User.objects.select_for_update().filter(pk__in=[space.coach_id, space.coachee_id]))
+
+
+def plan_session(space, starts_at, duration_minutes, by=None):
+    """Create a planned session and invite both participants."""
+    with transaction.atomic():
+        _lock_people(space)
+        check_no_double_booking(space, starts_at, duration_minutes)
+        session = CoachingSession.objects.create(
+            space=space, starts_at=starts_at, duration_minutes=duration_minutes
+        )
+        transaction.on_commit(lambda: send_invitation(session, "REQUEST"))
+    return session
+
+
+def move_session(session, starts_at, duration_minutes, by=None):
+    """Move ``session``; both participants get the updated invitation."""
+    if session.status != SessionStatus.PLANNED:
+        raise ValidationError(_("Only a planned session can be moved."), code="not_planned")
+    with transaction.atomic():
+        _lock_people(session.space)
+        check_no_double_booking(session.space, starts_at, duration_minutes, exclude=session)
+        session.starts_at = starts_at
+        session.duration_minutes = duration_minutes
+        session.sequence += 1
+        session.reminder_sent_at = None
+        session.save(
+            update_fields=["starts_at", "duration_minutes", "sequence", "reminder_sent_at"]
+        )
+        transaction.on_commit(lambda: send_invitation(session, "REQUEST"))
+    return session
+
+
+def cancel_session(session, by=None):
+    """Cancel ``session``; both participants get a ``METHOD:CANCEL``."""
+    if session.status != SessionStatus.PLANNED:
+        raise ValidationError(_("Only a planned session can be cancelled."), code="not_planned")
+    with transaction.atomic():
+        session.status = SessionStatus.CANCELLED
+        session.sequence += 1
+        session.save(update_fields=["status", "sequence"])
+        transaction.on_commit(lambda: send_invitation(session, "CANCEL"))
+    return session
+
+
+def after_admin_change(session, previous):
+    """Invite, update or cancel after staff saved ``session`` in the admin.
+
+    ``previous`` holds the saved ``starts_at``, ``duration_minutes``, ``status`` and
+    ``space_id`` before the change, or None for a new session. Call it inside the transaction.
+    """
+    if session.status not in (SessionStatus.PLANNED, SessionStatus.CANCELLED):
+        return
+    if previous is None:
+        if session.status == SessionStatus.PLANNED:
+            transaction.on_commit(lambda: send_invitation(session, "REQUEST"))
+        return
+    if session.status == SessionStatus.CANCELLED:
+        if previous["status"] != SessionStatus.CANCELLED:
+            _bump(session)
+            transaction.on_commit(lambda: send_invitation(session, "CANCEL"))
+        return
+    moved = (
+        previous["starts_at"] != session.starts_at
+        or previous["duration_minutes"] != session.duration_minutes
+        or previous["status"] != session.status
+        or previous["space_id"] != session.space_id
+    )
+    if moved:
+        session.reminder_sent_at = None
+        _bump(session)
+        transaction.on_commit(lambda: send_invitation(session, "REQUEST"))
+
+
+def _bump(session):
+    session.sequence += 1
+    session.save(update_fields=["sequence", "reminder_sent_at"])
+
+
+# --- E-mail --------------------------------------------------------------------------------
+
+
+def _from_email():
+    return get_setting("FROM_EMAIL") or None
+
+
+def _send(session, kind, method=None):
+    space = session.space
+    content = ical.invitation(session, method) if method else None
+    sent = 0
+    for recipient in (space.coach, space.coachee):
+        if not recipient.email:
+            continue
+        zone = user_timezone(recipient)
+        context = {
+            "session": session,
+            "space": space,
+            "recipient": recipient,
+            "other": space.coachee if recipient == space.coach else space.coach,
+            "starts_at": timezone.localtime(session.starts_at, zone),
+            "ends_at": timezone.localtime(session.ends_at, zone),
+            "time_zone": str(zone),
+            "room_url": ical.room_url(session),
+            "kind": kind,
+        }
+        with timezone.override(zone):
+            subject = render_to_string("wagtail_coaching/email/session_subject.txt", context)
+            body = render_to_string("wagtail_coaching/email/session_body.txt", context)
+        message = EmailMultiAlternatives(
+            " ".join(subject.split()), body, _from_email(), [recipient.email]
+        )
+        if content is not None:
+            message.attach(calendar_part(content, method))
+        message.send()
+        sent += 1
+    return sent
+
+
+def send_invitation(session, method):
+    kind = "cancelled" if method == "CANCEL" else ("moved" if session.sequence else "planned")
+    return _send(session, kind, method)
+
+
+def send_due_reminders(now=None):
+    """E-mail a reminder for each planned session starting within the reminder delay.
+
+    Each session is claimed with a conditional update before its e-mails go out, so two
+    runs at once never remind twice. A moved session is reminded again.
+    """
+    now = now or timezone.now()
+    horizon = now + timedelta(hours=get_setting("SESSION_REMINDER_HOURS"))
+    due = CoachingSession.objects.filter(
+        status=SessionStatus.PLANNED,
+        starts_at__gt=now,
+        starts_at__lte=horizon,
+        reminder_sent_at__isnull=True,
+    ).select_related("space__coach", "space__coachee")
+    reminded = 0
+    for session in due:
+        claimed = CoachingSession.objects.filter(
+            pk=session.pk, reminder_sent_at__isnull=True
+        ).update(reminder_sent_at=now)
+        if claimed:
+            _send(session, "reminder")
+            reminded += 1
+    return reminded

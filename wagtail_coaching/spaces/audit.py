@@ -1,0 +1,98 @@
+"""The access log of client spaces: who did what, when — never any content.
+
+:func:`record` is the only writer. Events name a person, an action and a time; a document is
+named by its random id only, never by its file name (which is content).
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from wagtail_coaching.spaces.models import ClientSpace, display_name
+
+SESSION_KEY = "wagtail_coaching_entered_spaces"
+
+
+class AccessAction(models.TextChoices):
+    ENTER = "enter", _("Entered the space")
+    CONTRACT_ACCEPTED = "contract", _("Accepted the contract")
+    DOWNLOAD = "download", _("Downloaded a document")
+    EXPORT = "export", _("Exported the space")
+    ACCESS_GRANTED = "granted", _("Access granted")
+    ACCESS_REVOKED = "revoked", _("Access revoked")
+    ERASED = "erased", _("Content erased")
+
+
+class AccessEvent(models.Model):
+    space = models.ForeignKey(
+        ClientSpace,
+        verbose_name=_("client space"),
+        on_delete=models.CASCADE,
+        related_name="access_events",
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("who"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    action = models.CharField(_("what"), max_length=16, choices=AccessAction.choices)
+    # For permission changes: whose access changed. For downloads: the document's random id.
+    subject_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("about"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    object_uid = models.UUIDField(_("object id"), null=True, blank=True)
+    at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("access event")
+        verbose_name_plural = _("access events")
+        indexes = [models.Index(fields=["space", "-at"])]
+
+    def __str__(self):
+        return f"{self.get_action_display()} — {self.who_label}"
+
+    @property
+    def who_label(self):
+        if self.user_id is None:
+            return _("staff or system")
+        return display_name(self.user)
+
+    @property
+    def subject_label(self):
+        return display_name(self.subject_user) if self.subject_user_id else ""
+
+
+def record(space, user, action, subject_user=None, object_uid=None):
+    """Append one event to ``space``'s log. ``user`` may be None (a command, the system)."""
+    if user is not None and not getattr(user, "is_authenticated", False):
+        user = None
+    return AccessEvent.objects.create(
+        space=space,
+        user=user,
+        action=action,
+        subject_user=subject_user,
+        object_uid=object_uid,
+    )
+
+
+def record_entry_once(request, space):
+    """Record that ``request.user`` entered ``space``, once per login session."""
+    entered = request.session.get(SESSION_KEY, [])
+    key = str(space.public_id)
+    if key in entered:
+        return
+    record(space, request.user, AccessAction.ENTER)
+    request.session[SESSION_KEY] = [*entered[-49:], key]
+
+
+def events_for(space):
+    return AccessEvent.objects.filter(space=space).select_related("user", "subject_user")

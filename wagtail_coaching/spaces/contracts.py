@@ -1,0 +1,305 @@
+"""The coaching contract and the gate in front of every client space.
+
+Every participant accepts the contract that applies to a space before seeing anything of it,
+and again whenever a newer version applies. Space views get the lock and the gate from one
+decorator, :func:`space_view`; use it on every view that shows anything of a space.
+"""
+
+import hashlib
+from io import BytesIO
+from xml.sax.saxutils import escape
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import Q
+from django.utils import timezone, translation
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from wagtail_coaching.spaces import audit
+from wagtail_coaching.spaces.models import ClientSpace, Organisation, display_name
+
+
+def text_sha256(text):
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class ContractTemplate(models.Model):
+    """One version of a coaching contract.
+
+    A template with no organisation and no programme is the default. A programme's latest
+    version wins over an organisation's, which wins over the default. A version that
+    someone accepted can no longer be changed: publish a new version instead.
+    """
+
+    title = models.CharField(_("title"), max_length=255)
+    body = models.TextField(
+        _("text"),
+        help_text=_("Plain text. Blank lines separate paragraphs."),
+    )
+    version = models.PositiveIntegerField(_("version"), editable=False)
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="contract_templates",
+        help_text=_("Leave empty for the default contract."),
+    )
+    programme = models.ForeignKey(
+        "wagtail_coaching.ProgrammePage",
+        verbose_name=_("programme"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Only for spaces of this programme."),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["organisation__name", "-version"]
+        verbose_name = _("contract")
+        verbose_name_plural = _("contracts")
+        # One version number per scope. A template has an organisation, a programme or
+        # neither (clean() refuses both), so three partial unique indexes cover every scope
+        # on SQLite and PostgreSQL alike (NULLs are distinct in a plain unique index).
+        constraints = [
+            models.UniqueConstraint(
+                fields=["version"],
+                condition=models.Q(organisation__isnull=True, programme__isnull=True),
+                name="wagtail_coaching_contract_default_version_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "version"],
+                condition=models.Q(programme__isnull=True),
+                name="wagtail_coaching_contract_org_version_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["programme", "version"],
+                condition=models.Q(organisation__isnull=True),
+                name="wagtail_coaching_contract_programme_version_unique",
+            ),
+        ]
+
+    def __str__(self):
+        return _("%(title)s (version %(version)s)") % {"title": self.title, "version": self.version}
+
+    def save(self, *args, **kwargs):
+        if self.version is None:
+            with transaction.atomic():
+                scope = ContractTemplate.objects.select_for_update().filter(
+                    organisation_id=self.organisation_id, programme_id=self.programme_id
+                )
+                latest = scope.aggregate(models.Max("version"))["version__max"] or 0
+                self.version = latest + 1
+                return super().save(*args, **kwargs)
+        return super().save(*args, **kwargs)
+
+    @property
+    def sha256(self):
+        return text_sha256(self.body)
+
+    @property
+    def scope_label(self):
+        if self.programme_id:
+            return _("Programme: %(name)s") % {"name": self.programme.title}
+        if self.organisation_id:
+            return _("Organisation: %(name)s") % {"name": self.organisation.name}
+        return _("Default")
+
+    def clean(self):
+        if self.organisation_id and self.programme_id:
+            raise ValidationError(
+                _(
+                    "Choose an organisation or a programme, not both; leave both empty for "
+                    "the default contract."
+                )
+            )
+        if self.pk and self.acceptances.exists():
+            saved = ContractTemplate.objects.get(pk=self.pk)
+            if saved.body != self.body or saved.title != self.title:
+                raise ValidationError(
+                    _(
+                        "This version was already accepted, so its text cannot change. Create "
+                        "a new contract with the same organisation or programme instead: it "
+                        "becomes the next version."
+                    )
+                )
+
+
+class ContractAcceptance(models.Model):
+    """Proof that a user accepted one exact contract text for one space."""
+
+    space = models.ForeignKey(
+        ClientSpace,
+        verbose_name=_("client space"),
+        on_delete=models.CASCADE,
+        related_name="contract_acceptances",
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    contract = models.ForeignKey(
+        ContractTemplate,
+        verbose_name=_("contract"),
+        on_delete=models.PROTECT,
+        related_name="acceptances",
+    )
+    version = models.PositiveIntegerField(_("version"))
+    text_sha256 = models.CharField(_("SHA-256 of the text"), max_length=64)
+    accepted_at = models.DateTimeField(_("accepted at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-accepted_at"]
+        verbose_name = _("contract acceptance")
+        verbose_name_plural = _("contract acceptances")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["space", "user", "contract"],
+                name="wagtail_coaching_contract_accepted_once",
+            ),
+        ]
+
+    def __str__(self):
+        return _("Acceptance of version %(version)s") % {"version": self.version}
+
+
+DEFAULT_TITLE = _("Coaching contract")
+DEFAULT_BODY = _(
+    "This contract binds the coach and the coachee of this coaching space.\n\n"
+    "Professional secrecy. Everything said, written or shared in this space stays between "
+    "the coach and the coachee. The coach does not disclose it to anyone, the sponsoring "
+    "organisation included, without the coachee's written consent, except where the law "
+    "requires it.\n\n"
+    "What the sponsor sees. The sponsoring organisation only receives figures: the number "
+    "of sessions held, the modules followed and the hours spent. Never a note, a document, "
+    "a reflection or the wording of a goal.\n\n"
+    "Commitments. The coachee takes part actively and comes to the planned sessions or "
+    "cancels them in advance. The coach follows the professional code of ethics of coaching "
+    "and refers the coachee to another professional when the request falls outside "
+    "coaching.\n\n"
+    "Your data. Your notes, goals and documents are encrypted. You can download them at any "
+    "time, and they are erased after the space is closed and the retention period has "
+    "passed."
+)
+
+
+def applicable_contract(space):
+    """The contract version that applies to ``space`` (created from the built-in default
+    when no contract exists at all)."""
+    scopes = Q(organisation__isnull=True, programme__isnull=True)
+    scopes |= Q(organisation_id=space.organisation_id, programme__isnull=True)
+    if space.programme_id:
+        scopes |= Q(programme_id=space.programme_id)
+    candidates = list(
+        ContractTemplate.objects.filter(scopes)
+        .order_by("-version")
+        .only("pk", "version", "organisation_id", "programme_id", "title", "body")
+    )
+
+    def rank(contract):
+        return (2 if contract.programme_id else 1 if contract.organisation_id else 0,)
+
+    if candidates:
+        best = max(rank(c) for c in candidates)
+        return next(c for c in candidates if rank(c) == best)
+    with translation.override(settings.LANGUAGE_CODE):
+        contract, _created = ContractTemplate.objects.get_or_create(
+            organisation=None,
+            programme=None,
+            version=1,
+            defaults={"title": str(DEFAULT_TITLE), "body": str(DEFAULT_BODY)},
+        )
+    return contract
+
+
+def current_acceptance(user, space, contract=None):
+    """``user``'s acceptance of the contract now applying to ``space``, or None."""
+    contract = contract or applicable_contract(space)
+    return ContractAcceptance.objects.filter(space=space, user=user, contract=contract).first()
+
+
+def accept(user, space, contract, shown_sha256):
+    """Record that ``user`` accepted ``contract`` as shown. Returns the acceptance, or None
+    when the text shown is not the contract's current text (it changed meanwhile)."""
+
+    if shown_sha256 != contract.sha256:
+        return None
+    acceptance, created = ContractAcceptance.objects.get_or_create(
+        space=space,
+        user=user,
+        contract=contract,
+        defaults={"version": contract.version, "text_sha256": contract.sha256},
+    )
+    if created:
+        audit.record(space, user, audit.AccessAction.CONTRACT_ACCEPTED)
+    return acceptance
+
+
+# --- PDF -----------------------------------------------------------------------------------
+
+
+def contract_pdf(acceptance):
+    """The accepted contract as PDF bytes. Every string is escaped before reportlab's
+    paragraph markup sees it."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.lib.units import cm
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
+
+    contract = acceptance.contract
+    styles = getSampleStyleSheet()
+    buffer = BytesIO()
+    doc = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=2 * cm,
+        rightMargin=2 * cm,
+        topMargin=2 * cm,
+        bottomMargin=2 * cm,
+        title=contract.title,
+        author="wagtail-coaching",
+    )
+
+    def para(text, style="BodyText"):
+        return Paragraph(escape(str(text)).replace("\n", "<br/>"), styles[style])
+
+    space = acceptance.space
+    story = [para(contract.title, "Title")]
+    story.append(
+        para(
+            gettext("Version %(version)s — between %(coachee)s (coachee) and %(coach)s (coach)")
+            % {
+                "version": acceptance.version,
+                "coachee": display_name(space.coachee),
+                "coach": display_name(space.coach),
+            },
+            "Italic",
+        )
+    )
+    story.append(Spacer(1, 0.5 * cm))
+    for paragraph in contract.body.split("\n\n"):
+        if paragraph.strip():
+            story.append(para(paragraph.strip()))
+            story.append(Spacer(1, 0.2 * cm))
+    story.append(Spacer(1, 0.8 * cm))
+    story.append(
+        para(
+            gettext("Accepted by %(name)s on %(date)s.")
+            % {
+                "name": display_name(acceptance.user),
+                "date": timezone.localtime(acceptance.accepted_at).strftime("%Y-%m-%d %H:%M %Z"),
+            }
+        )
+    )
+    story.append(
+        para(gettext("SHA-256 of the accepted text: %(hash)s") % {"hash": acceptance.text_sha256})
+    )
+    doc.build(story)
+    return buffer.getvalue()

@@ -1,0 +1,287 @@
+"""Encryption at rest of a client space's content: AES-256-GCM under a per-space data key.
+
+How it works, and what a caller may rely on:
+
+* Each space gets a random 256-bit **data key** the first time something of it is encrypted.
+  The data key is stored only *wrapped* (AES-256-GCM) by a **master key** from the setting
+  ``WAGTAIL_COACHING_MASTER_KEYS``, a mapping ``{key_id: base64 of 32 random bytes}``. The
+  *first* entry is the current master key and wraps new data keys; every entry can unwrap, so
+  keys rotate without downtime: put the new key first, deploy, run
+  ``manage.py coaching_rewrap_keys``, then remove the old key. Master keys are never derived
+  from ``SECRET_KEY`` and never stored in the database.
+* Every ciphertext is bound by associated data to its space, model, row and field
+  (:func:`content_aad`), so a ciphertext copied to another row or field does not decrypt.
+* Decryption **fails closed**: a wrong or missing key, a tampered or moved ciphertext, or an
+  erased space raise :class:`DecryptionError` (or its subclass :class:`SpaceErased`); the
+  stored bytes are never returned.
+* Erasing a space (:func:`destroy_space_key`) deletes its wrapped data key, so its content is
+  unreadable everywhere, backups included.
+
+Reusing it for another model (e.g. a coachee's reflections)::
+
+    from wagtail_coaching.crypto import EncryptedContent, EncryptedText
+
+    class Reflection(EncryptedContent):          # adds a ``uid`` UUID used in the AAD
+        space = models.ForeignKey(ClientSpace, on_delete=models.CASCADE)
+        answer_encrypted = models.BinaryField(editable=False)
+        answer = EncryptedText("answer_encrypted")   # read/write plain text
+
+    r = Reflection(space=space); r.answer = "..."; r.save(); r.answer  # -> "..."
+
+Or, without the mixin, call :func:`encrypt_for_space` / :func:`decrypt_for_space` with an AAD
+built by :func:`content_aad`.
+"""
+
+import os
+import uuid
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from django.conf import settings
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from wagtail_coaching.spaces.keys import (
+    SETTING,
+    CryptoError,
+    parse_key_ring,
+)
+from wagtail_coaching.spaces.models import ClientSpace
+
+TOKEN_PREFIX = b"WCG1"  # format marker: AES-256-GCM, 12-byte nonce, then ciphertext+tag
+NONCE_BYTES = 12
+_CACHE_ATTR = "_wagtail_coaching_data_key"
+
+
+class DecryptionError(CryptoError):
+    """Content could not be decrypted: wrong key, tampered or moved ciphertext. Fail closed."""
+
+
+class SpaceErased(DecryptionError):
+    """The space's data key was destroyed: its content can never be read again."""
+
+
+def key_ring():
+    return parse_key_ring(getattr(settings, SETTING, None))
+
+
+def current_master_key():
+    return key_ring()[0]
+
+
+def _master_key(key_id):
+    for ring_id, key in key_ring():
+        if ring_id == key_id:
+            return key
+    raise DecryptionError(
+        f"The master key {key_id!r} that wraps this space's data key is not in {SETTING}."
+    )
+
+
+# --- Per-space data keys -------------------------------------------------------------------
+
+
+class SpaceKey(models.Model):
+    """The wrapped data key of one space. Never shown anywhere, never exported."""
+
+    space = models.OneToOneField(
+        ClientSpace,
+        verbose_name=_("client space"),
+        on_delete=models.CASCADE,
+        related_name="data_key",
+    )
+    master_key_id = models.CharField(_("master key id"), max_length=64)
+    wrapped_key = models.BinaryField(_("wrapped data key"), null=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    destroyed_at = models.DateTimeField(_("destroyed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("space data key")
+        verbose_name_plural = _("space data keys")
+
+    def __str__(self):
+        return f"SpaceKey({self.space_id}, {self.master_key_id})"
+
+
+def _wrap_aad(space):
+    return f"wagtail_coaching|datakey|{space.public_id}".encode()
+
+
+def _wrap(space, data_key):
+    key_id, master = current_master_key()
+    nonce = os.urandom(NONCE_BYTES)
+    return key_id, nonce + AESGCM(master).encrypt(nonce, data_key, _wrap_aad(space))
+
+
+def _unwrap(space, row):
+    if row.wrapped_key is None:
+        raise SpaceErased("This client space was erased; its content cannot be read.")
+    blob = bytes(row.wrapped_key)
+    try:
+        return AESGCM(_master_key(row.master_key_id)).decrypt(
+            blob[:NONCE_BYTES], blob[NONCE_BYTES:], _wrap_aad(space)
+        )
+    except InvalidTag:
+        raise DecryptionError(
+            f"The data key of this space does not unwrap with master key "
+            f"{row.master_key_id!r}: the key in {SETTING} is not the one that wrapped it."
+        ) from None
+
+
+def data_key_for(space, create=True):
+    """The space's unwrapped data key (cached on the instance for this request)."""
+    cached = getattr(space, _CACHE_ATTR, None)
+    if cached is not None:
+        return cached
+    row = SpaceKey.objects.filter(space=space).first()
+    if row is None:
+        if not create:
+            raise DecryptionError("This client space has no data key yet.")
+        data_key = AESGCM.generate_key(bit_length=256)
+        key_id, wrapped = _wrap(space, data_key)
+        try:
+            with transaction.atomic():
+                SpaceKey.objects.create(space=space, master_key_id=key_id, wrapped_key=wrapped)
+        except IntegrityError:  # created concurrently: use theirs
+            row = SpaceKey.objects.get(space=space)
+            data_key = _unwrap(space, row)
+    else:
+        data_key = _unwrap(space, row)
+    setattr(space, _CACHE_ATTR, data_key)
+    return data_key
+
+
+def rewrap_all(batch_size=500):
+    """Re-wrap every live data key wrapped by a key other than the current one.
+
+    Returns the number of keys re-wrapped. Content is untouched (data keys do not change).
+    """
+    key_id, _master = current_master_key()
+    count = 0
+    stale = SpaceKey.objects.exclude(master_key_id=key_id).exclude(wrapped_key=None)
+    for row in stale.select_related("space").iterator(chunk_size=batch_size):
+        with transaction.atomic():
+            locked = SpaceKey.objects.select_for_update().get(pk=row.pk)
+            if locked.wrapped_key is None or locked.master_key_id == key_id:
+                continue
+            data_key = _unwrap(row.space, locked)
+            locked.master_key_id, locked.wrapped_key = _wrap(row.space, data_key)
+            locked.save(update_fields=["master_key_id", "wrapped_key"])
+            count += 1
+    return count
+
+
+def destroy_space_key(space):
+    """Destroy the space's data key: everything encrypted under it becomes unreadable."""
+    SpaceKey.objects.filter(space=space).update(wrapped_key=None, destroyed_at=timezone.now())
+    SpaceKey.objects.get_or_create(
+        space=space,
+        defaults={"master_key_id": "-", "wrapped_key": None, "destroyed_at": timezone.now()},
+    )
+    if hasattr(space, _CACHE_ATTR):
+        delattr(space, _CACHE_ATTR)
+
+
+def is_erased(space):
+    return SpaceKey.objects.filter(space=space, wrapped_key=None).exists()
+
+
+# --- Encrypting and decrypting -------------------------------------------------------------
+
+
+def content_aad(space, label, row_uid, field):
+    """Associated data binding a ciphertext to a space, a model, a row and a field."""
+    return f"wagtail_coaching|{space.public_id}|{label}|{row_uid}|{field}".encode()
+
+
+def encrypt_for_space(space, plaintext, aad):
+    """Encrypt ``plaintext`` (bytes or str) under ``space``'s data key; returns bytes."""
+    if isinstance(plaintext, str):
+        plaintext = plaintext.encode("utf-8")
+    if isinstance(aad, str):
+        aad = aad.encode("utf-8")
+    nonce = os.urandom(NONCE_BYTES)
+    return TOKEN_PREFIX + nonce + AESGCM(data_key_for(space)).encrypt(nonce, plaintext, aad)
+
+
+def decrypt_for_space(space, token, aad):
+    """The plaintext bytes of ``token``; raises :class:`DecryptionError`, never returns it."""
+    if isinstance(aad, str):
+        aad = aad.encode("utf-8")
+    token = bytes(token) if token is not None else b""
+    if not token.startswith(TOKEN_PREFIX) or len(token) < len(TOKEN_PREFIX) + NONCE_BYTES + 16:
+        raise DecryptionError("The stored value is not a wagtail-coaching ciphertext.")
+    data_key = data_key_for(space, create=False)
+    body = token[len(TOKEN_PREFIX) :]
+    try:
+        return AESGCM(data_key).decrypt(body[:NONCE_BYTES], body[NONCE_BYTES:], aad)
+    except InvalidTag:
+        raise DecryptionError(
+            "A ciphertext of this space failed authentication: it was altered, moved to "
+            "another row or field, or encrypted under another key."
+        ) from None
+
+
+# --- A reusable model mixin ----------------------------------------------------------------
+
+
+class EncryptedContent(models.Model):
+    """Abstract base for content encrypted under its space's data key.
+
+    Gives each row a random ``uid`` (known before the row is saved, used in the AAD and in
+    URLs). Subclasses name their space in :attr:`encryption_space` (default ``self.space``).
+    """
+
+    uid = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        # Never the content: only what it is and its random id.
+        return f"{self._meta.verbose_name} {self.uid}"
+
+    @property
+    def encryption_space(self):
+        return self.space
+
+    @property
+    def encryption_label(self):
+        return f"{self._meta.app_label}.{self._meta.model_name}"
+
+
+class EncryptedText:
+    """Descriptor: plain text in and out, ciphertext in the ``BinaryField`` named ``stored``.
+
+    ``""`` and ``None`` are stored as ``None`` (nothing to hide). Reading raises
+    :class:`DecryptionError` when the value cannot be decrypted. Encryption happens on
+    assignment, so set the row's space first (``Note(space=...)``, then ``note.body = ...``);
+    the descriptor is not a model field and cannot be passed to the constructor.
+    """
+
+    def __init__(self, stored):
+        self.stored = stored
+
+    def __set_name__(self, owner, name):
+        self.name = name
+
+    def _aad(self, instance):
+        space = instance.encryption_space
+        return space, content_aad(space, instance.encryption_label, instance.uid, self.name)
+
+    def __get__(self, instance, owner=None):
+        if instance is None:
+            return self
+        token = getattr(instance, self.stored)
+        if token is None:
+            return ""
+        space, aad = self._aad(instance)
+        return decrypt_for_space(space, token, aad).decode("utf-8")
+
+    def __set__(self, instance, value):
+        if value in (None, ""):
+            setattr(instance, self.stored, None)
+            return
+        space, aad = self._aad(instance)
+        setattr(instance, self.stored, encrypt_for_space(space, str(value), aad))

@@ -1,0 +1,93 @@
+"""The gate in front of every client space URL: log-in, the lock, the contract, the method.
+
+:func:`space_view` is the one decorator that every view showing or changing anything of a
+space uses; :func:`gate` is its contract step, for callers that already hold the space.
+"""
+
+import functools
+import logging
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponseNotAllowed
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.views.decorators.cache import never_cache
+
+from wagtail_coaching.spaces import audit, lock
+from wagtail_coaching.spaces.contracts import current_acceptance
+from wagtail_coaching.spaces.crypto import DecryptionError
+from wagtail_coaching.spaces.rendering import render_page
+
+logger = logging.getLogger(__name__)
+
+
+def gate(request, space):
+    """None if ``request.user`` may see ``space``'s content now, else a redirect to the
+    contract. Call it after the lock (:func:`lock.get_space_or_404`). Also records
+    the user's entry in the access log (once per login session)."""
+
+    if current_acceptance(request.user, space) is None:
+        url = reverse("wagtail_coaching:contract", kwargs={"public_id": space.public_id})
+        return redirect(f"{url}?{urlencode({'next': request.get_full_path()})}")
+    audit.record_entry_once(request, space)
+    return None
+
+
+SAFE_METHODS = ("GET", "HEAD")
+
+
+def space_view(view=None, *, methods=SAFE_METHODS, queryset=None, contract=True):
+    """The decorator of every view that shows or changes anything of a client space.
+
+    The view is called as ``view(request, space, **kwargs)`` where ``space`` comes from the
+    URL's ``public_id``. In order:
+
+    1. anonymous users go to the login page;
+    2. the lock (:func:`lock.get_space_or_404`) answers 404 to anyone who may not enter, so
+       a refusal looks the same whatever the method;
+    3. the contract gate redirects a participant who has not accepted the contract that
+       applies now (skip it with ``contract=False``, only for the contract pages themselves);
+    4. a method not in ``methods`` gets 405;
+    5. content that cannot be decrypted gives a clear page (status 503), never the stored
+       bytes or a traceback.
+
+    Responses are marked ``Cache-Control: private, no-store``. ``queryset`` narrows or
+    annotates the spaces looked up (a queryset, or a callable returning one, evaluated per
+    request).
+    """
+    allowed = list(methods)
+
+    def decorator(func):
+        @functools.wraps(func)
+        @never_cache
+        @login_required
+        def wrapper(request, public_id, *args, **kwargs):
+            base = queryset() if callable(queryset) else queryset
+            space = lock.get_space_or_404(request.user, public_id, queryset=base)
+            if contract:
+                response = gate(request, space)
+                if response is not None:
+                    return response
+            if request.method not in allowed:
+                return HttpResponseNotAllowed(allowed)
+            try:
+                return func(request, space, *args, **kwargs)
+            except DecryptionError as exc:
+                # The message names the key problem only, never content.
+                logger.error("Cannot decrypt content of space %s: %s", space.public_id, exc)
+                return render_page(
+                    request,
+                    "wagtail_coaching/space_unreadable.html",
+                    {
+                        "space": space,
+                        "section": None,
+                        "is_coach": space.coach_id == request.user.pk,
+                        "is_coachee": space.coachee_id == request.user.pk,
+                    },
+                    status=503,
+                )
+
+        return wrapper
+
+    return decorator(view) if view is not None else decorator

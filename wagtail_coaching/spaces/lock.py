@@ -1,0 +1,192 @@
+"""The lock: the one module that decides who may enter a client space.
+
+Every view, admin screen and command asks these functions; none re-implements them.
+
+Rules a caller may rely on:
+
+* A space is entered only by users who hold the ``enter_clientspace`` object permission on
+  it *personally* (a row in ``ClientSpaceUserObjectPermission``). Superusers, global
+  (model-wide) permissions and group object permissions never open a space.
+* Inactive and anonymous users enter nothing.
+* The coach and the coachee of a space hold that permission as long as they are its coach
+  and coachee: ``ClientSpace.save`` sends ``participants_saved``, which
+  :func:`sync_participant_grants` receives in the same transaction, and deleting a space
+  deletes its rows (foreign key cascade).
+* Extra participants (a substitute coach, a supervisor) are granted and revoked here too.
+"""
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import Q
+from django.dispatch import receiver
+from django.http import Http404
+from guardian.shortcuts import assign_perm, remove_perm
+
+from wagtail_coaching.spaces import audit
+from wagtail_coaching.spaces.models import (
+    ClientSpace,
+    ClientSpaceUserObjectPermission,
+    Organisation,
+    OrganisationGroupObjectPermission,
+    OrganisationUserObjectPermission,
+    participants_saved,
+)
+
+APP_LABEL = "wagtail_coaching"
+ENTER_SPACE = "enter_clientspace"
+VIEW_REPORTS = "view_organisation_reports"
+
+
+def _is_real_user(user):
+    return bool(user is not None and user.is_authenticated and user.is_active)
+
+
+def _entry_rows():
+    return ClientSpaceUserObjectPermission.objects.filter(
+        permission__codename=ENTER_SPACE,
+        permission__content_type__app_label=APP_LABEL,
+    )
+
+
+# --- Who may enter -------------------------------------------------------------------------
+
+
+def spaces_for_user(user, queryset=None):
+    """The client spaces ``user`` may enter, as one query that walks the grant index.
+
+    ``queryset`` (default: all spaces) is narrowed, so callers keep their annotations.
+
+    The filter is a semi-join on ``(user_id, permission_id, content_object_id)``, the unique
+    index of the direct permission table, so its cost follows the user's own grants and not
+    the number of spaces. Guardian's ``get_objects_for_user`` is not used: it adds group
+    and superuser branches that the lock forbids and that scan the whole table on PostgreSQL.
+    """
+    queryset = ClientSpace.objects.all() if queryset is None else queryset
+    if not _is_real_user(user):
+        return queryset.none()
+    return queryset.filter(pk__in=_entry_rows().filter(user_id=user.pk).values("content_object_id"))
+
+
+def may_enter(user, space):
+    """True if ``user`` may enter ``space`` (a ClientSpace or its primary key)."""
+    if not _is_real_user(user) or space is None:
+        return False
+    space_id = space.pk if isinstance(space, ClientSpace) else space
+    return _entry_rows().filter(user_id=user.pk, content_object_id=space_id).exists()
+
+
+def get_space_or_404(user, public_id, queryset=None):
+    """The space with ``public_id`` if ``user`` may enter it; otherwise ``Http404``.
+
+    A space that does not exist and a space the user may not enter look the same, so ids
+    cannot be probed.
+    """
+    try:
+        return spaces_for_user(user, queryset).get(public_id=public_id)
+    except (ClientSpace.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404("No such client space.") from exc
+
+
+def people_with_access(space):
+    """Users holding a personal entry grant on ``space``, coach and coachee included."""
+    User = get_user_model()
+    return User.objects.filter(
+        pk__in=_entry_rows().filter(content_object_id=space.pk).values("user_id")
+    ).order_by("last_name", "first_name", User.USERNAME_FIELD)
+
+
+# --- Granting and revoking -----------------------------------------------------------------
+
+
+def grant_entry(user, space):
+    """Let ``user`` enter ``space``. Idempotent; a change is recorded in the access log."""
+
+    if not _entry_rows().filter(user_id=user.pk, content_object_id=space.pk).exists():
+        assign_perm(f"{APP_LABEL}.{ENTER_SPACE}", user, space)
+        audit.record(space, None, audit.AccessAction.ACCESS_GRANTED, subject_user=user)
+
+
+def revoke_entry(user, space):
+    """Close ``space`` to ``user``. Idempotent; a change is recorded in the access log."""
+
+    if _entry_rows().filter(user_id=user.pk, content_object_id=space.pk).exists():
+        remove_perm(f"{APP_LABEL}.{ENTER_SPACE}", user, space)
+        audit.record(space, None, audit.AccessAction.ACCESS_REVOKED, subject_user=user)
+
+
+@receiver(participants_saved, sender=ClientSpace)
+def sync_participant_grants(sender, space, previous=None, **kwargs):
+    """Make the grants of ``space`` follow its coach and coachee.
+
+    ``previous`` holds the ``coach_id`` and ``coachee_id`` saved before this change (or None
+    for a new space). A replaced coach or coachee loses entry, unless they are still the
+    other participant. Call it inside the transaction that saves the space.
+    """
+    User = get_user_model()
+    current = {space.coach_id, space.coachee_id}
+    with transaction.atomic():
+        if previous:
+            for user_id in {previous["coach_id"], previous["coachee_id"]} - current:
+                revoke_entry(User(pk=user_id), space)
+        for user_id in current:
+            grant_entry(User(pk=user_id), space)
+
+
+def extra_participants(space):
+    """People with access who are neither the coach nor the coachee."""
+    return people_with_access(space).exclude(pk__in=[space.coach_id, space.coachee_id])
+
+
+def set_extra_participants(space, users):
+    """Grant exactly ``users`` (besides coach and coachee) entry to ``space``."""
+    wanted = {user.pk for user in users} - {space.coach_id, space.coachee_id}
+    User = get_user_model()
+    with transaction.atomic():
+        present = set(extra_participants(space).values_list("pk", flat=True))
+        for user_id in present - wanted:
+            revoke_entry(User(pk=user_id), space)
+        for user_id in wanted - present:
+            grant_entry(User(pk=user_id), space)
+
+
+# --- People --------------------------------------------------------------------------------
+
+
+# --- Coaches -------------------------------------------------------------------------------
+
+
+# --- Sponsor reports -----------------------------------------------------------------------
+
+
+def grant_report_access(user_or_group, organisation):
+    """Let a user or a group (the sponsor's HR) see reports of ``organisation``."""
+    assign_perm(f"{APP_LABEL}.{VIEW_REPORTS}", user_or_group, organisation)
+
+
+def revoke_report_access(user_or_group, organisation):
+    remove_perm(f"{APP_LABEL}.{VIEW_REPORTS}", user_or_group, organisation)
+
+
+def organisations_reported_to(user):
+    """Organisations whose reports ``user`` may see through a personal or group grant.
+
+    As for spaces, a superuser is not shown every organisation by this function; staff
+    access to reports is decided by the reporting views.
+    """
+    if not _is_real_user(user):
+        return Organisation.objects.none()
+    user_rows = OrganisationUserObjectPermission.objects.filter(
+        user_id=user.pk,
+        permission__codename=VIEW_REPORTS,
+        permission__content_type__app_label=APP_LABEL,
+    ).values("content_object_id")
+    group_rows = OrganisationGroupObjectPermission.objects.filter(
+        group__in=user.groups.all(),
+        permission__codename=VIEW_REPORTS,
+        permission__content_type__app_label=APP_LABEL,
+    ).values("content_object_id")
+    return Organisation.objects.filter(Q(pk__in=user_rows) | Q(pk__in=group_rows))
+
+
+def may_view_reports(user, organisation):
+    return organisations_reported_to(user).filter(pk=organisation.pk).exists()

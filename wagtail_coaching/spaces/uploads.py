@@ -1,0 +1,162 @@
+"""Documents of client spaces: checking uploads, storing them encrypted, serving them.
+
+* Files go through Django's storage API into a *private* storage: the ``STORAGES`` alias
+  named by ``WAGTAIL_COACHING_STORAGE`` if the site defines it (an S3-compatible backend
+  works unchanged), else a ``FileSystemStorage`` in ``WAGTAIL_COACHING_PRIVATE_ROOT`` (by
+  default a ``coaching-private`` folder beside, never inside, ``MEDIA_ROOT``) without a URL.
+* An upload is checked on its content, not its name: the sniffed type must be allowed and
+  agree with the extension. Names with path parts, control or formatting characters are
+  refused. Nothing is half saved: no row without its file, no file without its row.
+* Files are served only by :func:`document_response`, after the views' lock and gate.
+"""
+
+import unicodedata
+from pathlib import Path
+
+import filetype
+from django.conf import settings
+from django.core.files.storage import FileSystemStorage, InvalidStorageError, storages
+from django.utils.translation import gettext as _
+
+from wagtail_coaching.conf import get_setting
+
+# extension -> (MIME type sent on download, filetype extensions accepted for its content)
+KNOWN_TYPES = {
+    "pdf": ("application/pdf", {"pdf"}),
+    "png": ("image/png", {"png"}),
+    "jpg": ("image/jpeg", {"jpg"}),
+    "jpeg": ("image/jpeg", {"jpg"}),
+    "docx": (
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        {"docx", "zip"},
+    ),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", {"xlsx", "zip"}),
+    "pptx": (
+        "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        {"pptx", "zip"},
+    ),
+    "odt": ("application/vnd.oasis.opendocument.text", {"odt", "zip"}),
+    "ods": ("application/vnd.oasis.opendocument.spreadsheet", {"ods", "zip"}),
+    "odp": ("application/vnd.oasis.opendocument.presentation", {"odp", "zip"}),
+    "txt": ("text/plain; charset=utf-8", None),
+    "csv": ("text/csv; charset=utf-8", None),
+    "md": ("text/markdown; charset=utf-8", None),
+}
+TEXT_TYPES = {ext for ext, (_mime, kinds) in KNOWN_TYPES.items() if kinds is None}
+MAX_NAME_LENGTH = 150
+FORBIDDEN_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}
+
+
+class UploadError(Exception):
+    """An upload was refused; ``str(error)`` is a message for the person who sent it."""
+
+
+# --- Storage -------------------------------------------------------------------------------
+
+
+def private_root():
+    root = get_setting("PRIVATE_ROOT")
+    if root:
+        return Path(root)
+    return Path(settings.MEDIA_ROOT or ".").resolve().parent / "coaching-private"
+
+
+class PrivateFileSystemStorage(FileSystemStorage):
+    """A folder of files that have no URL: they are served by the app's views only."""
+
+    def url(self, name):
+        raise NotImplementedError("Space documents have no URL; use the download view.")
+
+
+def private_storage():
+    """The storage of space documents (never the site's default, public media storage)."""
+    alias = get_setting("STORAGE")
+    try:
+        return storages[alias]
+    except InvalidStorageError:
+        return PrivateFileSystemStorage(location=private_root())
+
+
+# --- Checking an upload --------------------------------------------------------------------
+
+
+def allowed_extensions():
+    return [ext.lower().lstrip(".") for ext in get_setting("DOCUMENT_TYPES")]
+
+
+def clean_filename(raw):
+    """The name to keep for an uploaded file, or :class:`UploadError`."""
+    name = unicodedata.normalize("NFC", raw or "").strip()
+    if not name:
+        raise UploadError(_("The file has no name."))
+    if any(unicodedata.category(char) in FORBIDDEN_CATEGORIES for char in name):
+        raise UploadError(
+            _("The file name contains control or invisible characters; rename the file.")
+        )
+    if "/" in name or "\\" in name or name.startswith(".") or ".." in name:
+        raise UploadError(_("The file name contains a path; rename the file."))
+    if len(name) > MAX_NAME_LENGTH:
+        raise UploadError(
+            _("The file name is longer than %(max)s characters; rename the file.")
+            % {"max": MAX_NAME_LENGTH}
+        )
+    return name
+
+
+def _extension(name):
+    return name.rsplit(".", 1)[-1].lower() if "." in name else ""
+
+
+def check_content(name, head, data):
+    """The MIME type to serve ``data`` with, if its content matches an allowed type."""
+    ext = _extension(name)
+    allowed = [e for e in allowed_extensions() if e in KNOWN_TYPES]
+    if ext not in allowed:
+        raise UploadError(
+            _("Files of this type are not accepted. Accepted types: %(types)s.")
+            % {"types": ", ".join(sorted(allowed))}
+        )
+    mime, kinds = KNOWN_TYPES[ext]
+    sniffed = filetype.guess(head)
+    if kinds is None:
+        if sniffed is not None or b"\x00" in data:
+            raise UploadError(_("This file is not a text file, whatever its name says."))
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError:
+            raise UploadError(_("This text file is not encoded in UTF-8.")) from None
+        return mime
+    if sniffed is None or sniffed.extension not in kinds:
+        raise UploadError(
+            _("The content of this file does not match its name (.%(ext)s).") % {"ext": ext}
+        )
+    return mime
+
+
+def read_upload(uploaded):
+    """(clean name, bytes, MIME type) of an uploaded file, or :class:`UploadError`."""
+    name = clean_filename(getattr(uploaded, "name", ""))
+    max_size = get_setting("DOCUMENT_MAX_SIZE")
+    size = getattr(uploaded, "size", None)
+    if size is not None and size > max_size:
+        raise UploadError(_too_large(max_size))
+    uploaded.seek(0)
+    data = uploaded.read(max_size + 1)
+    if len(data) > max_size:
+        raise UploadError(_too_large(max_size))
+    if not data:
+        raise UploadError(_("The file is empty."))
+    mime = check_content(name, data[:8192], data)
+    return name, data, mime
+
+
+def _too_large(max_size):
+    return _("The file is larger than %(size)s MB.") % {
+        "size": f"{max_size / (1024 * 1024):.1f}".rstrip("0").rstrip(".")
+    }
+
+
+# --- Storing -------------------------------------------------------------------------------
+
+
+# --- Serving -------------------------------------------------------------------------------

@@ -1,0 +1,237 @@
+"""Admin of trial requests (wagtail-modeladmin): list, filters, search, and the "schedule"
+and "convert" actions. Staff see the request and its outcome; never anything of a space."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect
+from django.urls import re_path
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic.edit import FormView
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail_modeladmin.helpers import ButtonHelper, PermissionHelper
+from wagtail_modeladmin.options import ModelAdmin
+from wagtail_modeladmin.views import InstanceSpecificView
+
+from wagtail_coaching.spaces.models import Organisation
+from wagtail_coaching.spaces.preferences import user_timezone
+from wagtail_coaching.trials import rules
+from wagtail_coaching.trials.forms import ConvertTrialForm, ScheduleTrialForm
+from wagtail_coaching.trials.models import TrialRequest, TrialStatus
+
+
+class TrialButtonHelper(ButtonHelper):
+    def get_buttons_for_obj(self, obj, exclude=None, classnames_add=None, classnames_exclude=None):
+        buttons = super().get_buttons_for_obj(obj, exclude, classnames_add, classnames_exclude)
+        if not self.permission_helper.user_can_edit_obj(self.request.user, obj):
+            return buttons
+        extra = []
+        if obj.status in (TrialStatus.NEW, TrialStatus.SCHEDULED):
+            extra.append(("schedule", _("Schedule"), _("Choose a coach and a time")))
+        if obj.status != TrialStatus.CONVERTED and self.request.user.has_perm(
+            "wagtail_coaching.add_clientspace"
+        ):
+            extra.append(("convert", _("Convert"), _("Turn into an organisation's client space")))
+        for action, label, title in extra:
+            buttons.append(
+                {
+                    "url": self.url_helper.get_action_url(action, obj.pk),
+                    "label": label,
+                    "classname": self.finalise_classname(["button-secondary"]),
+                    "title": title,
+                }
+            )
+        return buttons
+
+
+class TrialPermissionHelper(PermissionHelper):
+    def user_can_create(self, user):
+        # Requests come from the public page, with the prospect's own consent.
+        return False
+
+
+class TrialActionView(InstanceSpecificView, FormView):
+    template_name = "wagtail_coaching/trials/admin/action.html"
+    permission = "wagtail_coaching.change_trialrequest"
+    submit_label = ""
+
+    def check_action_permitted(self, user):
+        return self.permission_helper.user_can_edit_obj(user, self.instance) and user.has_perm(
+            self.permission
+        )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(submit_label=self.submit_label, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            self.act(form)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+            return self.form_invalid(form)
+        return redirect(self.index_url)
+
+
+class ScheduleView(TrialActionView):
+    page_title = gettext_lazy("Schedule the trial")
+    submit_label = gettext_lazy("Schedule and send the invitations")
+    form_class = ScheduleTrialForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if self.instance.status not in (TrialStatus.NEW, TrialStatus.SCHEDULED):
+            messages.error(request, _("Only a new or scheduled trial can be scheduled."))
+            return redirect(self.index_url)
+        self.zone = user_timezone(request.user)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["zone"] = self.zone
+        trial = self.instance
+        if trial.starts_at:
+            local = timezone.localtime(trial.starts_at, self.zone)
+            kwargs["initial"] = {
+                "coach": trial.coach_id,
+                "date": local.date(),
+                "time": local.time().replace(second=0, microsecond=0),
+                "duration_minutes": trial.duration_minutes,
+            }
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            help=_(
+                "Times are in the %(zone)s time zone. The prospect gets a new personal link; "
+                "an earlier link stops working."
+            )
+            % {"zone": self.zone},
+            **kwargs,
+        )
+
+    def act(self, form):
+        data = form.cleaned_data
+        rules.schedule(self.instance, data["coach"], data["starts_at"], data["duration_minutes"])
+        messages.success(
+            self.request,
+            _("Trial scheduled; %(name)s and the coach got an invitation.")
+            % {"name": self.instance.name},
+        )
+
+
+class ConvertView(TrialActionView):
+    page_title = gettext_lazy("Convert the trial")
+    submit_label = gettext_lazy("Create the client space")
+    form_class = ConvertTrialForm
+
+    def check_action_permitted(self, user):
+        return super().check_action_permitted(user) and user.has_perm(
+            "wagtail_coaching.add_clientspace"
+        )
+
+    def dispatch(self, request, *args, **kwargs):
+        if self.instance.status == TrialStatus.CONVERTED:
+            messages.error(request, _("This trial is already converted."))
+            return redirect(self.index_url)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_initial(self):
+        trial = self.instance
+        existing = Organisation.objects.filter(name__iexact=trial.organisation_name).first()
+        return {
+            "organisation": existing,
+            "new_organisation": "" if existing else trial.organisation_name,
+            "coach": trial.coach_id,
+            "start_date": timezone.localdate(),
+            "planned_sessions": 6,
+        }
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            help=_(
+                "Creates the client space with %(email)s as the coachee. A new account gets "
+                "no password; an e-mail invites them to choose one."
+            )
+            % {"email": self.instance.email},
+            **kwargs,
+        )
+
+    def act(self, form):
+        data = form.cleaned_data
+        space, invited = rules.convert(
+            self.instance,
+            organisation=data["organisation"],
+            organisation_name=data["new_organisation"],
+            coach=data["coach"],
+            start_date=data["start_date"],
+            planned_sessions=data["planned_sessions"],
+        )
+        if invited:
+            text = _("Client space created; %(email)s was invited to set a password.")
+        else:
+            text = _("Client space created for the existing account of %(email)s.")
+        messages.success(self.request, text % {"email": self.instance.email})
+
+
+class TrialRequestAdmin(ModelAdmin):
+    model = TrialRequest
+    menu_label = gettext_lazy("Trial requests")
+    menu_icon = "help"
+    button_helper_class = TrialButtonHelper
+    permission_helper_class = TrialPermissionHelper
+    inspect_view_enabled = True
+    inspect_view_fields = (
+        "name",
+        "email",
+        "organisation_name",
+        "role",
+        "kind",
+        "preferred_slots",
+        "created_at",
+        "consented_at",
+        "status",
+        "coach",
+        "starts_at",
+        "duration_minutes",
+        "guest_joined_at",
+        "coach_joined_at",
+        "outcome",
+        "converted_space",
+    )
+    list_display = ("name", "organisation_name", "kind", "status", "created_at", "starts_at")
+    list_filter = ("status", "kind", "created_at")
+    search_fields = ("name", "email", "organisation_name", "role")
+    panels = [
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("name"), FieldPanel("email")]),
+                FieldRowPanel([FieldPanel("organisation_name"), FieldPanel("role")]),
+                FieldPanel("kind"),
+                FieldPanel("preferred_slots"),
+            ],
+            heading=gettext_lazy("Request"),
+        ),
+        FieldPanel("status"),
+        FieldPanel("outcome"),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("coach")
+
+    def schedule_view(self, request, instance_pk):
+        return ScheduleView.as_view(model_admin=self, instance_pk=instance_pk)(request)
+
+    def convert_view(self, request, instance_pk):
+        return ConvertView.as_view(model_admin=self, instance_pk=instance_pk)(request)
+
+    def get_admin_urls_for_registration(self):
+        urls = super().get_admin_urls_for_registration()
+        for action in ("schedule", "convert"):
+            urls += (
+                re_path(
+                    self.url_helper.get_action_url_pattern(action),
+                    getattr(self, f"{action}_view"),
+                    name=self.url_helper.get_action_url_name(action),
+                ),
+            )
+        return urls

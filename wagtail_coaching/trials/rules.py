@@ -1,0 +1,432 @@
+"""Trials and visits: a prospect asks, staff schedule it in a guest room, and convert it.
+
+Rules a caller may rely on:
+
+* A request is stored only when it passes the honeypot and the per-address rate limit
+  (:func:`rate_limited`): at most ``WAGTAIL_COACHING_TRIAL_RATE_LIMIT`` requests per
+  ``WAGTAIL_COACHING_TRIAL_RATE_WINDOW_MINUTES`` from one e-mail address or one client IP,
+  counted in the database (``TrialRequest`` rows), so every app process sees the same count.
+  The IP is kept only as a keyed hash.
+* The prospect's guest link carries a random token of 256 bits; only its SHA-256 is stored.
+  :func:`trial_for_guest_token` finds the trial or nothing, so an altered or guessed link is
+  a plain 404. Scheduling again issues a new token and the old link stops working.
+* Guest room tokens are minted (:func:`mint_room_token`) only for a scheduled trial, only
+  inside its join window (the same ``JITSI_JOIN_WINDOW_*`` settings as client sessions), for
+  a non-moderator who is the prospect; the trial's coach gets a moderator token.
+* :func:`convert` creates (or picks) the organisation, the coachee's account and the client
+  space in one transaction, then e-mails a link to set a password.
+"""
+
+import hashlib
+import hmac
+import secrets
+from datetime import UTC, timedelta
+
+import icalendar
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMultiAlternatives, mail_managers
+from django.db import transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext as _
+
+from wagtail_coaching.conf import get_setting
+from wagtail_coaching.sessions import ical, jitsi
+from wagtail_coaching.sessions.ical import calendar_part
+from wagtail_coaching.sessions.models import CoachingSession, SessionStatus
+from wagtail_coaching.spaces.models import (
+    ClientSpace,
+    ClientSpaceStatus,
+    Organisation,
+    display_name,
+)
+from wagtail_coaching.spaces.preferences import user_timezone
+from wagtail_coaching.trials.models import TrialRequest, TrialStatus
+
+# --- Models --------------------------------------------------------------------------------
+
+
+# --- Spam protection -----------------------------------------------------------------------
+
+
+def hash_client_ip(ip):
+    """A keyed hash of the client's IP: enough to count requests, not to recover the address."""
+    if not ip:
+        return ""
+    key = settings.SECRET_KEY.encode()
+    return hmac.new(key, f"wagtail-coaching/trial-ip/{ip}".encode(), hashlib.sha256).hexdigest()
+
+
+def client_ip(request):
+    """``REMOTE_ADDR``; behind a proxy the site sets it from a header it trusts."""
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def rate_limited(email, ip_hash, now=None):
+    """True when this e-mail address or client already sent the allowed number of requests
+    within the window. Counted in the database, so it holds across app processes."""
+    now = now or timezone.now()
+    since = now - timedelta(minutes=get_setting("TRIAL_RATE_WINDOW_MINUTES"))
+    same_sender = Q(email__iexact=email)
+    if ip_hash:
+        same_sender |= Q(client_ip_hash=ip_hash)
+    recent = TrialRequest.objects.filter(same_sender, created_at__gte=since)
+    return recent.count() >= get_setting("TRIAL_RATE_LIMIT")
+
+
+def record_request(data, *, page, ip_hash, language):
+    """Store a request from the form's cleaned ``data`` and tell staff."""
+    trial = TrialRequest.objects.create(
+        page=page,
+        name=data["name"],
+        email=data["email"],
+        organisation_name=data["organisation_name"],
+        role=data["role"],
+        kind=data["kind"],
+        preferred_slots=data["preferred_slots"],
+        consented_at=timezone.now(),
+        language=language or "",
+        client_ip_hash=ip_hash,
+    )
+    transaction.on_commit(lambda: notify_staff(trial))
+    return trial
+
+
+def notify_staff(trial):
+    """E-mail ``WAGTAIL_COACHING_TRIAL_NOTIFY_EMAILS`` (else the site's ``MANAGERS``)."""
+    context = {"trial": trial, "admin_url": ical.site_url(admin_url(trial, "inspect"))}
+    subject = _("New trial request: %(name)s (%(organisation)s)") % {
+        "name": trial.name,
+        "organisation": trial.organisation_name,
+    }
+    body = render_to_string("wagtail_coaching/trials/email/staff_new_request.txt", context)
+    recipients = list(get_setting("TRIAL_NOTIFY_EMAILS"))
+    if recipients:
+        EmailMultiAlternatives(subject, body, _from_email(), recipients).send()
+    else:
+        mail_managers(subject, body)
+
+
+def admin_url(trial, action):
+    return reverse(f"wagtail_coaching_trialrequest_modeladmin_{action}", args=[trial.pk])
+
+
+# --- Scheduling and the guest link ---------------------------------------------------------
+
+
+def hash_guest_token(token):
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def trial_for_guest_token(token):
+    """The trial whose guest link carries ``token``, or None (altered, unknown, revoked)."""
+    if not token or len(token) > 128:
+        return None
+    return (
+        TrialRequest.objects.select_related("coach")
+        .filter(guest_token_hash=hash_guest_token(token))
+        .first()
+    )
+
+
+def guest_url(token):
+    return ical.site_url(reverse("wagtail_coaching:trial_guest_room", kwargs={"token": token}))
+
+
+def coach_room_url(trial):
+    return ical.site_url(
+        reverse("wagtail_coaching:trial_room", kwargs={"public_id": trial.public_id})
+    )
+
+
+def coach_conflicts(coach, starts_at, duration_minutes, exclude=None):
+    """Client sessions and other trials of ``coach`` that overlap the given slot."""
+    ends_at = starts_at + timedelta(minutes=duration_minutes)
+    sessions = CoachingSession.objects.filter(
+        Q(space__coach=coach) | Q(space__coachee=coach),
+        starts_at__lt=ends_at,
+        starts_at__gt=starts_at - timedelta(days=1),
+    ).exclude(status__in=(SessionStatus.CANCELLED, SessionStatus.MISSED))
+    trials = TrialRequest.objects.filter(
+        coach=coach,
+        status=TrialStatus.SCHEDULED,
+        starts_at__lt=ends_at,
+        starts_at__gt=starts_at - timedelta(days=1),
+    )
+    if exclude is not None:
+        trials = trials.exclude(pk=exclude.pk)
+    return [item for item in [*sessions, *trials] if item.ends_at > starts_at]
+
+
+def schedule(trial, coach, starts_at, duration_minutes):
+    """Give ``trial`` a coach and a time, issue a new guest link and e-mail the invitations.
+
+    Returns the guest token (shown nowhere else; only its hash is kept).
+    """
+    if trial.status in (TrialStatus.CONVERTED, TrialStatus.DECLINED):
+        raise ValidationError(_("A converted or declined trial cannot be scheduled."))
+    User = get_user_model()
+    with transaction.atomic():
+        list(User.objects.select_for_update().filter(pk=coach.pk))
+        if coach_conflicts(coach, starts_at, duration_minutes, exclude=trial):
+            raise ValidationError(
+                _("%(coach)s already has a session or a trial at that time.")
+                % {"coach": display_name(coach)},
+                code="double_booking",
+            )
+        token = secrets.token_urlsafe(32)
+        if trial.status == TrialStatus.SCHEDULED:
+            trial.sequence += 1
+        trial.coach = coach
+        trial.starts_at = starts_at
+        trial.duration_minutes = duration_minutes
+        trial.guest_token_hash = hash_guest_token(token)
+        trial.status = TrialStatus.SCHEDULED
+        trial.save()
+        transaction.on_commit(lambda: send_invitations(trial, token))
+    return token
+
+
+# --- Room tokens ---------------------------------------------------------------------------
+
+
+def is_room_open(trial, now=None):
+    if trial.status != TrialStatus.SCHEDULED or trial.starts_at is None:
+        return False
+    opens, closes = jitsi.join_window(trial)
+    return opens <= (now or timezone.now()) <= closes
+
+
+def guest_user_id(trial):
+    """An opaque id for the prospect in this trial (they have no account)."""
+    key = settings.SECRET_KEY.encode()
+    digest = hmac.new(key, f"wagtail-coaching/trial-guest/{trial.pk}".encode(), hashlib.sha256)
+    return digest.hexdigest()[:32]
+
+
+def room_claims(trial, *, user_id, name, moderator, now=None):
+    """Claims of a trial room token: :func:`jitsi.room_token_claims` for the trial's room."""
+    return jitsi.room_token_claims(
+        trial.room_name, user_id=user_id, name=name, moderator=moderator, now=now
+    )
+
+
+def room_options(trial, *, user=None, language="en", now=None):
+    """IFrame API options and a fresh token for the trial's coach (``user``) or, without a
+    user, for the prospect. Raises :class:`jitsi.TokenRefused` outside the window."""
+    now = now or timezone.now()
+    if user is not None and user.pk != trial.coach_id:
+        raise jitsi.TokenRefused(_("Only the trial's coach joins as a host."))
+    if not is_room_open(trial, now):
+        raise jitsi.TokenRefused(_("The trial room is not open now."))
+    if user is not None:
+        identity = {
+            "user_id": jitsi.opaque_user_id(user),
+            "name": display_name(user),
+            "moderator": True,
+        }
+    else:
+        identity = {"user_id": guest_user_id(trial), "name": trial.name, "moderator": False}
+    token = None
+    if jitsi.is_token_protected():
+        token = jitsi.encode(room_claims(trial, now=now, **identity))
+    return {
+        "domain": get_setting("JITSI_DOMAIN"),
+        "roomName": jitsi.iframe_room_name(trial),
+        "jwt": token,
+        "displayName": str(identity["name"]),
+        "lang": language,
+        "expiresIn": int(get_setting("JITSI_TOKEN_TTL")) if token else None,
+    }
+
+
+# --- Outcome -------------------------------------------------------------------------------
+
+
+def record_outcome(trial, outcome, now=None):
+    now = now or timezone.now()
+    if trial.status not in (TrialStatus.SCHEDULED, TrialStatus.DONE):
+        raise ValidationError(_("Only a scheduled trial can get an outcome."))
+    if trial.starts_at is None or trial.starts_at > now:
+        raise ValidationError(_("The outcome is recorded once the trial has started."))
+    trial.outcome = outcome
+    trial.outcome_recorded_at = now
+    trial.status = TrialStatus.DONE
+    trial.save(update_fields=["outcome", "outcome_recorded_at", "status"])
+    return trial
+
+
+# --- Conversion ----------------------------------------------------------------------------
+
+
+def split_name(name):
+    first, _sep, last = name.strip().partition(" ")
+    return first[:150], last.strip()[:150]
+
+
+def _free_username(email):
+    User = get_user_model()
+    base = email.split("@")[0][:140] or "coachee"
+    candidate, counter = base, 1
+    while User.objects.filter(**{User.USERNAME_FIELD: candidate}).exists():
+        counter += 1
+        candidate = f"{base}{counter}"
+    return candidate
+
+
+def convert(
+    trial,
+    *,
+    organisation=None,
+    organisation_name="",
+    coach=None,
+    start_date=None,
+    planned_sessions=6,
+    programme=None,
+):
+    """Turn ``trial`` into a client space; return ``(space, invited)``.
+
+    ``organisation`` (an existing one) or ``organisation_name`` (a new one). The coachee is
+    the user with the trial's e-mail address, or a new account without a usable password;
+    ``invited`` is True when a set-password e-mail goes out.
+    """
+    if trial.status == TrialStatus.CONVERTED:
+        raise ValidationError(_("This trial is already converted."))
+    coach = coach or trial.coach
+    if coach is None:
+        raise ValidationError(_("Choose the coach of the new client space."))
+    User = get_user_model()
+    with transaction.atomic():
+        if organisation is None:
+            organisation, _created = Organisation.objects.get_or_create(name=organisation_name)
+        coachee = User.objects.filter(email__iexact=trial.email).order_by("pk").first()
+        if coachee is None:
+            first, last = split_name(trial.name)
+            coachee = User(
+                **{User.USERNAME_FIELD: _free_username(trial.email)},
+                email=trial.email,
+                first_name=first,
+                last_name=last,
+            )
+            coachee.set_unusable_password()
+            coachee.save()
+        if coachee.pk == coach.pk:
+            raise ValidationError(_("The coachee cannot be their own coach."))
+        space = ClientSpace(
+            coachee=coachee,
+            coach=coach,
+            organisation=organisation,
+            programme=programme,
+            status=ClientSpaceStatus.PLANNED,
+            start_date=start_date or timezone.localdate(),
+            planned_sessions=planned_sessions,
+        )
+        space.full_clean()
+        space.save()
+        trial.status = TrialStatus.CONVERTED
+        trial.converted_space = space
+        trial.save(update_fields=["status", "converted_space"])
+        invited = not coachee.has_usable_password()
+        if invited:
+            transaction.on_commit(lambda: send_set_password(coachee, space, trial.language))
+    return space, invited
+
+
+def set_password_url(user):
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = default_token_generator.make_token(user)
+    return ical.site_url(reverse("password_reset_confirm", kwargs={"uidb64": uid, "token": token}))
+
+
+def send_set_password(user, space, language=""):
+    context = {
+        "user": user,
+        "coach": space.coach,
+        "url": set_password_url(user),
+        "username": user.get_username(),
+        "my_coaching_url": ical.site_url(reverse("wagtail_coaching:my_coaching")),
+    }
+    with translation.override(language or None):
+        subject = _("Your coaching space is ready: set your password")
+        body = render_to_string("wagtail_coaching/trials/email/set_password.txt", context)
+    EmailMultiAlternatives(subject, body, _from_email(), [user.email]).send()
+
+
+# --- E-mail and iCalendar ------------------------------------------------------------------
+
+
+def _from_email():
+    return get_setting("FROM_EMAIL") or None
+
+
+def trial_invitation(trial, url_for_recipient):
+    """A ``METHOD:REQUEST`` calendar with the trial's event; its URL is the recipient's link."""
+    calendar = ical._calendar("REQUEST")
+    event = icalendar.Event()
+    event.add("uid", trial.ical_uid)
+    event.add("sequence", trial.sequence)
+    event.add("dtstamp", timezone.now().astimezone(UTC))
+    event.add("dtstart", trial.starts_at.astimezone(UTC))
+    event.add("dtend", trial.ends_at.astimezone(UTC))
+    event.add(
+        "summary",
+        _("Coaching trial: %(prospect)s with %(coach)s")
+        % {"prospect": trial.name, "coach": display_name(trial.coach)},
+    )
+    event.add("url", url_for_recipient)
+    event.add("description", _("Join the video room: %(url)s") % {"url": url_for_recipient})
+    event.add("organizer", ical._person(trial.coach, "CHAIR"))
+    prospect = icalendar.vCalAddress(f"mailto:{trial.email}")
+    prospect.params["cn"] = icalendar.vText(trial.name)
+    prospect.params["role"] = icalendar.vText("REQ-PARTICIPANT")
+    event.add("attendee", prospect)
+    event.add("attendee", ical._person(trial.coach, "CHAIR"))
+    event.add("status", "CONFIRMED")
+    event.add("transp", "OPAQUE")
+    calendar.add_component(event)
+    return calendar.to_ical()
+
+
+def send_invitations(trial, token):
+    """The prospect gets their personal guest link; the coach, the room's site page."""
+    recipients = [
+        (trial.email, guest_url(token), trial.language, timezone.get_default_timezone(), True),
+        (
+            trial.coach.email,
+            coach_room_url(trial),
+            "",
+            user_timezone(trial.coach),
+            False,
+        ),
+    ]
+    for address, url, language, zone, is_guest in recipients:
+        if not address:
+            continue
+        context = {
+            "trial": trial,
+            "url": url,
+            "is_guest": is_guest,
+            "coach": trial.coach,
+            "starts_at": timezone.localtime(trial.starts_at, zone),
+            "ends_at": timezone.localtime(trial.ends_at, zone),
+            "time_zone": str(zone),
+        }
+        with translation.override(language or None), timezone.override(zone):
+            subject = _("Coaching trial on %(start)s") % {
+                "start": context["starts_at"].strftime("%Y-%m-%d %H:%M")
+            }
+            body = render_to_string("wagtail_coaching/trials/email/invitation.txt", context)
+            content = trial_invitation(trial, url)
+        message = EmailMultiAlternatives(subject, body, _from_email(), [address])
+        message.attach(calendar_part(content, "REQUEST"))
+        message.send()
+
+
+# --- System checks -------------------------------------------------------------------------
