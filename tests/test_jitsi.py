@@ -92,12 +92,16 @@ def test_hs256_token_for_the_coach_carries_every_claim(hs256, world, open_sessio
     assert before - 10 <= claims["nbf"] <= after - 10
     assert claims["exp"] - claims["iat"] == 300
     assert_user_claim(claims["context"]["user"], world.coach, moderator=True)
-    assert claims["context"]["features"] == {
-        "livestreaming": "false",
-        "recording": "false",
-        "transcription": "false",
-        "outbound-call": "false",
+    # Every feature Jitsi knows is listed (an unlisted one would count as denied): what
+    # would carry the session out of the room is off, chat, polls and camera flip are on.
+    features = claims["context"]["features"]
+    assert set(features) == set(jitsi.KNOWN_FEATURES)
+    assert {name for name, value in features.items() if value == "true"} == {
+        "create-polls",
+        "send-groupchat",
+        "flip",
     }
+    assert all(value in ("true", "false") for value in features.values())
     # A token signed with another secret is refused, as Prosody would.
     with pytest.raises(jwt.InvalidSignatureError):
         jwt.decode(
@@ -124,14 +128,40 @@ def test_email_only_when_the_setting_allows(hs256, settings, world, open_session
     )
 
 
-def test_settings_name_audience_subject_and_ttl(hs256, settings, world, open_session):
+def test_settings_name_audience_issuer_subject_features_and_ttl(
+    hs256, settings, world, open_session
+):
     settings.WAGTAIL_COACHING_JITSI_AUDIENCE = "coaching"
-    settings.WAGTAIL_COACHING_JITSI_SUBJECT = "tenant-a"
+    settings.WAGTAIL_COACHING_JITSI_ISSUER = "coaching-site"
+    settings.WAGTAIL_COACHING_JITSI_SUBJECT = "meet.jitsi"
+    settings.WAGTAIL_COACHING_JITSI_FEATURES = {"recording": False, "file-upload": True}
     settings.WAGTAIL_COACHING_JITSI_TOKEN_TTL = 120
     token = jitsi.mint_token(world.coach, open_session)
-    claims = jwt.decode(token, SECRET, algorithms=["HS256"], audience="coaching")
-    assert claims["sub"] == "tenant-a"
+    claims = jwt.decode(
+        token, SECRET, algorithms=["HS256"], audience="coaching", issuer="coaching-site"
+    )
+    assert claims["sub"] == "meet.jitsi"
+    assert claims["context"]["features"] == {"recording": "false", "file-upload": "true"}
     assert claims["exp"] - claims["iat"] == 120
+    # Without features, the claim is left out: Jitsi then decides by moderator rights.
+    settings.WAGTAIL_COACHING_JITSI_FEATURES = {}
+    settings.WAGTAIL_COACHING_JITSI_ISSUER = ""
+    claims = jwt.decode(
+        jitsi.mint_token(world.coach, open_session),
+        SECRET,
+        algorithms=["HS256"],
+        audience="coaching",
+    )
+    assert claims["iss"] == "coaching-app"
+    assert "features" not in claims["context"]
+
+
+def test_the_subject_is_the_host_without_its_port(hs256, settings, world, open_session):
+    # Prosody compares the room with "conference.<sub>": a port there fails every join.
+    settings.WAGTAIL_COACHING_JITSI_DOMAIN = "meet.example.org:8443"
+    claims = decode_hs256(jitsi.mint_token(world.coach, open_session), "")
+    assert claims["sub"] == "meet.example.org"
+    assert jitsi.iframe_room_name(open_session) == open_session.room_name
 
 
 def test_jaas_rs256_token_verifies_with_the_public_key(jaas, world, open_session):
@@ -322,6 +352,11 @@ def test_jaas_sites_pass_the_checks(jaas):
         ({"WAGTAIL_COACHING_JITSI_AUDIENCE": ["jitsi"]}, "E046"),
         ({"WAGTAIL_COACHING_JITSI_TOKEN_TTL": "300"}, "E047"),
         ({"WAGTAIL_COACHING_BOARD_POLL_INTERVAL_MS": 10}, "E047"),
+        ({"WAGTAIL_COACHING_JITSI_FEATURES": ["recording"]}, "E049"),
+        ({"WAGTAIL_COACHING_JITSI_FEATURES": {"recording": "false"}}, "E049"),
+        ({"WAGTAIL_COACHING_JITSI_FEATURES": {"recordings": False}}, "W049"),
+        ({"WAGTAIL_COACHING_JITSI_ISSUER": None}, "E050"),
+        ({"WAGTAIL_COACHING_JITSI_SUBJECT": 1}, "E050"),
     ],
 )
 def test_bad_jitsi_settings_are_reported(hs256, overrides, check_id):
@@ -339,3 +374,57 @@ def test_a_broken_jaas_key_is_reported(jaas, settings):
     settings.WAGTAIL_COACHING_JITSI_PRIVATE_KEY = "-----BEGIN PRIVATE KEY-----\nnope\n"
     settings.WAGTAIL_COACHING_JITSI_KEY_ID = ""
     assert {"wagtail_coaching.E044", "wagtail_coaching.E045"} <= check_ids()
+
+
+def test_a_jaas_key_id_without_the_app_id_prefix_is_reported(jaas, settings):
+    # The JaaS console shows the key id alone; Jitsi wants "<AppID>/<key id>" (kidMismatch).
+    settings.WAGTAIL_COACHING_JITSI_KEY_ID = "4f4910"
+    messages = [m for m in run_checks() if m.id == "wagtail_coaching.E048"]
+    assert messages and JAAS_APP in messages[0].msg and messages[0].hint
+    settings.WAGTAIL_COACHING_JITSI_KEY_ID = f"{JAAS_APP}-other/4f4910"
+    assert "wagtail_coaching.E048" in check_ids()
+
+
+def test_a_session_longer_than_a_token_gets_a_valid_token_all_along(hs256, world):
+    # A 90-minute session, 5-minute tokens: the room page renews a minute before expiry
+    # (room.js); with the clock moved through the whole session, every renewal gets a token
+    # valid until the next one, and the first renewal after the window closes is refused.
+    start = timezone.now().replace(microsecond=0)
+    session = CoachingSessionFactory(space=world.space, starts_at=start, duration_minutes=90)
+    ttl, lead = 300, 60
+    now = start - datetime.timedelta(minutes=15)  # the room opens
+    tokens = 0
+    while True:
+        try:
+            options = jitsi.room_options(world.coachee, session, "en", now=now)
+        except jitsi.TokenRefused:
+            break
+        claims = jwt.decode(
+            options["jwt"],
+            SECRET,
+            algorithms=["HS256"],
+            audience="jitsi",
+            options={"verify_exp": False, "verify_nbf": False, "verify_iat": False},
+        )
+        assert options["expiresIn"] == ttl
+        assert claims["nbf"] < now.timestamp()
+        next_renewal = now + datetime.timedelta(seconds=ttl - lead)
+        assert claims["exp"] > next_renewal.timestamp()
+        tokens += 1
+        now = next_renewal
+    assert now > session.ends_at + datetime.timedelta(minutes=30)  # refused only once closed
+    assert tokens == (15 + 90 + 30) * 60 // (ttl - lead) + 1
+
+
+def test_rs256_with_a_self_hosted_key_server_is_not_jaas(jaas, settings, world, open_session):
+    # Prosody with asap_key_server: its own app id and issuer, the host as subject, plain
+    # room names, and any key id (the public key is served at <server>/<sha256(kid)>.pem).
+    settings.WAGTAIL_COACHING_JITSI_DOMAIN = "meet.example.org"
+    settings.WAGTAIL_COACHING_JITSI_APP_ID = "coaching"
+    settings.WAGTAIL_COACHING_JITSI_KEY_ID = "coaching-2026"
+    token = jitsi.mint_token(world.coach, open_session)
+    assert jwt.get_unverified_header(token)["kid"] == "coaching-2026"
+    claims = jwt.decode(token, jaas, algorithms=["RS256"], audience="jitsi", issuer="coaching")
+    assert claims["sub"] == "meet.example.org"
+    assert jitsi.iframe_room_name(open_session) == open_session.room_name
+    assert check_ids() == set()

@@ -50,8 +50,28 @@ DEFAULTS = {
     "JITSI_KEY_ID": "",
     # The token's "aud"; Prosody's asap_accepted_audiences must accept it.
     "JITSI_AUDIENCE": "jitsi",
-    # The token's "sub"; empty means the Jitsi domain (HS256) or the JaaS AppID (RS256).
+    # The token's "iss"; empty means JITSI_APP_ID (HS256) or "chat" (RS256, what JaaS wants).
+    "JITSI_ISSUER": "",
+    # The token's "sub": the XMPP domain Prosody checks the room against (docker-jitsi-meet:
+    # "meet.jitsi"); empty means the Jitsi domain without port (HS256) or the AppID (RS256).
     "JITSI_SUBJECT": "",
+    # The token's "context.features". Jitsi denies any feature a token leaves out, so every
+    # known one is listed: what would carry the session out of the room is off. An empty
+    # dict leaves the claim out (Jitsi then decides by moderator rights).
+    "JITSI_FEATURES": {
+        "recording": False,
+        "livestreaming": False,
+        "transcription": False,
+        "outbound-call": False,
+        "sip-outbound-call": False,
+        "inbound-call": False,
+        "sip-inbound-call": False,
+        "file-upload": False,
+        "list-visitors": False,
+        "create-polls": True,
+        "send-groupchat": True,
+        "flip": True,
+    },
     # Seconds a token stays valid; the page asks for a fresh one when it reconnects.
     "JITSI_TOKEN_TTL": 300,
     # Minutes before the start and after the planned end during which the room opens.

@@ -167,6 +167,54 @@ def test_room_embeds_jitsi_with_domain_room_token_and_records_presence(
     assert violations == []
 
 
+def test_the_token_is_renewed_before_it_expires_in_a_long_session(
+    page, login, room, jitsi_stand_in
+):
+    # The page's clock is moved: 5-minute tokens, renewed a minute before they expire.
+    _coach, coachee, session, url = room
+    tokens = []
+    page.on("response", lambda r: tokens.append(r) if r.url.endswith("/room/token/") else None)
+    page.clock.install()
+    login(page, coachee)
+    page.goto(url)
+    page.wait_for_function("() => (window.__jitsiStandIn || {instances: []}).instances.length")
+    first = instance_options(page)
+
+    # On the pre-join screen the embed still holds the first token at 3:50 ...
+    page.clock.fast_forward("03:50")
+    page.wait_for_timeout(300)
+    assert instance_options(page)["count"] == 1 and len(tokens) == 1
+    # ... and at 4:05 it has been rebuilt with a fresh one, before the first expired.
+    page.clock.fast_forward("00:15")
+    page.wait_for_function("() => window.__jitsiStandIn.instances.length === 2")
+    assert instance_options(page, 0)["disposed"] is True
+    renewed = instance_options(page)
+    assert renewed["jwt"] and renewed["roomName"] == first["roomName"]
+    claims = jwt.decode(renewed["jwt"], SECRET, algorithms=["HS256"], audience="jitsi")
+    assert claims["room"] == session.room_name and len(tokens) == 2
+
+    # In the conference for 20 minutes (four tokens' lives): the call is never interrupted.
+    page.evaluate("() => window.__jitsiStandIn.emit('videoConferenceJoined', {})")
+    expect(page.get_by_role("status").filter(has_text="You are in the video room.")).to_be_visible()
+    for _ in range(5):
+        page.clock.fast_forward("04:00")
+    page.wait_for_timeout(300)
+    assert instance_options(page)["count"] == 2 and instance_options(page)["disposed"] is False
+
+    # The connection then drops for good: the page joins again with a token valid now.
+    with page.expect_response(lambda r: r.url.endswith("/room/token/")):
+        page.evaluate(
+            "() => window.__jitsiStandIn.emit('errorOccurred', "
+            "{isFatal: true, name: 'connection.droppedError'})"
+        )
+        page.clock.fast_forward("00:02")
+    page.wait_for_function("() => window.__jitsiStandIn.instances.length === 3")
+    claims = jwt.decode(
+        instance_options(page)["jwt"], SECRET, algorithms=["HS256"], audience="jitsi"
+    )
+    assert claims["room"] == session.room_name
+
+
 def test_the_coach_gets_moderator_rights_in_the_embedded_room(page, login, room, jitsi_stand_in):
     coach, _coachee, session, url = room
     login(page, coach)

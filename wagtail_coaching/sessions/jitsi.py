@@ -6,12 +6,15 @@ The token follows Jitsi's Prosody token verification (``mod_auth_token`` and
 * header ``typ`` is ``"JWT"``; ``alg`` comes from the settings only: HS256 with
   ``WAGTAIL_COACHING_JITSI_APP_SECRET`` (self-hosted Prosody ``token`` auth) or RS256 with
   ``WAGTAIL_COACHING_JITSI_PRIVATE_KEY`` and its ``kid`` (8x8 JaaS);
-* ``iss`` (the app id, ``"chat"`` for JaaS), a single-string ``aud``, ``sub`` (the domain, or
-  the JaaS AppID), ``room``, integer ``exp`` and ``nbf`` (``nbf`` 10 s in the past: Prosody
-  allows no clock skew);
+* ``iss`` (``WAGTAIL_COACHING_JITSI_ISSUER``, else the app id, or ``"chat"`` for JaaS), a
+  single-string ``aud``, ``sub`` (the XMPP domain Prosody checks the room against: the
+  Jitsi host without its port, or the JaaS AppID), ``room``, integer ``exp`` and ``nbf``
+  (``nbf`` 10 s in the past: Prosody allows no clock skew);
 * ``context.user`` with string fields only: an opaque stable ``id``, ``name``, the e-mail
   address only when ``WAGTAIL_COACHING_JITSI_SHARE_EMAIL`` is on, and moderator rights
-  (``moderator`` ``"true"``, affiliation ``"owner"``) for the coach alone.
+  (``moderator`` ``"true"``, affiliation ``"owner"``) for the coach alone;
+* ``context.features`` from ``WAGTAIL_COACHING_JITSI_FEATURES``, every value ``"true"`` or
+  ``"false"``: Jitsi denies any feature a token with features leaves out.
 
 A token is minted only for someone the lock lets into the session's space, only inside the
 session's join window, and never for a cancelled or missed session.
@@ -38,8 +41,23 @@ from wagtail_coaching.spaces.models import display_name
 # Prosody rejects a token whose nbf is even one second ahead of its clock.
 NBF_BACKDATE_SECONDS = 10
 JAAS_ISSUER = "chat"
-# Recording, streaming and transcription would carry the session's content out of the room.
-DISABLED_FEATURES = ("livestreaming", "recording", "transcription", "outbound-call")
+JAAS_APP_PREFIX = "vpaas-magic-cookie-"
+# The feature names Jitsi reads from ``context.features`` (jitsi-meet's Prosody plugins and
+# 8x8's JWT documentation); an unknown name is most likely a typo.
+KNOWN_FEATURES = (
+    "recording",
+    "livestreaming",
+    "transcription",
+    "outbound-call",
+    "sip-outbound-call",
+    "inbound-call",
+    "sip-inbound-call",
+    "file-upload",
+    "list-visitors",
+    "create-polls",
+    "send-groupchat",
+    "flip",
+)
 DOMAIN_RE = re.compile(r"^[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?(?::\d{1,5})?$")
 
 
@@ -64,7 +82,9 @@ def is_token_protected():
 
 
 def is_jaas():
-    return algorithm() == "RS256"
+    """8x8 JaaS: an RS256 key and a JaaS AppID. An RS256 key with another app id is a
+    self-hosted Prosody with a key server (``asap_key_server``)."""
+    return algorithm() == "RS256" and str(get_setting("JITSI_APP_ID")).startswith(JAAS_APP_PREFIX)
 
 
 def origin():
@@ -75,6 +95,35 @@ def origin():
 
 def external_api_url():
     return f"{origin()}/external_api.js"
+
+
+def host():
+    """The Jitsi host name without its port: what Prosody knows its XMPP domain by."""
+    return str(get_setting("JITSI_DOMAIN")).rsplit(":", 1)[0]
+
+
+def issuer():
+    """The token's ``iss``: the setting, else ``"chat"`` for JaaS or the app id."""
+    return get_setting("JITSI_ISSUER") or (
+        JAAS_ISSUER if is_jaas() else get_setting("JITSI_APP_ID")
+    )
+
+
+def subject():
+    """The token's ``sub``: the setting, else the JaaS AppID or the host without its port.
+
+    With domain verification (the default of current Prosody plugins) Prosody accepts a
+    room ``<room>@conference.<sub>`` only, so ``sub`` is the XMPP domain, never a tenant.
+    """
+    if get_setting("JITSI_SUBJECT"):
+        return get_setting("JITSI_SUBJECT")
+    return get_setting("JITSI_APP_ID") if is_jaas() else host()
+
+
+def features_claim():
+    """``context.features`` as Jitsi reads it (string values), or None to leave it out."""
+    features = get_setting("JITSI_FEATURES") or {}
+    return {name: "true" if allowed else "false" for name, allowed in features.items()} or None
 
 
 def iframe_room_name(session):
@@ -138,7 +187,7 @@ def room_token_claims(room, *, user_id, name, moderator, email=None, now=None):
 
     The one place that builds them, for client sessions and trial rooms alike: issuer,
     audience, subject, lifetime (``nbf`` back-dated, Jitsi allows no clock skew), string user
-    fields, moderator rights and the features switched off in every room.
+    fields, moderator rights and the features allowed or denied in every room.
     """
     now_ts = int((now or timezone.now()).timestamp())
     user_claim = {
@@ -149,21 +198,19 @@ def room_token_claims(room, *, user_id, name, moderator, email=None, now=None):
     }
     if email:
         user_claim["email"] = str(email)
-    jaas = is_jaas()
-    app_id = get_setting("JITSI_APP_ID")
-    subject = get_setting("JITSI_SUBJECT") or (app_id if jaas else get_setting("JITSI_DOMAIN"))
+    context = {"user": user_claim}
+    features = features_claim()
+    if features:
+        context["features"] = features
     return {
-        "iss": JAAS_ISSUER if jaas else app_id,
+        "iss": issuer(),
         "aud": get_setting("JITSI_AUDIENCE"),
-        "sub": subject,
+        "sub": subject(),
         "room": room,
         "iat": now_ts,
         "nbf": now_ts - NBF_BACKDATE_SECONDS,
         "exp": now_ts + int(get_setting("JITSI_TOKEN_TTL")),
-        "context": {
-            "user": user_claim,
-            "features": {feature: "false" for feature in DISABLED_FEATURES},
-        },
+        "context": context,
     }
 
 
@@ -306,12 +353,23 @@ def check_jitsi_settings(app_configs, **kwargs):
                     id="wagtail_coaching.E044",
                 )
             )
-        if not get_setting("JITSI_KEY_ID"):
+        key_id = get_setting("JITSI_KEY_ID")
+        if not key_id:
             messages.append(
                 Error(
                     "WAGTAIL_COACHING_JITSI_KEY_ID is empty while a private key is set.",
                     hint="Set it to the JaaS API key id ('vpaas-magic-cookie-…/…').",
                     id="wagtail_coaching.E045",
+                )
+            )
+        elif is_jaas() and not str(key_id).startswith(f"{app_id}/"):
+            messages.append(
+                Error(
+                    "WAGTAIL_COACHING_JITSI_KEY_ID does not start with the app id and a slash "
+                    f"('{app_id}/…'); Jitsi would flag every token (kidMismatch).",
+                    hint="Copy the whole key id from the JaaS console: "
+                    "'<AppID>/<key id>', e.g. 'vpaas-magic-cookie-…/4f4910'.",
+                    id="wagtail_coaching.E048",
                 )
             )
     audience = get_setting("JITSI_AUDIENCE")
@@ -343,6 +401,16 @@ def check_jitsi_settings(app_configs, **kwargs):
                     id="wagtail_coaching.E047",
                 )
             )
+    messages.extend(_check_features())
+    for name in ("JITSI_ISSUER", "JITSI_SUBJECT"):
+        if not isinstance(get_setting(name), str):
+            messages.append(
+                Error(
+                    f"WAGTAIL_COACHING_{name} must be a string, got {get_setting(name)!r}.",
+                    hint="Remove the setting to use the default (see the README).",
+                    id="wagtail_coaching.E050",
+                )
+            )
     if not secret and not private_key:
         messages.append(
             Warning(
@@ -355,6 +423,32 @@ def check_jitsi_settings(app_configs, **kwargs):
             )
         )
     return messages
+
+
+def _check_features():
+    features = get_setting("JITSI_FEATURES")
+    if not isinstance(features, dict) or not all(
+        isinstance(name, str) and isinstance(allowed, bool) for name, allowed in features.items()
+    ):
+        return [
+            Error(
+                "WAGTAIL_COACHING_JITSI_FEATURES must map feature names to True or False, "
+                f"got {features!r}.",
+                hint="E.g. {'recording': False, 'send-groupchat': True}; remove the setting "
+                "to use the default.",
+                id="wagtail_coaching.E049",
+            )
+        ]
+    unknown = sorted(set(features) - set(KNOWN_FEATURES))
+    if unknown:
+        return [
+            Warning(
+                f"WAGTAIL_COACHING_JITSI_FEATURES names features Jitsi does not know: {unknown}.",
+                hint=f"Known features: {', '.join(KNOWN_FEATURES)}.",
+                id="wagtail_coaching.W049",
+            )
+        ]
+    return []
 
 
 def unprotected_rooms_warning():

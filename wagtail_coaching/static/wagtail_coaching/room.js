@@ -4,6 +4,15 @@
  * one) each time it connects: on load, on "Join again", and after a fatal error. Presence:
  * "joined" and "left" from the IFrame API's events, a heartbeat while in the conference,
  * and a last "left" beacon when the page goes away.
+ *
+ * Token renewal: a token lives ``expiresIn`` seconds. Before it expires the page asks the
+ * server for a fresh one (the server checks the lock and the join window again, so renewal
+ * stops when the room closes or the person loses access). Not yet in the conference (the
+ * pre-join screen, or waiting for the host), the embed is rebuilt with the fresh token so
+ * joining never presents an expired one. In the conference, Jitsi needs no token until it
+ * connects again: the call is left alone, and a connection Jitsi cannot resume (a fatal
+ * error) is re-joined with a fresh token. After "Leave", the page offers "Join again",
+ * which also fetches a fresh token.
  */
 (function () {
   "use strict";
@@ -16,9 +25,11 @@
   var clientId = (window.crypto && crypto.randomUUID) ? crypto.randomUUID()
     : String(Date.now()) + "-" + Math.random().toString(16).slice(2);
   var api = null;
+  var currentRoom = null;
   var inConference = false;
   var heartbeat = null;
   var reconnecting = false;
+  var renewal = null;
 
   function setStatus(message) { statusLine.textContent = message; }
 
@@ -55,8 +66,32 @@
     if (inConference) { presence("left"); }
     inConference = false;
     stopHeartbeat();
+    stopRenewal();  // "Join again" fetches a fresh token
     setStatus(text.left);
     rejoin.hidden = false;
+  }
+
+  // --- Token renewal -------------------------------------------------------------------
+  function stopRenewal() {
+    if (renewal) { clearTimeout(renewal); renewal = null; }
+  }
+
+  function scheduleRenewal(room) {
+    stopRenewal();
+    if (!room.jwt || !room.expiresIn) { return; }
+    // Renew a minute ahead (a fifth of the life of a short token), never in a tight loop.
+    var lead = Math.min(60, Math.max(5, room.expiresIn / 5));
+    renewal = setTimeout(renew, Math.max(1, room.expiresIn - lead) * 1000);
+  }
+
+  function renew() {
+    renewal = null;
+    if (inConference) {
+      // The running call keeps its connection; check again before the next expiry.
+      scheduleRenewal(currentRoom);
+      return;
+    }
+    connect();
   }
 
   function dispose() {
@@ -65,7 +100,8 @@
 
   function onError(error) {
     if (!error || !error.isFatal || reconnecting) { return; }
-    // A dropped connection that Jitsi cannot resume: join again with a fresh token.
+    // A dropped connection that Jitsi cannot resume (the old token may have expired by
+    // then): join again with a fresh token.
     onLeft();
     reconnecting = true;
     setStatus(text.reconnecting);
@@ -97,13 +133,16 @@
           configOverwrite: { disableDeepLinking: true, prejoinConfig: { enabled: true } }
         };
         if (room.jwt) { options.jwt = room.jwt; }
+        currentRoom = room;
         api = new window.JitsiMeetExternalAPI(room.domain, options);
         api.addListener("videoConferenceJoined", onJoined);
         api.addListener("videoConferenceLeft", onLeft);
         api.addListener("readyToClose", function () { onLeft(); dispose(); });
         api.addListener("errorOccurred", onError);
+        scheduleRenewal(room);
       })
       .catch(function () {
+        stopRenewal();
         setStatus(text.closed);
         rejoin.hidden = false;
       });
@@ -116,6 +155,7 @@
       inConference = false;
     }
     stopHeartbeat();
+    stopRenewal();
     dispose();
   });
   connect();
