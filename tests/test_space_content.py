@@ -190,7 +190,7 @@ def test_upload_download_and_delete(client, world, django_capture_on_commit_call
     client.force_login(world.coach)
     response = client.get(url("document_download", world, document_uid=document.uid))
     assert response.status_code == 200
-    assert response.content == PDF
+    assert b"".join(response.streaming_content) == PDF
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"] == 'attachment; filename="report.pdf"'
     assert response["X-Content-Type-Options"] == "nosniff"

@@ -23,7 +23,7 @@ DEFAULTS = {
     "STORAGE": "wagtail_coaching",
     "PRIVATE_ROOT": None,
     # Largest accepted upload, in bytes, and the accepted file extensions.
-    "DOCUMENT_MAX_SIZE": 10 * 1024 * 1024,
+    "DOCUMENT_MAX_SIZE": 200 * 1024 * 1024,
     "DOCUMENT_TYPES": ["pdf", "png", "jpg", "jpeg", "docx", "xlsx", "pptx", "odt", "txt", "csv"],
     # "django" streams documents from the app; "x-accel-redirect" (nginx) or "x-sendfile"
     # (Apache, lighttpd) hand a decrypted short-lived copy in SENDFILE_ROOT to the proxy.

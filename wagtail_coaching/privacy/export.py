@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from wagtail_coaching.sessions import board
 from wagtail_coaching.spaces import audit, content, contracts
-from wagtail_coaching.spaces.documents import read_document
+from wagtail_coaching.spaces.documents import document_chunks
 from wagtail_coaching.spaces.models import display_name
 
 SPOOL_BYTES = 16 * 1024 * 1024
@@ -148,7 +148,10 @@ def build_export(space, user):
             "space.json", json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")
         )
         for document in content.documents_of(space):
-            archive.writestr(_zip_name(document), read_document(document))
+            # Piece by piece: a 200 MB document never sits in memory.
+            with archive.open(_zip_name(document), "w", force_zip64=True) as member:
+                for piece in document_chunks(document):
+                    member.write(piece)
         archive.writestr("paper-board.pdf", board.render_pdf(space, title="Paper board"))
         acceptance = contracts.current_acceptance(user, space)
         if acceptance is not None:

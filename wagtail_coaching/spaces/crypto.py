@@ -30,13 +30,20 @@ Reusing it for another model (e.g. a coachee's reflections)::
 
 Or, without the mixin, call :func:`encrypt_for_space` / :func:`decrypt_for_space` with an AAD
 built by :func:`content_aad`.
+
+Files of any size go through :func:`encrypt_stream` / :func:`decrypt_stream` in constant
+memory: a streaming AES-256-GCM format (marker ``WCS1``) whose chunks each carry their
+counter and a "final" flag in their nonce and associated data, so chunks cannot be
+reordered, dropped, duplicated or cut off at the end without decryption failing.
 """
 
 import os
 import uuid
 
 from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
@@ -51,6 +58,14 @@ from wagtail_coaching.spaces.models import ClientSpace
 
 TOKEN_PREFIX = b"WCG1"  # format marker: AES-256-GCM, 12-byte nonce, then ciphertext+tag
 NONCE_BYTES = 12
+TAG_BYTES = 16
+# Streaming format: "WCS1", the plaintext chunk size (4 bytes, big-endian) and a random salt;
+# then chunks of ciphertext+tag, the last one flagged final (it may be empty).
+STREAM_PREFIX = b"WCS1"
+STREAM_CHUNK_BYTES = 64 * 1024
+STREAM_MAX_CHUNK_BYTES = 16 * 1024 * 1024
+SALT_BYTES = 32
+STREAM_HEADER_BYTES = len(STREAM_PREFIX) + 4 + SALT_BYTES
 _CACHE_ATTR = "_wagtail_coaching_data_key"
 
 
@@ -221,6 +236,106 @@ def decrypt_for_space(space, token, aad):
             "A ciphertext of this space failed authentication: it was altered, moved to "
             "another row or field, or encrypted under another key."
         ) from None
+
+
+# --- Streaming encryption of files ---------------------------------------------------------
+
+
+def _stream_cipher(space, salt, aad, create):
+    # A key of its own for every file (HKDF of the space's data key with a random salt), so
+    # the counter nonces below never repeat under one key.
+    key = HKDF(
+        algorithm=hashes.SHA256(),
+        length=32,
+        salt=salt,
+        info=b"wagtail_coaching|stream|" + aad,
+    ).derive(data_key_for(space, create=create))
+    return AESGCM(key)
+
+
+def _chunk_nonce(index, final):
+    return index.to_bytes(NONCE_BYTES - 1, "big") + (b"\x01" if final else b"\x00")
+
+
+def _chunk_aad(header, index, final):
+    return header + index.to_bytes(8, "big") + (b"\x01" if final else b"\x00")
+
+
+def encrypt_stream(space, chunks, aad, chunk_size=STREAM_CHUNK_BYTES):
+    """Yield the ciphertext of the plaintext byte strings ``chunks`` (any sizes), in memory
+    bounded by ``chunk_size``. The output starts with the ``WCS1`` marker."""
+    if isinstance(aad, str):
+        aad = aad.encode("utf-8")
+    salt = os.urandom(SALT_BYTES)
+    header = STREAM_PREFIX + chunk_size.to_bytes(4, "big") + salt
+    cipher = _stream_cipher(space, salt, aad, create=True)
+    yield header
+    buffer = bytearray()
+    index = 0
+    for piece in chunks:
+        buffer += piece
+        while len(buffer) > chunk_size:
+            plain = bytes(buffer[:chunk_size])
+            del buffer[:chunk_size]
+            yield cipher.encrypt(
+                _chunk_nonce(index, False), plain, _chunk_aad(header, index, False)
+            )
+            index += 1
+    yield cipher.encrypt(_chunk_nonce(index, True), bytes(buffer), _chunk_aad(header, index, True))
+
+
+def _read_exactly(read, size):
+    """Up to ``size`` bytes from ``read``, fewer only at the end of the stream."""
+    parts, missing = [], size
+    while missing:
+        part = read(missing)
+        if not part:
+            break
+        parts.append(part)
+        missing -= len(part)
+    return b"".join(parts)
+
+
+def is_stream(head):
+    """Whether ``head`` (the first bytes of a stored file) starts the streaming format."""
+    return bytes(head[: len(STREAM_PREFIX)]) == STREAM_PREFIX
+
+
+def decrypt_stream(space, read, aad):
+    """Yield the plaintext of the ``WCS1`` stream read by ``read(size)``, chunk by chunk.
+
+    Every chunk is authenticated before it is yielded. A wrong key, an altered, reordered,
+    dropped, duplicated or appended chunk, or a stream cut short raises
+    :class:`DecryptionError` (possibly after earlier, authentic chunks were yielded).
+    """
+    if isinstance(aad, str):
+        aad = aad.encode("utf-8")
+    header = _read_exactly(read, STREAM_HEADER_BYTES)
+    if len(header) < STREAM_HEADER_BYTES or not is_stream(header):
+        raise DecryptionError("The stored file is not a wagtail-coaching encrypted stream.")
+    chunk_size = int.from_bytes(header[len(STREAM_PREFIX) : len(STREAM_PREFIX) + 4], "big")
+    if not 0 < chunk_size <= STREAM_MAX_CHUNK_BYTES:
+        raise DecryptionError("The stored file's header is damaged.")
+    cipher = _stream_cipher(space, header[-SALT_BYTES:], aad, create=False)
+    block = chunk_size + TAG_BYTES
+    current = _read_exactly(read, block)
+    index = 0
+    while True:
+        following = _read_exactly(read, block) if len(current) == block else b""
+        final = not following
+        try:
+            yield cipher.decrypt(
+                _chunk_nonce(index, final), current, _chunk_aad(header, index, final)
+            )
+        except InvalidTag:
+            raise DecryptionError(
+                "A chunk of an encrypted file failed authentication: the file was altered, "
+                "cut short, moved, or encrypted under another key."
+            ) from None
+        if final:
+            return
+        current = following
+        index += 1
 
 
 # --- A reusable model mixin ----------------------------------------------------------------

@@ -1,21 +1,35 @@
 """A space's documents on disk: stored encrypted in private storage, read back, and served
 only through the permission-checked views (directly or through the proxy's X-Accel-Redirect).
+
+Documents are encrypted and decrypted as streams (``crypto.encrypt_stream``), so uploads,
+downloads and exports run in constant memory whatever the file's size. Documents stored
+before the streaming format (one AES-GCM token, marker ``WCG1``) stay readable.
 """
 
 import os
 import secrets
+import tempfile
 import time
 from pathlib import Path
 
-from django.core.files.base import ContentFile
+from django.core.files.base import File
 from django.db import transaction
-from django.http import HttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.utils.http import content_disposition_header
 
 from wagtail_coaching.conf import get_setting
 from wagtail_coaching.spaces.content import SpaceDocument
-from wagtail_coaching.spaces.crypto import content_aad, decrypt_for_space, encrypt_for_space
-from wagtail_coaching.spaces.uploads import private_storage, read_upload
+from wagtail_coaching.spaces.crypto import (
+    STREAM_PREFIX,
+    content_aad,
+    decrypt_for_space,
+    decrypt_stream,
+    encrypt_stream,
+    is_stream,
+)
+from wagtail_coaching.spaces.uploads import check_upload, private_storage, upload_chunks
+
+READ_BYTES = 64 * 1024
 
 
 def file_aad(document):
@@ -27,15 +41,21 @@ def store_document(space, user, uploaded):
 
     Either both the row and the stored file exist afterwards, or neither does. Raises
     :class:`UploadError` for a refused file; storage errors propagate, with nothing saved.
+    The file is read, encrypted and written piece by piece: memory does not grow with it.
     """
-    name, data, mime = read_upload(uploaded)
-    document = SpaceDocument(space=space, uploaded_by=user, content_type=mime, size=len(data))
+    name, mime, size = check_upload(uploaded)
+    document = SpaceDocument(space=space, uploaded_by=user, content_type=mime, size=size)
     document.name = name
-    ciphertext = encrypt_for_space(space, data, file_aad(document))
     storage = private_storage()
-    stored = storage.save(
-        f"spaces/{space.public_id}/{document.uid.hex}.bin", ContentFile(ciphertext)
-    )
+    # The ciphertext goes through a temporary file (disk, not memory) so that every storage
+    # backend, S3 included, gets an ordinary seekable file of known size.
+    with tempfile.TemporaryFile() as ciphertext:
+        for piece in encrypt_stream(space, upload_chunks(uploaded), file_aad(document)):
+            ciphertext.write(piece)
+        ciphertext.seek(0)
+        stored = storage.save(
+            f"spaces/{space.public_id}/{document.uid.hex}.bin", File(ciphertext, name="x.bin")
+        )
     try:
         with transaction.atomic():
             document.storage_name = stored
@@ -46,16 +66,37 @@ def store_document(space, user, uploaded):
     return document
 
 
-def read_document(document):
-    """The decrypted bytes of ``document`` (fails closed, see ``crypto``)."""
+def document_chunks(document):
+    """The decrypted bytes of ``document``, piece by piece (fails closed, see ``crypto``).
+
+    Every piece is authenticated before it is yielded; an error after the first piece means
+    the stored file was altered or cut short.
+    """
     with private_storage().open(document.storage_name, "rb") as handle:
-        token = handle.read()
-    return decrypt_for_space(document.space, token, file_aad(document))
+        head = handle.read(len(STREAM_PREFIX))
+        if is_stream(head):
+            pending = [head]
+
+            def read(size):
+                if pending:
+                    first = pending.pop()
+                    return first + handle.read(size - len(first))
+                return handle.read(size)
+
+            yield from decrypt_stream(document.space, read, file_aad(document))
+        else:
+            # Stored before the streaming format (at most the former 10 MB limit): whole.
+            yield decrypt_for_space(document.space, head + handle.read(), file_aad(document))
 
 
-def _sendfile_copy(data):
-    """Write ``data`` to a fresh file in WAGTAIL_COACHING_SENDFILE_ROOT for the proxy to send,
-    removing copies older than two minutes."""
+def read_document(document):
+    """The decrypted bytes of ``document`` at once: for small files and tests."""
+    return b"".join(document_chunks(document))
+
+
+def _sendfile_copy(chunks):
+    """Write ``chunks`` to a fresh file in WAGTAIL_COACHING_SENDFILE_ROOT for the proxy to
+    send, removing copies older than two minutes. Nothing is left behind on an error."""
     root = Path(get_setting("SENDFILE_ROOT"))
     root.mkdir(parents=True, exist_ok=True, mode=0o700)
     cutoff = time.time() - 120
@@ -67,27 +108,45 @@ def _sendfile_copy(data):
             pass
     path = root / secrets.token_hex(24)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o640)
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(data)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            for piece in chunks:
+                handle.write(piece)
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
     return path
 
 
 def document_response(document):
-    """The download response of ``document``; the caller has checked permissions."""
-    data = read_document(document)
+    """The download response of ``document``; the caller has checked permissions.
+
+    The first piece is decrypted before the response exists, so a document that cannot be
+    decrypted at all raises ``DecryptionError`` (a clear page) rather than an empty file.
+    """
+    chunks = document_chunks(document)
+    first = next(chunks, b"")
     method = get_setting("DOCUMENT_SERVE_METHOD")
     if method == "django":
-        response = HttpResponse(data, content_type=document.content_type)
+        response = StreamingHttpResponse(
+            _prepend(first, chunks), content_type=document.content_type
+        )
+        response["Content-Length"] = str(document.size)
     else:
-        path = _sendfile_copy(data)
+        path = _sendfile_copy(_prepend(first, chunks))
         response = HttpResponse(content_type=document.content_type)
         if method == "x-accel-redirect":
             response["X-Accel-Redirect"] = get_setting("SENDFILE_URL_PREFIX") + path.name
         else:
             response["X-Sendfile"] = str(path)
-        response["Content-Length"] = str(len(data))
+        response["Content-Length"] = str(path.stat().st_size)
     response["Content-Disposition"] = content_disposition_header(True, document.name)
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def _prepend(first, rest):
+    yield first
+    yield from rest

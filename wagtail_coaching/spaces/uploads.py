@@ -10,6 +10,7 @@
 * Files are served only by :func:`document_response`, after the views' lock and gate.
 """
 
+import codecs
 import unicodedata
 from pathlib import Path
 
@@ -44,6 +45,7 @@ KNOWN_TYPES = {
 }
 TEXT_TYPES = {ext for ext, (_mime, kinds) in KNOWN_TYPES.items() if kinds is None}
 MAX_NAME_LENGTH = 150
+HEAD_BYTES = 8192  # what content sniffing reads
 FORBIDDEN_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}
 
 
@@ -107,8 +109,9 @@ def _extension(name):
     return name.rsplit(".", 1)[-1].lower() if "." in name else ""
 
 
-def check_content(name, head, data):
-    """The MIME type to serve ``data`` with, if its content matches an allowed type."""
+def _check_type(name, head):
+    """The MIME type for a file named ``name`` whose content starts with ``head``, and
+    whether it is a text type (whose whole content :class:`_TextCheck` must then accept)."""
     ext = _extension(name)
     allowed = [e for e in allowed_extensions() if e in KNOWN_TYPES]
     if ext not in allowed:
@@ -119,35 +122,66 @@ def check_content(name, head, data):
     mime, kinds = KNOWN_TYPES[ext]
     sniffed = filetype.guess(head)
     if kinds is None:
-        if sniffed is not None or b"\x00" in data:
-            raise UploadError(_("This file is not a text file, whatever its name says."))
-        try:
-            data.decode("utf-8")
-        except UnicodeDecodeError:
-            raise UploadError(_("This text file is not encoded in UTF-8.")) from None
-        return mime
+        if sniffed is not None:
+            raise UploadError(_not_text())
+        return mime, True
     if sniffed is None or sniffed.extension not in kinds:
         raise UploadError(
             _("The content of this file does not match its name (.%(ext)s).") % {"ext": ext}
         )
-    return mime
+    return mime, False
 
 
-def read_upload(uploaded):
-    """(clean name, bytes, MIME type) of an uploaded file, or :class:`UploadError`."""
+def _not_text():
+    return _("This file is not a text file, whatever its name says.")
+
+
+class _TextCheck:
+    """Checks a text file piece by piece: UTF-8 throughout, no NUL byte."""
+
+    def __init__(self):
+        self.decoder = codecs.getincrementaldecoder("utf-8")()
+
+    def feed(self, piece, final=False):
+        if b"\x00" in piece:
+            raise UploadError(_not_text())
+        try:
+            self.decoder.decode(piece, final)
+        except UnicodeDecodeError:
+            raise UploadError(_("This text file is not encoded in UTF-8.")) from None
+
+
+def upload_chunks(uploaded, chunk_size=64 * 1024):
+    """The bytes of ``uploaded``, piece by piece, from its start."""
+    uploaded.seek(0)
+    while piece := uploaded.read(chunk_size):
+        yield piece
+
+
+def check_upload(uploaded):
+    """``(clean name, MIME type, size in bytes)`` of an uploaded file, or
+    :class:`UploadError`. Reads the file once, piece by piece (constant memory)."""
     name = clean_filename(getattr(uploaded, "name", ""))
     max_size = get_setting("DOCUMENT_MAX_SIZE")
     size = getattr(uploaded, "size", None)
     if size is not None and size > max_size:
         raise UploadError(_too_large(max_size))
     uploaded.seek(0)
-    data = uploaded.read(max_size + 1)
-    if len(data) > max_size:
-        raise UploadError(_too_large(max_size))
-    if not data:
+    head = uploaded.read(HEAD_BYTES)
+    if not head:
         raise UploadError(_("The file is empty."))
-    mime = check_content(name, data[:8192], data)
-    return name, data, mime
+    mime, is_text = _check_type(name, head)
+    text = _TextCheck() if is_text else None
+    total = 0
+    for piece in upload_chunks(uploaded):
+        total += len(piece)
+        if total > max_size:
+            raise UploadError(_too_large(max_size))
+        if text:
+            text.feed(piece)
+    if text:
+        text.feed(b"", final=True)
+    return name, mime, total
 
 
 def _too_large(max_size):
