@@ -181,7 +181,7 @@ def check_content_settings(app_configs, **kwargs):
                 id="wagtail_coaching.E024",
             )
         )
-    for name in ("RETENTION_DAYS", "SESSION_IDLE_TIMEOUT"):
+    for name in ("RETENTION_DAYS", "SESSION_IDLE_TIMEOUT", "SENDFILE_TTL"):
         value = get_setting(name)
         if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
             errors.append(

@@ -30,6 +30,8 @@ DEFAULTS = {
     "DOCUMENT_SERVE_METHOD": "django",
     "SENDFILE_ROOT": "/run/wagtail-coaching-sendfile",
     "SENDFILE_URL_PREFIX": "/coaching-sendfile/",
+    # Seconds a decrypted copy in SENDFILE_ROOT lives before it is removed.
+    "SENDFILE_TTL": 120,
     # Days after a space's end date before the erasure command erases its content.
     "RETENTION_DAYS": 365,
     # Seconds without a request after which a logged-in user is logged out.

@@ -9,6 +9,7 @@ before the streaming format (one AES-GCM token, marker ``WCG1``) stay readable.
 import os
 import secrets
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -94,18 +95,54 @@ def read_document(document):
     return b"".join(document_chunks(document))
 
 
-def _sendfile_copy(chunks):
-    """Write ``chunks`` to a fresh file in WAGTAIL_COACHING_SENDFILE_ROOT for the proxy to
-    send, removing copies older than two minutes. Nothing is left behind on an error."""
+def sweep_sendfile_copies():
+    """Remove the decrypted copies older than ``WAGTAIL_COACHING_SENDFILE_TTL`` seconds;
+    returns how many copies remain."""
     root = Path(get_setting("SENDFILE_ROOT"))
-    root.mkdir(parents=True, exist_ok=True, mode=0o700)
-    cutoff = time.time() - 120
-    for old in root.iterdir():
+    cutoff = time.time() - get_setting("SENDFILE_TTL")
+    remaining = 0
+    for old in root.iterdir() if root.is_dir() else ():
         try:
             if old.stat().st_mtime < cutoff:
                 old.unlink()
+            else:
+                remaining += 1
         except OSError:
             pass
+    return remaining
+
+
+_sweeper = None
+_sweeper_lock = threading.Lock()
+
+
+def _sweep_until_empty():
+    # The proxy opens a copy after the response has left the app, so the app cannot know
+    # when it is done with it: copies live for a fixed time, and this thread removes them
+    # even if no other download comes. It ends when the folder is empty.
+    while True:
+        time.sleep(max(0.2, min(get_setting("SENDFILE_TTL") / 4, 15)))
+        if not sweep_sendfile_copies():
+            return
+
+
+def _ensure_sweeper():
+    global _sweeper
+    with _sweeper_lock:
+        if _sweeper is None or not _sweeper.is_alive():
+            _sweeper = threading.Thread(
+                target=_sweep_until_empty, name="wagtail-coaching-sendfile-sweeper", daemon=True
+            )
+            _sweeper.start()
+
+
+def _sendfile_copy(chunks):
+    """Write ``chunks`` to a fresh file in WAGTAIL_COACHING_SENDFILE_ROOT for the proxy to
+    send; it is removed after ``WAGTAIL_COACHING_SENDFILE_TTL`` seconds (by this process's
+    sweeper, or by the next copy made by any process). Nothing is left behind on an error."""
+    root = Path(get_setting("SENDFILE_ROOT"))
+    root.mkdir(parents=True, exist_ok=True, mode=0o700)
+    sweep_sendfile_copies()
     path = root / secrets.token_hex(24)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o640)
     try:
@@ -115,6 +152,7 @@ def _sendfile_copy(chunks):
     except BaseException:
         path.unlink(missing_ok=True)
         raise
+    _ensure_sweeper()
     return path
 
 
