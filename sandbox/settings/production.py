@@ -5,7 +5,8 @@ Required: DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS (comma-separated), DATABASE_UR
 WAGTAIL_COACHING_PRIVATE_ROOT. Optional: DJANGO_CSRF_TRUSTED_ORIGINS, WAGTAILADMIN_BASE_URL,
 DJANGO_HSTS_SECONDS, and the video rooms' WAGTAIL_COACHING_JITSI_DOMAIN,
 WAGTAIL_COACHING_JITSI_APP_ID with WAGTAIL_COACHING_JITSI_APP_SECRET (self-hosted Jitsi) or
-WAGTAIL_COACHING_JITSI_PRIVATE_KEY with WAGTAIL_COACHING_JITSI_KEY_ID (JaaS); without them
+WAGTAIL_COACHING_JITSI_PRIVATE_KEY with WAGTAIL_COACHING_JITSI_KEY_ID (JaaS), and
+WAGTAIL_COACHING_JITSI_ISSUER / WAGTAIL_COACHING_JITSI_SUBJECT (docs/deploy-jitsi.md); without them
 ``check`` warns that rooms are not token-protected.
 
 WAGTAIL_COACHING_MASTER_KEYS is the master key ring of the encrypted content of client
@@ -46,7 +47,7 @@ WAGTAIL_COACHING_PRIVATE_ROOT = env("WAGTAIL_COACHING_PRIVATE_ROOT")
 
 DATABASES = {"default": dj_database_url.parse(env("DATABASE_URL"), conn_max_age=600)}
 
-for _name in ("DOMAIN", "APP_ID", "APP_SECRET", "PRIVATE_KEY", "KEY_ID"):
+for _name in ("DOMAIN", "APP_ID", "APP_SECRET", "PRIVATE_KEY", "KEY_ID", "ISSUER", "SUBJECT"):
     _value = os.environ.get(f"WAGTAIL_COACHING_JITSI_{_name}")
     if _value:
         globals()[f"WAGTAIL_COACHING_JITSI_{_name}"] = _value
