@@ -115,6 +115,45 @@ def test_programme_beats_organisation_beats_default(world):
     assert contracts.applicable_contract(world.other_space) == default
 
 
+def _state(space, user):
+    from wagtail_coaching.spaces.models import ClientSpace
+
+    annotated = contracts.with_contract_state(ClientSpace.objects.filter(pk=space.pk), user).get()
+    return annotated.applicable_contract_id, annotated.contract_accepted
+
+
+def test_the_gate_query_decides_as_the_contract_rules_do(world):
+    """with_contract_state (the gate's one query) agrees with applicable_contract and
+    current_acceptance through every scope and version change."""
+
+    def agrees(space, user):
+        expected = contracts.applicable_contract(space)
+        accepted = contracts.current_acceptance(user, space, expected) is not None
+        assert _state(space, user) == (expected.pk, accepted)
+
+    assert _state(world.space, world.coachee) == (None, False)  # no contract at all yet
+    default = ContractTemplate.objects.create(title="Default", body="d")
+    agrees(world.space, world.coachee)
+    accept_contract(world.coachee, world.space)
+    assert _state(world.space, world.coachee) == (default.pk, True)
+    assert _state(world.space, world.coach) == (default.pk, False)
+    ContractTemplate.objects.create(title="Acme", body="o", organisation=world.org)
+    agrees(world.space, world.coachee)  # a newer scope applies: to be accepted again
+    assert _state(world.space, world.coachee)[1] is False
+    agrees(world.other_space, world.other_coachee)
+    programme, _modules = make_programme(title="Leadership", modules=1)
+    world.space.programme = programme
+    world.space.save()
+    ContractTemplate.objects.create(title="Other programme", body="x", programme=programme)
+    prog_v2 = ContractTemplate.objects.create(title="Leadership", body="p", programme=programme)
+    ContractTemplate.objects.create(title="Acme v2", body="o2", organisation=world.org)
+    assert _state(world.space, world.coachee)[0] == prog_v2.pk
+    agrees(world.space, world.coachee)
+    accept_contract(world.coachee, world.space)
+    assert _state(world.space, world.coachee) == (prog_v2.pk, True)
+    agrees(world.other_space, world.other_coachee)
+
+
 def test_an_accepted_version_cannot_be_rewritten(world):
     accept_contract(world.coachee, world.space)
     contract = contracts.applicable_contract(world.space)

@@ -12,7 +12,7 @@ from xml.sax.saxutils import escape
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Q
+from django.db.models import Case, Exists, OuterRef, Q, Subquery, Value, When
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -190,25 +190,38 @@ DEFAULT_BODY = _(
 )
 
 
+def _applicable_contracts(organisation_id, programme_id):
+    """Contract versions that may apply to a space of ``organisation_id`` and
+    ``programme_id`` (values, or ``OuterRef`` expressions), the one that applies first: a
+    programme's latest version, else the organisation's, else the default."""
+    scopes = Q(organisation__isnull=True, programme__isnull=True)
+    scopes |= Q(organisation_id=organisation_id, programme__isnull=True)
+    if programme_id is not None:
+        # As a value, a missing programme must not match every template without one; as
+        # an OuterRef, SQL's NULL = NULL is never true, which is the same rule.
+        scopes |= Q(programme_id=programme_id)
+    rank = Case(
+        When(programme__isnull=False, then=Value(2)),
+        When(organisation__isnull=False, then=Value(1)),
+        default=Value(0),
+    )
+    return (
+        ContractTemplate.objects.filter(scopes)
+        .alias(scope_rank=rank)
+        .order_by("-scope_rank", "-version", "-pk")
+    )
+
+
 def applicable_contract(space):
     """The contract version that applies to ``space`` (created from the built-in default
     when no contract exists at all)."""
-    scopes = Q(organisation__isnull=True, programme__isnull=True)
-    scopes |= Q(organisation_id=space.organisation_id, programme__isnull=True)
-    if space.programme_id:
-        scopes |= Q(programme_id=space.programme_id)
-    candidates = list(
-        ContractTemplate.objects.filter(scopes)
-        .order_by("-version")
+    contract = (
+        _applicable_contracts(space.organisation_id, space.programme_id)
         .only("pk", "version", "organisation_id", "programme_id", "title", "body")
+        .first()
     )
-
-    def rank(contract):
-        return (2 if contract.programme_id else 1 if contract.organisation_id else 0,)
-
-    if candidates:
-        best = max(rank(c) for c in candidates)
-        return next(c for c in candidates if rank(c) == best)
+    if contract is not None:
+        return contract
     with translation.override(settings.LANGUAGE_CODE):
         contract, _created = ContractTemplate.objects.get_or_create(
             organisation=None,
@@ -217,6 +230,23 @@ def applicable_contract(space):
             defaults={"title": str(DEFAULT_TITLE), "body": str(DEFAULT_BODY)},
         )
     return contract
+
+
+def with_contract_state(queryset, user):
+    """``queryset`` of spaces, each annotated with ``applicable_contract_id`` (None when no
+    contract exists yet) and ``contract_accepted`` (whether ``user`` accepted that version).
+
+    The same rule as :func:`applicable_contract` and :func:`current_acceptance`, decided by
+    ids inside the query that reads the spaces: no contract text is loaded.
+    """
+    applicable = _applicable_contracts(OuterRef("organisation_id"), OuterRef("programme_id"))
+    accepted = ContractAcceptance.objects.filter(
+        space_id=OuterRef("pk"), user_id=user.pk, contract_id=OuterRef("applicable_contract_id")
+    )
+    return queryset.annotate(
+        applicable_contract_id=Subquery(applicable.values("pk")[:1]),
+        contract_accepted=Exists(accepted),
+    )
 
 
 def current_acceptance(user, space, contract=None):

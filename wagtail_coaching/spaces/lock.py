@@ -16,8 +16,10 @@ Rules a caller may rely on:
 """
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.db import transaction
 from django.db.models import Q
+from django.db.models.signals import post_migrate
 from django.dispatch import receiver
 from django.http import Http404
 from guardian.shortcuts import assign_perm, remove_perm
@@ -41,11 +43,34 @@ def _is_real_user(user):
     return bool(user is not None and user.is_authenticated and user.is_active)
 
 
+# The primary key of the ``enter_clientspace`` permission, resolved once per process: every
+# request asks the lock, and finding the permission by name joins ``auth_permission`` and
+# ``django_content_type`` each time. The row is created by ``migrate`` and never changes
+# afterwards; a flush or migrate (tests) sends ``post_migrate``, which forgets the id.
+_enter_permission_id = None
+
+
+def enter_permission_id():
+    """The primary key of the ``enter_clientspace`` permission (one query per process)."""
+    global _enter_permission_id
+    if _enter_permission_id is None:
+        _enter_permission_id = (
+            Permission.objects.filter(codename=ENTER_SPACE, content_type__app_label=APP_LABEL)
+            .values_list("pk", flat=True)
+            .get()
+        )
+    return _enter_permission_id
+
+
+@receiver(post_migrate)
+def clear_cache(**kwargs):
+    """Forget the cached permission id (after ``migrate`` or a test's flush)."""
+    global _enter_permission_id
+    _enter_permission_id = None
+
+
 def _entry_rows():
-    return ClientSpaceUserObjectPermission.objects.filter(
-        permission__codename=ENTER_SPACE,
-        permission__content_type__app_label=APP_LABEL,
-    )
+    return ClientSpaceUserObjectPermission.objects.filter(permission_id=enter_permission_id())
 
 
 # --- Who may enter -------------------------------------------------------------------------
@@ -68,23 +93,37 @@ def spaces_for_user(user, queryset=None):
 
 
 def may_enter(user, space):
-    """True if ``user`` may enter ``space`` (a ClientSpace or its primary key)."""
+    """True if ``user`` may enter ``space`` (a ClientSpace or its primary key).
+
+    A space that :func:`get_space_or_404` returned for ``user`` in this request is answered
+    without asking the database again: one lock query per request.
+    """
     if not _is_real_user(user) or space is None:
         return False
-    space_id = space.pk if isinstance(space, ClientSpace) else space
-    return _entry_rows().filter(user_id=user.pk, content_object_id=space_id).exists()
+    if isinstance(space, ClientSpace):
+        if getattr(space, OPENED_FOR, None) == user.pk:
+            return True
+        space = space.pk
+    return _entry_rows().filter(user_id=user.pk, content_object_id=space).exists()
+
+
+# Set by get_space_or_404 on the instance it returns: the user the lock opened it for.
+OPENED_FOR = "_lock_opened_for"
 
 
 def get_space_or_404(user, public_id, queryset=None):
     """The space with ``public_id`` if ``user`` may enter it; otherwise ``Http404``.
 
     A space that does not exist and a space the user may not enter look the same, so ids
-    cannot be probed.
+    cannot be probed. The instance remembers that the lock opened it for ``user``, so
+    :func:`may_enter` asks nothing more about it.
     """
     try:
-        return spaces_for_user(user, queryset).get(public_id=public_id)
+        space = spaces_for_user(user, queryset).get(public_id=public_id)
     except (ClientSpace.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404("No such client space.") from exc
+    setattr(space, OPENED_FOR, user.pk)
+    return space
 
 
 def people_with_access(space):
