@@ -11,8 +11,8 @@ from xml.sax.saxutils import escape
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
-from django.db.models import Case, Exists, OuterRef, Q, Subquery, Value, When
+from django.db import connection, models, transaction
+from django.db.models.expressions import RawSQL
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -190,25 +190,25 @@ DEFAULT_BODY = _(
 )
 
 
-def _applicable_contracts(organisation_id, programme_id):
-    """Contract versions that may apply to a space of ``organisation_id`` and
-    ``programme_id`` (values, or ``OuterRef`` expressions), the one that applies first: a
-    programme's latest version, else the organisation's, else the default."""
-    scopes = Q(organisation__isnull=True, programme__isnull=True)
-    scopes |= Q(organisation_id=organisation_id, programme__isnull=True)
-    if programme_id is not None:
-        # As a value, a missing programme must not match every template without one; as
-        # an OuterRef, SQL's NULL = NULL is never true, which is the same rule.
-        scopes |= Q(programme_id=programme_id)
-    rank = Case(
-        When(programme__isnull=False, then=Value(2)),
-        When(organisation__isnull=False, then=Value(1)),
-        default=Value(0),
-    )
+def _applicable_contract_sql(organisation, programme):
+    """SQL selecting the id of the contract version that applies to a space whose
+    organisation and programme ids are the SQL expressions ``organisation`` and ``programme``
+    (placeholders or a space table's columns): a programme's latest version, else the
+    organisation's, else the default.
+
+    Plain SQL, not a queryset: the gate compiles it on every request, and the ORM's
+    compilation of the same subquery cost more than the whole query's execution. A missing
+    programme (NULL) matches nothing, as ``NULL = NULL`` is never true.
+    """
+    table = connection.ops.quote_name(ContractTemplate._meta.db_table)
     return (
-        ContractTemplate.objects.filter(scopes)
-        .alias(scope_rank=rank)
-        .order_by("-scope_rank", "-version", "-pk")
+        f"SELECT c.id FROM {table} c"  # noqa: S608 (identifiers from _meta, values as params)
+        " WHERE (c.organisation_id IS NULL AND c.programme_id IS NULL)"
+        f" OR (c.organisation_id = {organisation} AND c.programme_id IS NULL)"
+        f" OR c.programme_id = {programme}"
+        " ORDER BY CASE WHEN c.programme_id IS NOT NULL THEN 2"
+        " WHEN c.organisation_id IS NOT NULL THEN 1 ELSE 0 END DESC,"
+        " c.version DESC, c.id DESC LIMIT 1"
     )
 
 
@@ -216,7 +216,12 @@ def applicable_contract(space):
     """The contract version that applies to ``space`` (created from the built-in default
     when no contract exists at all)."""
     contract = (
-        _applicable_contracts(space.organisation_id, space.programme_id)
+        ContractTemplate.objects.filter(
+            pk=RawSQL(
+                _applicable_contract_sql("%s", "%s"),
+                [space.organisation_id, space.programme_id],
+            )
+        )
         .only("pk", "version", "organisation_id", "programme_id", "title", "body")
         .first()
     )
@@ -233,19 +238,21 @@ def applicable_contract(space):
 
 
 def with_contract_state(queryset, user):
-    """``queryset`` of spaces, each annotated with ``applicable_contract_id`` (None when no
-    contract exists yet) and ``contract_accepted`` (whether ``user`` accepted that version).
+    """``queryset`` of spaces, each annotated with ``contract_accepted``: whether ``user``
+    accepted the contract version that applies to it now (False while no contract exists).
 
     The same rule as :func:`applicable_contract` and :func:`current_acceptance`, decided by
     ids inside the query that reads the spaces: no contract text is loaded.
     """
-    applicable = _applicable_contracts(OuterRef("organisation_id"), OuterRef("programme_id"))
-    accepted = ContractAcceptance.objects.filter(
-        space_id=OuterRef("pk"), user_id=user.pk, contract_id=OuterRef("applicable_contract_id")
+    quote = connection.ops.quote_name
+    space = quote(ClientSpace._meta.db_table)
+    applicable = _applicable_contract_sql(f"{space}.organisation_id", f"{space}.programme_id")
+    accepted = (
+        f"EXISTS (SELECT 1 FROM {quote(ContractAcceptance._meta.db_table)} a"  # noqa: S608
+        f" WHERE a.space_id = {space}.id AND a.user_id = %s AND a.contract_id = ({applicable}))"
     )
     return queryset.annotate(
-        applicable_contract_id=Subquery(applicable.values("pk")[:1]),
-        contract_accepted=Exists(accepted),
+        contract_accepted=RawSQL(accepted, [user.pk], output_field=models.BooleanField())
     )
 
 
