@@ -115,6 +115,50 @@ def test_programme_beats_organisation_beats_default(world):
     assert contracts.applicable_contract(world.other_space) == default
 
 
+def _state(space, user):
+    from wagtail_coaching.spaces.models import ClientSpace
+
+    annotated = contracts.with_contract_state(ClientSpace.objects.filter(pk=space.pk), user).get()
+    return annotated.contract_accepted
+
+
+def test_the_gate_query_decides_as_the_contract_rules_do(world):
+    """with_contract_state (the gate's one query) agrees with applicable_contract and
+    current_acceptance through every scope and version change."""
+
+    def agrees(space, user):
+        accepted = contracts.current_acceptance(user, space) is not None
+        assert _state(space, user) is accepted
+
+    assert _state(world.space, world.coachee) is False  # no contract at all yet
+    default = ContractTemplate.objects.create(title="Default", body="d")
+    agrees(world.space, world.coachee)
+    accept_contract(world.coachee, world.space)
+    assert contracts.applicable_contract(world.space) == default
+    assert _state(world.space, world.coachee) is True
+    assert _state(world.space, world.coach) is False
+    org = ContractTemplate.objects.create(title="Acme", body="o", organisation=world.org)
+    assert contracts.applicable_contract(world.space) == org
+    assert _state(world.space, world.coachee) is False  # a newer scope: to be accepted again
+    agrees(world.space, world.coachee)
+    accept_contract(world.coachee, world.space)
+    assert _state(world.space, world.coachee) is True
+    agrees(world.other_space, world.other_coachee)
+    programme, _modules = make_programme(title="Leadership", modules=1)
+    world.space.programme = programme
+    world.space.save()
+    ContractTemplate.objects.create(title="Leadership", body="p1", programme=programme)
+    prog_v2 = ContractTemplate.objects.create(title="Leadership", body="p", programme=programme)
+    ContractTemplate.objects.create(title="Acme v2", body="o2", organisation=world.org)
+    assert contracts.applicable_contract(world.space) == prog_v2
+    assert _state(world.space, world.coachee) is False
+    agrees(world.space, world.coachee)
+    accept_contract(world.coachee, world.space)
+    assert _state(world.space, world.coachee) is True
+    agrees(world.other_space, world.other_coachee)
+    assert contracts.applicable_contract(world.other_space) == default
+
+
 def test_an_accepted_version_cannot_be_rewritten(world):
     accept_contract(world.coachee, world.space)
     contract = contracts.applicable_contract(world.space)

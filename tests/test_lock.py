@@ -123,3 +123,32 @@ def test_spaces_for_user_is_one_query(world, django_assert_num_queries):
         assert list(lock.spaces_for_user(world.coach)) == [world.space]
     with django_assert_num_queries(1):
         assert lock.may_enter(world.coach, world.space)
+
+
+def test_the_permission_id_is_resolved_once_and_forgotten_after_migrate(
+    world, django_assert_num_queries
+):
+    from django.core.management.sql import emit_post_migrate_signal
+
+    lock.clear_cache()
+    with django_assert_num_queries(2):  # the permission's id, then the grant
+        assert lock.may_enter(world.coach, world.space)
+    with django_assert_num_queries(1):
+        assert lock.may_enter(world.coachee, world.space)
+    emit_post_migrate_signal(verbosity=0, interactive=False, db="default")  # as flush does
+    assert lock._enter_permission_id is None
+    assert lock.enter_permission_id() == Permission.objects.get(codename="enter_clientspace").pk
+
+
+def test_a_space_the_lock_opened_is_not_asked_about_again(world, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        space = lock.get_space_or_404(world.coachee, world.space.public_id)
+    with django_assert_num_queries(0):
+        assert lock.may_enter(world.coachee, space)
+    # Opened for the coachee: anyone else is asked about, and refused.
+    with django_assert_num_queries(1):
+        assert not lock.may_enter(world.other_coachee, space)
+    with django_assert_num_queries(1):
+        assert lock.may_enter(world.coach, space)
+    world.coachee.is_active = False
+    assert not lock.may_enter(world.coachee, space)

@@ -4,14 +4,15 @@ Thin: who may see what is decided by the lock (``spaces.lock``) and the gate
 (``spaces.gate``)."""
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import OuterRef, Subquery
+from django.core.paginator import Paginator
+from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from wagtail_coaching.sessions.models import CoachingSession, SessionStatus
 from wagtail_coaching.spaces import gate, lock
-from wagtail_coaching.spaces.models import ClientSpace
+from wagtail_coaching.spaces.models import ClientSpace, ClientSpaceStatus
 from wagtail_coaching.spaces.rendering import render_page
 
 
@@ -24,29 +25,72 @@ def _with_next_session(queryset):
     ).select_related("coach", "coachee", "organisation", "programme")
 
 
+SPACES_PER_PAGE = 25
+# Search and filter are offered from this many spaces on (a coachee has one or two).
+SEARCH_FROM = 6
+
+
+def my_spaces(request):
+    """The context of My coaching's list: the spaces ``request.user`` may enter, filtered
+    by ``?q=`` (a participant's name) and ``?status=``, 25 a page (``?page=``).
+
+    Three queries whatever the number of spaces: the lock's ids, the count, the page.
+    """
+    query = request.GET.get("q", "").strip()[:100]
+    status = request.GET.get("status", "")
+    if status not in ClientSpaceStatus.values:
+        status = ""
+    # The lock's ids first (an index-only scan), then the spaces by primary key. In one
+    # statement the joins of the listing outnumber PostgreSQL's join_collapse_limit, and the
+    # planner scanned every space (150 ms at 200,000 spaces).
+    space_ids = list(lock.spaces_for_user(request.user).values_list("pk", flat=True))
+    spaces = ClientSpace.objects.filter(pk__in=space_ids)
+    if status:
+        spaces = spaces.filter(status=status)
+    for word in query.split():
+        spaces = spaces.filter(
+            Q(coachee__first_name__icontains=word)
+            | Q(coachee__last_name__icontains=word)
+            | Q(coachee__username__icontains=word)
+            | Q(coach__first_name__icontains=word)
+            | Q(coach__last_name__icontains=word)
+            | Q(coach__username__icontains=word)
+        )
+    spaces = _with_next_session(spaces).order_by("-start_date", "pk")
+    page = Paginator(spaces, SPACES_PER_PAGE).get_page(request.GET.get("page"))
+    return {
+        "spaces": page.object_list,
+        "spaces_page": page,
+        "spaces_query": query,
+        "spaces_status": status,
+        "spaces_statuses": ClientSpaceStatus.choices,
+        "spaces_filtered": bool(query or status),
+        "spaces_searchable": bool(query or status) or len(space_ids) >= SEARCH_FROM,
+    }
+
+
 @require_safe
 @never_cache
 @login_required
 def my_coaching(request):
     """The spaces the logged-in user may enter, and nothing else."""
-    # Two short queries rather than one: the lock's ids first (an index-only scan), then the
-    # spaces by primary key. In one statement the joins of the listing outnumber PostgreSQL's
-    # join_collapse_limit, and the planner scanned every space (150 ms at 200,000 spaces).
-    space_ids = list(lock.spaces_for_user(request.user).values_list("pk", flat=True))
-    spaces = _with_next_session(ClientSpace.objects.filter(pk__in=space_ids)).order_by(
-        "-start_date", "pk"
-    )
-    return render_page(
-        request,
-        "wagtail_coaching/my_coaching.html",
-        {"spaces": spaces},
-    )
+    return render_page(request, "wagtail_coaching/my_coaching.html", my_spaces(request))
 
 
-@gate.space_view(queryset=lambda: _with_next_session(ClientSpace.objects.all()))
+SPACE_PAGE = ClientSpace.objects.select_related("coach", "coachee", "organisation", "programme")
+
+
+@gate.space_view(queryset=SPACE_PAGE)
 def space_detail(request, space):
     """A client space's front door; 404 for anyone who may not enter it, the contract first
     for a participant who has not accepted it."""
+    # The sessions are read once, for the list and for the next one.
+    sessions = list(space.sessions.order_by("starts_at"))
+    now = timezone.now()
+    space.next_session_at = next(
+        (s.starts_at for s in sessions if s.status == SessionStatus.PLANNED and s.starts_at >= now),
+        None,
+    )
     return render_page(
         request,
         [
@@ -55,6 +99,7 @@ def space_detail(request, space):
         ],
         {
             "space": space,
+            "sessions": sessions,
             "is_coach": space.coach_id == request.user.pk,
             "is_coachee": space.coachee_id == request.user.pk,
         },

@@ -19,7 +19,12 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.search import index
 
-from wagtail_coaching.blocks import InteractiveBlock, ModuleBodyBlock, ProgrammeStepsBlock
+from wagtail_coaching.blocks import (
+    InteractiveBlock,
+    ModuleBodyBlock,
+    ProgrammeStepsBlock,
+    TalkWithCoachBlock,
+)
 from wagtail_coaching.conf import get_setting
 
 # The site's base page model (Wagtail 8 lets a site swap it). Its app must be listed before
@@ -170,6 +175,10 @@ class ProgrammePage(CoachingPageMixin, BasePage):
         return context
 
 
+# Blocks whose HTML depends on the space they are read in: never in a shared cache.
+READER_BLOCKS = (InteractiveBlock, TalkWithCoachBlock)
+
+
 class ModulePage(CoachingPageMixin, BasePage):
     """One module of a programme: content blocks, some of which the coachee answers."""
 
@@ -199,3 +208,19 @@ class ModulePage(CoachingPageMixin, BasePage):
     def interactive_blocks(self):
         """``{block id: bound block}`` of the blocks that take an answer."""
         return {child.id: child for child in self.body if isinstance(child.block, InteractiveBlock)}
+
+    def body_segments(self):
+        """The body as ``(shared, children)`` runs, in order.
+
+        A shared run holds content blocks that read the same for every reader, so a template
+        may cache its HTML (keyed by the page's ``cache_key``). The others hold one block
+        each that shows something of the reader's space: an answer form, the coach's name.
+        """
+        segments = []
+        for child in self.body:
+            shared = not isinstance(child.block, READER_BLOCKS)
+            if shared and segments and segments[-1][0]:
+                segments[-1][1].append(child)
+            else:
+                segments.append((shared, [child]))
+        return segments

@@ -162,7 +162,10 @@ def is_room_open(session, now=None):
 def check_may_join(user, session, now=None):
     """Raise :class:`TokenRefused` unless ``user`` may join ``session``'s room at ``now``."""
     now = now or timezone.now()
-    if not lock.may_enter(user, session.space_id):
+    # The space the view already opened (session.space set from the lock's instance) is
+    # not asked about again; a bare session costs the lock's one query.
+    space = session.space if CoachingSession.space.is_cached(session) else session.space_id
+    if not lock.may_enter(user, space):
         raise TokenRefused(_("This user is not a participant of the session's client space."))
     if session.status == SessionStatus.CANCELLED:
         raise TokenRefused(_("The session is cancelled."))

@@ -15,8 +15,9 @@ from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
 
 from wagtail_coaching.spaces import audit, lock
-from wagtail_coaching.spaces.contracts import current_acceptance
+from wagtail_coaching.spaces.contracts import current_acceptance, with_contract_state
 from wagtail_coaching.spaces.crypto import DecryptionError
+from wagtail_coaching.spaces.models import ClientSpace
 from wagtail_coaching.spaces.rendering import render_page
 
 logger = logging.getLogger(__name__)
@@ -25,9 +26,15 @@ logger = logging.getLogger(__name__)
 def gate(request, space):
     """None if ``request.user`` may see ``space``'s content now, else a redirect to the
     contract. Call it after the lock (:func:`lock.get_space_or_404`). Also records
-    the user's entry in the access log (once per login session)."""
+    the user's entry in the access log (once per login session).
 
-    if current_acceptance(request.user, space) is None:
+    A space read by :func:`space_view` carries the answer already (``contract_accepted``,
+    see :func:`contracts.with_contract_state`); any other space costs the acceptance query.
+    """
+    accepted = getattr(space, "contract_accepted", None)
+    if accepted is None:
+        accepted = current_acceptance(request.user, space) is not None
+    if not accepted:
         url = reverse("wagtail_coaching:contract", kwargs={"public_id": space.public_id})
         return redirect(f"{url}?{urlencode({'next': request.get_full_path()})}")
     audit.record_entry_once(request, space)
@@ -55,6 +62,9 @@ def space_view(view=None, *, methods=SAFE_METHODS, queryset=None, contract=True)
     Responses are marked ``Cache-Control: private, no-store``. ``queryset`` narrows or
     annotates the spaces looked up (a queryset, or a callable returning one, evaluated per
     request).
+
+    Steps 2 and 3 cost one query: the lock's filter and the contract's state are read with
+    the space itself, and the view's ``lock.may_enter`` on that space asks nothing more.
     """
     allowed = list(methods)
 
@@ -64,6 +74,10 @@ def space_view(view=None, *, methods=SAFE_METHODS, queryset=None, contract=True)
         @login_required
         def wrapper(request, public_id, *args, **kwargs):
             base = queryset() if callable(queryset) else queryset
+            if contract:
+                base = with_contract_state(
+                    ClientSpace.objects.all() if base is None else base, request.user
+                )
             space = lock.get_space_or_404(request.user, public_id, queryset=base)
             if contract:
                 response = gate(request, space)

@@ -16,8 +16,11 @@ Rules a caller may rely on:
 """
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.contrib.auth.models import Permission
+from django.db import connection, transaction
 from django.db.models import Q
+from django.db.models.expressions import RawSQL
+from django.db.models.signals import post_migrate
 from django.dispatch import receiver
 from django.http import Http404
 from guardian.shortcuts import assign_perm, remove_perm
@@ -41,11 +44,58 @@ def _is_real_user(user):
     return bool(user is not None and user.is_authenticated and user.is_active)
 
 
+# The primary key of the ``enter_clientspace`` permission, resolved once per process: every
+# request asks the lock, and finding the permission by name joins ``auth_permission`` and
+# ``django_content_type`` each time. The row is created by ``migrate`` and never changes
+# afterwards; a flush or migrate (tests) sends ``post_migrate``, which forgets the id.
+_enter_permission_id = None
+
+
+def enter_permission_id():
+    """The primary key of the ``enter_clientspace`` permission (one query per process)."""
+    global _enter_permission_id
+    if _enter_permission_id is None:
+        _enter_permission_id = (
+            Permission.objects.filter(codename=ENTER_SPACE, content_type__app_label=APP_LABEL)
+            .values_list("pk", flat=True)
+            .get()
+        )
+    return _enter_permission_id
+
+
+@receiver(post_migrate)
+def clear_cache(**kwargs):
+    """Forget the cached permission id (after ``migrate`` or a test's flush)."""
+    global _enter_permission_id
+    _enter_permission_id = None
+
+
 def _entry_rows():
-    return ClientSpaceUserObjectPermission.objects.filter(
-        permission__codename=ENTER_SPACE,
-        permission__content_type__app_label=APP_LABEL,
+    return ClientSpaceUserObjectPermission.objects.filter(permission_id=enter_permission_id())
+
+
+# The lock's two hot statements are written in SQL: they run on every space request, and
+# building and compiling them with the ORM cost several times their execution. Identifiers
+# come from the models' metadata, values are parameters.
+def _grants_table():
+    return connection.ops.quote_name(ClientSpaceUserObjectPermission._meta.db_table)
+
+
+def _spaces_of_sql():
+    return (
+        f"SELECT content_object_id FROM {_grants_table()}"  # noqa: S608
+        " WHERE user_id = %s AND permission_id = %s"
     )
+
+
+def _grant_exists(user_id, space_id):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT 1 FROM {_grants_table()}"  # noqa: S608
+            " WHERE user_id = %s AND permission_id = %s AND content_object_id = %s LIMIT 1",
+            [user_id, enter_permission_id(), space_id],
+        )
+        return cursor.fetchone() is not None
 
 
 # --- Who may enter -------------------------------------------------------------------------
@@ -64,27 +114,42 @@ def spaces_for_user(user, queryset=None):
     queryset = ClientSpace.objects.all() if queryset is None else queryset
     if not _is_real_user(user):
         return queryset.none()
-    return queryset.filter(pk__in=_entry_rows().filter(user_id=user.pk).values("content_object_id"))
+    grants = RawSQL(_spaces_of_sql(), [user.pk, enter_permission_id()])
+    return queryset.filter(pk__in=grants)
 
 
 def may_enter(user, space):
-    """True if ``user`` may enter ``space`` (a ClientSpace or its primary key)."""
+    """True if ``user`` may enter ``space`` (a ClientSpace or its primary key).
+
+    A space that :func:`get_space_or_404` returned for ``user`` in this request is answered
+    without asking the database again: one lock query per request.
+    """
     if not _is_real_user(user) or space is None:
         return False
-    space_id = space.pk if isinstance(space, ClientSpace) else space
-    return _entry_rows().filter(user_id=user.pk, content_object_id=space_id).exists()
+    if isinstance(space, ClientSpace):
+        if getattr(space, OPENED_FOR, None) == user.pk:
+            return True
+        space = space.pk
+    return _grant_exists(user.pk, space)
+
+
+# Set by get_space_or_404 on the instance it returns: the user the lock opened it for.
+OPENED_FOR = "_lock_opened_for"
 
 
 def get_space_or_404(user, public_id, queryset=None):
     """The space with ``public_id`` if ``user`` may enter it; otherwise ``Http404``.
 
     A space that does not exist and a space the user may not enter look the same, so ids
-    cannot be probed.
+    cannot be probed. The instance remembers that the lock opened it for ``user``, so
+    :func:`may_enter` asks nothing more about it.
     """
     try:
-        return spaces_for_user(user, queryset).get(public_id=public_id)
+        space = spaces_for_user(user, queryset).get(public_id=public_id)
     except (ClientSpace.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404("No such client space.") from exc
+    setattr(space, OPENED_FOR, user.pk)
+    return space
 
 
 def people_with_access(space):

@@ -11,11 +11,13 @@ register = template.Library()
 
 
 @register.inclusion_tag("wagtail_coaching/room/space_sessions.html", takes_context=True)
-def coaching_space_sessions(context, space):
-    """The sessions of ``space`` with what the reader may do with each (one query)."""
+def coaching_space_sessions(context, space, sessions=None):
+    """The sessions of ``space`` with what the reader may do with each (one query, none
+    when the view passes ``sessions``, the space's sessions by start time)."""
     user = context["request"].user
     now = timezone.now()
-    sessions = list(space.sessions.order_by("starts_at"))
+    if sessions is None:
+        sessions = list(space.sessions.order_by("starts_at"))
     rows = []
     for session in sessions:
         session.space = space
