@@ -9,6 +9,7 @@ from .privacy.admin import ErasableClientSpaceAdmin
 from .reporting import hooks as reporting_hooks
 from .sessions.admin import CoachingSessionAdmin, construct_homepage_panels
 from .spaces.admin import AccessEventAdmin, ContractTemplateAdmin, OrganisationAdmin
+from .spaces.choosers import VIEWSETS as USER_CHOOSERS
 from .trials.admin import TrialRequestAdmin
 
 
@@ -26,6 +27,9 @@ class CoachingAdminGroup(ModelAdminGroup):
         AccessEventAdmin,
     )
 
+
+# --- Spaces: people are picked with choosers limited by role -----------------------------------
+hooks.register("register_admin_viewset", lambda: list(USER_CHOOSERS))
 
 # --- Sessions: the dashboard warns when video rooms are not token-protected ---------------------
 hooks.register("construct_homepage_panels", construct_homepage_panels)
