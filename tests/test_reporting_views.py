@@ -318,7 +318,7 @@ def test_a_long_organisation_report_is_many_small_tables(rw):
     from reportlab.platypus import Table
 
     rows = list(queries.report_rows(rw.org)) * 95
-    header, body_rows = pdf.space_table_rows(rows)
+    header, body_rows, _widths = pdf.space_table_rows(rows, pdf.SPACE_WIDTHS)
     assert len(body_rows) == 95
     with translation.override("en"):
         content = pdf.organisation_report(

@@ -313,6 +313,11 @@ def _add(totals_list):
 FIGURE_FIELDS = ("spaces", *TOTAL_FIELDS, "modules_total")
 
 
+def totals_of_groups(groups):
+    """The totals of ``programme_groups``' groups, summed without another query."""
+    return _add([group.totals for group in groups])
+
+
 def totals(rows, period=ALL_TIME):
     """Totals of the spaces in ``rows`` for ``period`` (see :func:`group_totals`)."""
     return _add(group_totals(rows, period).values())
@@ -334,10 +339,20 @@ def totals_of(rows):
 # --- Hours per month -------------------------------------------------------------------------
 
 
+def _months(first, last):
+    """First days of every month from ``first``'s to ``last``'s, both included."""
+    month = first.replace(day=1)
+    while month <= last:
+        yield month
+        month = (month + datetime.timedelta(days=32)).replace(day=1)
+
+
 def hours_per_month(spaces, period=ALL_TIME):
     """``[(first day of month, held sessions, minutes)]`` of ``spaces``, in one query.
 
-    ``spaces`` is a queryset of client spaces (annotated or not).
+    Every month of the period is there, those without a held session with zeros: from the
+    period's first month (else the first month with a session) to its last month (else the
+    last month with a session). ``spaces`` is a queryset of client spaces (annotated or not).
     """
     rows = (
         CoachingSession.objects.filter(space__in=spaces.order_by().values("pk"), status=HELD)
@@ -347,13 +362,17 @@ def hours_per_month(spaces, period=ALL_TIME):
         .annotate(held=Count("pk"), minutes=Coalesce(Sum("confirmed_minutes"), 0))
         .order_by("month")
     )
-    result = []
+    held = {}
     for row in rows:
         month = row["month"]
         if isinstance(month, datetime.datetime):
             month = timezone.localtime(month).date() if timezone.is_aware(month) else month.date()
-        result.append((month, row["held"], row["minutes"]))
-    return result
+        held[month] = (row["held"], row["minutes"])
+    if not held:
+        return []
+    first = period.start or min(held)
+    last = period.end or max(held)
+    return [(month, *held.get(month, (0, 0))) for month in _months(first, last)]
 
 
 # --- Per programme, and its anonymised form ---------------------------------------------------
@@ -402,7 +421,7 @@ def anonymise(groups, threshold):
       ``threshold`` spaces.
     * The overall figures are hidden when the organisation has fewer than ``threshold``.
     """
-    overall = _add([g.totals for g in groups])
+    overall = totals_of_groups(groups)
     for group in groups:
         group.hidden = group.totals.spaces < threshold
     hidden = [g for g in groups if g.hidden]
@@ -565,5 +584,6 @@ __all__ = [
     "programme_groups",
     "report_rows",
     "totals",
+    "totals_of_groups",
     "with_figures",
 ]

@@ -442,13 +442,14 @@ def organisation_report_pdf(request, organisation_id):
     organisation = access.get_organisation_or_404(request.user, organisation_id)
     filterset = ReportFilterSet(request.GET, request=request, organisation=organisation)
     rows = filtered_rows(filterset, organisation)
+    groups = queries.programme_groups(rows, filterset.chosen_period)
     content = pdf.organisation_report(
         organisation=organisation,
         period=filterset.chosen_period,
         rows=rows.order_by("coachee__last_name", "coachee__first_name", "pk"),
-        totals=queries.totals(rows, filterset.chosen_period),
+        totals=queries.totals_of_groups(groups),
         months=queries.hours_per_month(rows, filterset.chosen_period),
-        groups=queries.programme_groups(rows, filterset.chosen_period),
+        groups=groups,
         filters=filterset.described(),
         language=get_language(),
     )
