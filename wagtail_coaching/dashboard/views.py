@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from wagtail_coaching.reporting import home
 from wagtail_coaching.sessions.models import CoachingSession, SessionStatus
 from wagtail_coaching.spaces import gate, lock
 from wagtail_coaching.spaces.models import ClientSpace
@@ -39,7 +40,8 @@ def my_coaching(request):
     return render_page(
         request,
         "wagtail_coaching/my_coaching.html",
-        {"spaces": spaces},
+        # Sponsors' HR have no space: their organisations' reports are what they come for.
+        {"spaces": spaces, "report_summaries": home.organisation_summaries(request.user)},
     )
 
 

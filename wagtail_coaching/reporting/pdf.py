@@ -49,7 +49,7 @@ from reportlab.platypus import (
 )
 
 from wagtail_coaching.conf import get_setting
-from wagtail_coaching.reporting.queries import format_hours, hours
+from wagtail_coaching.reporting.queries import format_hours
 from wagtail_coaching.spaces.models import display_name
 
 ROWS_PER_TABLE = 40
@@ -300,8 +300,7 @@ def _header(labels, widths, flexible=()):
     in ``flexible`` (names, which may wrap) give the room back."""
     bold = fonts()[1]
     needed = [
-        max(pdfmetrics.stringWidth(word, bold, CELL_SIZE) for word in label.split())
-        + CELL_PADDING
+        max(pdfmetrics.stringWidth(word, bold, CELL_SIZE) for word in label.split()) + CELL_PADDING
         for label in labels
     ]
     widened = [max(width, need) for width, need in zip(widths, needed, strict=True)]
@@ -457,9 +456,7 @@ def organisation_report(
                     text(fmt_hours(t.minutes_spent), "number"),
                 ]
             )
-        story.append(
-            KeepTogether(_grid(programme_rows, programme_widths))
-        )
+        story.append(KeepTogether(_grid(programme_rows, programme_widths)))
 
         story += [PageBreak(), text(_("Client spaces"), "h2")]
         header, body, widths = space_table_rows(rows, SPACE_WIDTHS)
@@ -477,13 +474,18 @@ def organisation_report(
 def final_report(report, *, language=None):
     """The final report of one client space (``queries.FinalReport``) as PDF bytes."""
     with translation.override(language or translation.get_language()):
-        title = _("Final coaching report")
-        if report.end_date:
-            dates = _("From %(start)s to %(end)s") % {
-                "start": fmt_date(report.start_date),
-                "end": fmt_date(report.end_date),
-            }
+        if report.is_final:
+            title = _("Final coaching report")
+            end = report.end_date
         else:
+            # Not over yet: the figures so far, up to the day the report is produced.
+            title = _("Coaching progress report")
+            end = timezone.localdate()
+        dates = _("From %(start)s to %(end)s") % {
+            "start": fmt_date(report.start_date),
+            "end": fmt_date(end),
+        }
+        if end is None:
             dates = _("Since %(start)s") % {"start": fmt_date(report.start_date)}
         story = [
             text(title, "title"),
@@ -494,7 +496,7 @@ def final_report(report, *, language=None):
                     (_("Organisation"), report.organisation),
                     (_("Programme"), report.programme or "—"),
                     (_("Status"), report.status),
-                    (_("Dates"), dates),
+                    (_("Period covered") if not report.is_final else _("Dates"), dates),
                 ]
             ),
             Spacer(1, 6 * mm),

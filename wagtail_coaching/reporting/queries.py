@@ -50,7 +50,7 @@ from wagtail_coaching.programmes.progress import (
     step_states,
 )
 from wagtail_coaching.sessions.models import CoachingSession
-from wagtail_coaching.spaces.models import ClientSpace, display_name
+from wagtail_coaching.spaces.models import ClientSpace, ClientSpaceStatus, display_name
 
 # --- Periods ---------------------------------------------------------------------------------
 
@@ -485,6 +485,11 @@ class FinalReport:
     @property
     def hours_label(self):
         return format_hours(self.minutes_spent)
+
+    @property
+    def is_final(self):
+        """A final report only once the space is closed; before, a progress report."""
+        return self.space.status == ClientSpaceStatus.CLOSED
 
     @property
     def steps_done(self):

@@ -221,7 +221,7 @@ class OrganisationReportView(ReportView):
             accessor=lambda row: _show_date(row.last_session_at),
             sort_key="last_session_at",
         ),
-        ReportLinkColumn("final_report", label=gettext_lazy("Final report")),
+        ReportLinkColumn("final_report", label=gettext_lazy("Report (PDF)")),
     ]
 
     list_export = [
@@ -474,4 +474,5 @@ def final_report_response(space_id):
     report = queries.final_report(space_id)
     content = pdf.final_report(report, language=get_language())
     name = slugify(report.coachee) or "space"
-    return _pdf_response(content, f"final-report-{name}.pdf")
+    kind = "final-report" if report.is_final else "progress-report"
+    return _pdf_response(content, f"{kind}-{name}.pdf")
