@@ -229,8 +229,28 @@ def _space_ids(rows):
     return rows.order_by().values("pk")
 
 
+def _live_modules_by_programme(programme_ids):
+    """``{programme id: [live module ids]}`` in two small queries (programmes, modules)."""
+    if not programme_ids:
+        return {}
+    programmes = list(
+        ProgrammePage.objects.filter(pk__in=programme_ids).values_list("pk", "path", "depth")
+    )
+    children = Q()
+    for _pk, path, depth in programmes:
+        children |= Q(path__startswith=path, depth=depth + 1)
+    result = {pk: [] for pk, _path, _depth in programmes}
+    for module_id, path, depth in ModulePage.objects.filter(children, live=True).values_list(
+        "pk", "path", "depth"
+    ):
+        for pk, programme_path, programme_depth in programmes:
+            if depth == programme_depth + 1 and path.startswith(programme_path):
+                result[pk].append(module_id)
+    return result
+
+
 def group_totals(rows, period=ALL_TIME):
-    """``{programme id or None: Totals}`` of the spaces in ``rows``, in four queries.
+    """``{programme id or None: Totals}`` of the spaces in ``rows``, in five queries.
 
     Per-row subqueries are right for a page of rows, but summing them over ten thousand
     spaces costs a subquery per space and figure; here each figure is one grouped join
@@ -254,44 +274,26 @@ def group_totals(rows, period=ALL_TIME):
         .annotate(held=Count("pk"), minutes=Sum("confirmed_minutes"))
         .order_by()
     }
-    completed = {
-        row["space__programme_id"]: row["n"]
-        for row in ModuleProgress.objects.filter(
-            space__in=ids,
-            completed_at__isnull=False,
-            module__live=True,
-            module__depth=F("space__programme__depth") + 1,
-            module__path__startswith=F("space__programme__path"),
-        )
-        .filter(period.instants("completed_at"))
-        .values("space__programme_id")
-        .annotate(n=Count("pk"))
-        .order_by()
-    }
-    programme_ids = [pk for pk in spaces if pk is not None]
-    module_counts = (
-        dict(
-            ProgrammePage.objects.filter(pk__in=programme_ids)
-            .annotate(
-                n=Coalesce(
-                    _scalar(
-                        ModulePage.objects.filter(
-                            live=True,
-                            depth=OuterRef("depth") + 1,
-                            path__startswith=OuterRef("path"),
-                        ),
-                        "COUNT",
-                        "pk",
-                        IntegerField(),
-                    ),
-                    0,
-                )
+    modules = _live_modules_by_programme([pk for pk in spaces if pk is not None])
+    # Completed modules that are live modules of the space's own programme. Module ids are
+    # given as a list: joined through the page tree, PostgreSQL misjudged the path match and
+    # read every organisation's progress rows (0.5 s for 1,000 spaces).
+    completed = {}
+    if modules:
+        owner = {module: pk for pk, module_ids in modules.items() for module in module_ids}
+        for row in (
+            ModuleProgress.objects.filter(
+                space__in=ids, completed_at__isnull=False, module_id__in=list(owner)
             )
-            .values_list("pk", "n")
-        )
-        if programme_ids
-        else {}
-    )
+            .filter(period.instants("completed_at"))
+            .values("space__programme_id", "module_id")
+            .annotate(n=Count("pk"))
+            .order_by()
+        ):
+            if owner[row["module_id"]] == row["space__programme_id"]:
+                programme_id = row["space__programme_id"]
+                completed[programme_id] = completed.get(programme_id, 0) + row["n"]
+    module_counts = {pk: len(module_ids) for pk, module_ids in modules.items()}
     result = {}
     for programme_id, row in spaces.items():
         held = sessions.get(programme_id, {})
