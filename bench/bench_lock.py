@@ -7,8 +7,9 @@ Run from the repository root::
 
 It uses the test settings (``tests.settings``). On SQLite the database is the settings'
 in-memory one, migrated in this process. On PostgreSQL it works in its own database,
-``wagtail_coaching_bench`` on the server of ``DATABASE_URL``, which it drops and creates
-itself, so the project's databases are never touched. It loads N client spaces with
+``wagtail_coaching_bench`` (or ``$WAGTAIL_COACHING_BENCH_DB``) on the server of
+``DATABASE_URL``, which it drops and creates itself, so the project's databases are never
+touched. It loads N client spaces with
 ``bulk_create``, then prints query counts and timings of the lock and of the pages built on
 it. Timings are printed, never asserted: this is a benchmark, not a test.
 """
@@ -26,7 +27,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-BENCH_DB_NAME = "wagtail_coaching_bench"
+# Several people may benchmark on one server: name your own database.
+BENCH_DB_NAME = os.environ.get("WAGTAIL_COACHING_BENCH_DB", "wagtail_coaching_bench")
 DEFAULT_SERVER_URL = "postgres://postgres@127.0.0.1:5432/wagtail_coaching"
 ON_POSTGRES = os.environ.get("WAGTAIL_COACHING_TEST_DB", "sqlite") == "postgres"
 SERVER_URL = os.environ.get("DATABASE_URL", DEFAULT_SERVER_URL)
@@ -433,6 +435,39 @@ def page_results(coach, coachee, coachee_space, repeat):
     return results, ratios
 
 
+def admin_results(coachee_space, repeat):
+    """The admin's client space forms (add, edit) against the Wagtail dashboard, as staff.
+
+    Returns the results and each form's page size in bytes.
+    """
+    staff, _ = User.objects.get_or_create(
+        username="bench-staff", defaults={"is_staff": True, "is_superuser": True}
+    )
+    client = logged_in_client(staff)
+    urls = {
+        "GET admin dashboard (staff)": "/admin/",
+        "GET client space add form": "/admin/wagtail_coaching/clientspace/create/",
+        "GET client space edit form": (
+            f"/admin/wagtail_coaching/clientspace/edit/{coachee_space.pk}/"
+        ),
+    }
+    sizes = {label: len(page_getter(client, url)().content) for label, url in urls.items()}
+    results = measure([(label, page_getter(client, url)) for label, url in urls.items()], repeat)
+    return results, sizes
+
+
+def print_admin_ratios(results, sizes):
+    say("\nRatios admin client space forms / admin dashboard (same user, same run)")
+    say(f"  {'page':<30} {'size':>12} {'time (median)':>14} {'queries':>9}")
+    dashboard = results[0]
+    for result in results:
+        say(
+            f"  {result.label[4:]:<30} {sizes[result.label]:>12,} "
+            f"{result.median_ms / dashboard.median_ms:>13.2f}x "
+            f"{result.queries / dashboard.queries:>8.2f}x"
+        )
+
+
 # --- Query plans (PostgreSQL) --------------------------------------------------------------
 
 SCAN = re.compile(
@@ -562,6 +597,9 @@ def run(args):
     pages, pairs = page_results(coach, coachee, coachee_space, args.repeat)
     print_table("Pages through django.test.Client", pages)
     print_ratios(pairs)
+    admin, sizes = admin_results(coachee_space, args.repeat)
+    print_table("Admin client space forms with every user in the database", admin)
+    print_admin_ratios(admin, sizes)
     print_load("after measuring")
     if connection.vendor == "postgresql":
         print_plans(coachee)

@@ -246,12 +246,23 @@ def test_organisation_pdf_holds_the_figures(client, rw):
     assert "Hours per month" in text
 
 
-def test_space_final_report_pdf(client, rw):
+def test_space_report_pdf_is_final_only_once_closed(client, rw):
     client.force_login(rw.hr)
     url = reverse(f"{NS}:space_pdf", args=[rw.org.pk, rw.space.public_id])
-    text = pdf_text(client.get(url).content)
-    assert "Final coaching report" in text
+    response = client.get(url)
+    text = pdf_text(response.content)
+    assert "Coaching progress report" in text and "Final" not in text
+    assert "Period covered" in text
     assert "Dana Coachee" in text and "2 / 6" in text and "2.0" in text
+    assert "progress-report-" in response["Content-Disposition"]
+
+    rw.space.status = "closed"
+    rw.space.end_date = datetime.date(2026, 6, 30)
+    rw.space.save()
+    response = client.get(url)
+    text = pdf_text(response.content)
+    assert "Final coaching report" in text and "progress report" not in text
+    assert "final-report-" in response["Content-Disposition"]
 
 
 def test_pdfs_in_french(client, rw):
@@ -266,8 +277,34 @@ def test_pdfs_in_french(client, rw):
     assert "Heures par mois" in text
     url = reverse(f"{NS}:space_pdf", args=[rw.org.pk, rw.space.public_id])
     text = pdf_text(client.get(url).content)
-    assert "Rapport final de coaching" in text
+    assert "Rapport d’étape du coaching" in text
     assert "2,0" in text  # French decimal comma
+
+
+def test_organisation_pdf_chart_every_month_french_numbers_and_a_non_latin_name(client, rw):
+    """Read back with a PDF parser: the chart names a month without sessions, prints its
+    numbers in French, and a name in Polish and Greek letters survives the font."""
+    from wagtail.users.models import UserProfile
+
+    rw.coachee.first_name, rw.coachee.last_name = "Zażółć", "Ξενοφών"
+    rw.coachee.save()
+    # Sessions in April (two, 120 minutes) and in June; none in May.
+    CoachingSession.objects.create(
+        space=rw.space,
+        starts_at=datetime.datetime(2026, 6, 3, 10, tzinfo=PARIS),
+        status="done",
+        confirmed_minutes=45,
+    )
+    profile = UserProfile.get_for_user(rw.hr)
+    profile.preferred_language = "fr"
+    profile.save()
+    client.force_login(rw.hr)
+    text = pdf_text(client.get(reverse(f"{NS}:organisation_pdf", args=[rw.org.pk])).content)
+    assert "avril 2026" in text and "mai 2026" in text and "juin 2026" in text
+    assert "2,0" in text and "0,8" in text  # April's and June's bars, with a comma
+    assert "1.9" not in text and "0.8" not in text
+    assert "Zażółć Ξενοφών" in text
+    assert "Avancement" in text  # a column header never cut inside a word
 
 
 CVE_PAYLOAD = (
@@ -318,7 +355,7 @@ def test_a_long_organisation_report_is_many_small_tables(rw):
     from reportlab.platypus import Table
 
     rows = list(queries.report_rows(rw.org)) * 95
-    header, body_rows = pdf.space_table_rows(rows)
+    header, body_rows, _widths = pdf.space_table_rows(rows, pdf.SPACE_WIDTHS)
     assert len(body_rows) == 95
     with translation.override("en"):
         content = pdf.organisation_report(

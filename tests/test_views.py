@@ -39,7 +39,8 @@ def test_coach_sees_whom_they_coach(client, world):
 
 
 def test_empty_state(client, world):
-    client.force_login(world.hr)
+    # Someone with no space and no report to read (HR see their reports: test_reporting_home).
+    client.force_login(world.editor)
     body = client.get(reverse("wagtail_coaching:my_coaching")).content.decode()
     assert "You have no coaching space yet." in body
 

@@ -38,6 +38,9 @@ DEFAULTS = {
     "SESSION_IDLE_TIMEOUT": 30 * 60,
     # Anonymised reports show a group's figures only when it holds at least this many spaces.
     "REPORT_MIN_GROUP_SIZE": 5,
+    # TrueType fonts embedded in report PDFs: {"regular": path, "bold": path}. None: DejaVu
+    # Sans from Debian's fonts-dejavu-core if installed, else Bitstream Vera (in reportlab).
+    "PDF_FONTS": None,
     # --- Video rooms (Jitsi); see jitsi.py and the README's "Video rooms" section. ---
     # Host name of the Jitsi deployment (no scheme): "meet.example.org", or "8x8.vc" for JaaS.
     "JITSI_DOMAIN": "meet.jit.si",

@@ -6,9 +6,11 @@ from wagtail import hooks
 from wagtail_modeladmin.options import ModelAdminGroup, modeladmin_register
 
 from .privacy.admin import ErasableClientSpaceAdmin
+from .reporting import home as reporting_home
 from .reporting import hooks as reporting_hooks
 from .sessions.admin import CoachingSessionAdmin, construct_homepage_panels
 from .spaces.admin import AccessEventAdmin, ContractTemplateAdmin, OrganisationAdmin
+from .spaces.choosers import VIEWSETS as USER_CHOOSERS
 from .trials.admin import TrialRequestAdmin
 
 
@@ -26,6 +28,13 @@ class CoachingAdminGroup(ModelAdminGroup):
         AccessEventAdmin,
     )
 
+    def get_submenu_items(self):
+        # Sponsors' HR find their reports under "Coaching" too (shown to report readers only).
+        return [*super().get_submenu_items(), reporting_hooks.reports_menu_item()]
+
+
+# --- Spaces: people are picked with choosers limited by role -----------------------------------
+hooks.register("register_admin_viewset", lambda: list(USER_CHOOSERS))
 
 # --- Sessions: the dashboard warns when video rooms are not token-protected ---------------------
 hooks.register("construct_homepage_panels", construct_homepage_panels)
@@ -34,3 +43,4 @@ hooks.register("construct_homepage_panels", construct_homepage_panels)
 hooks.register("register_admin_urls", reporting_hooks.admin_url_patterns)
 hooks.register("register_reports_menu_item", reporting_hooks.reports_menu_item)
 hooks.register("register_permissions", reporting_hooks.report_permissions)
+hooks.register("construct_homepage_panels", reporting_home.construct_homepage_panels)

@@ -88,3 +88,26 @@ def test_hr_filters_a_period_and_downloads_the_pdf(page, sponsor):
     assert "1 / 6" in text  # sessions held / planned in April
     assert "0.8" in text  # 45 minutes
     assert "Olivia Othercoachee" not in text
+
+
+def test_hr_logs_in_on_the_site_and_reaches_the_report_pdf_link_visible(page, sponsor, login):
+    """HR land on My coaching with a card of their organisation's reports, open the report,
+    and on a 1366 px screen reach the report PDF of a space (the table scrolls in its box)."""
+    page.set_viewport_size({"width": 1366, "height": 768})
+    login(page, sponsor)
+    expect(page).to_have_url(re.compile(r"/my-coaching/$|/coaching/$"))
+    expect(page.get_by_role("heading", name="Reports of Acme")).to_be_visible()
+    expect(page.get_by_text("You have no coaching space yet")).to_have_count(0)
+    page.get_by_role("link", name="Open the report of Acme").click()
+
+    # The admin's login comes first if the site login did not open the admin too.
+    expect(page).to_have_url(re.compile(r"/admin/coaching-reports/\d+/$"))
+    expect(page.locator("main")).to_contain_text("Dana Coachee")
+    link = page.get_by_role("link", name="PDF — progress report of Dana Coachee")
+    link.scroll_into_view_if_needed()
+    expect(link).to_be_visible()
+    box = link.bounding_box()
+    assert box is not None and 0 <= box["x"] and box["x"] + box["width"] <= 1366
+    with page.expect_download() as download_info:
+        link.click()
+    assert download_info.value.suggested_filename == "progress-report-dana-coachee.pdf"

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from wagtail_coaching.reporting import home
 from wagtail_coaching.sessions.models import CoachingSession, SessionStatus
 from wagtail_coaching.spaces import gate, lock
 from wagtail_coaching.spaces.models import ClientSpace, ClientSpaceStatus
@@ -74,7 +75,10 @@ def my_spaces(request):
 @login_required
 def my_coaching(request):
     """The spaces the logged-in user may enter, and nothing else."""
-    return render_page(request, "wagtail_coaching/my_coaching.html", my_spaces(request))
+    context = my_spaces(request)
+    # Sponsors' HR have no space: their organisations' reports are what they come for.
+    context["report_summaries"] = home.organisation_summaries(request.user)
+    return render_page(request, "wagtail_coaching/my_coaching.html", context)
 
 
 SPACE_PAGE = ClientSpace.objects.select_related("coach", "coachee", "organisation", "programme")

@@ -19,9 +19,11 @@ from wagtail_coaching.spaces.content import content_counts
 class ClientSpaceButtonHelper(ButtonHelper):
     def get_buttons_for_obj(self, obj, exclude=None, classnames_add=None, classnames_exclude=None):
         buttons = super().get_buttons_for_obj(obj, exclude, classnames_add, classnames_exclude)
-        if self.permission_helper.user_can_delete_obj(self.request.user, obj) and erasure.is_due(
-            obj
-        ):
+        # The list annotates ``erasure_due`` (one query for the page, not one per row).
+        due = getattr(obj, "erasure_due", None)
+        if due is None:
+            due = erasure.is_due(obj)
+        if due and self.permission_helper.user_can_delete_obj(self.request.user, obj):
             buttons.append(
                 {
                     "url": self.url_helper.get_action_url("erase", quote(obj.pk)),
@@ -83,6 +85,9 @@ class ErasableSpaceAdminMixin:
     """Adds the "Erase content" action to the client space admin."""
 
     button_helper_class = ClientSpaceButtonHelper
+
+    def get_queryset(self, request):
+        return erasure.with_erasure_due(super().get_queryset(request))
 
     def erase_view(self, request, instance_pk):
         return EraseSpaceView.as_view(model_admin=self, instance_pk=instance_pk)(request)

@@ -8,14 +8,23 @@ built by :func:`text`, never raw markup.
 
 Speed: the organisation report's list of spaces is many small tables (``ROWS_PER_TABLE``
 rows each, header repeated) rather than one huge table, which reportlab lays out in
-super-linear time.
+super-linear time. Its cells are plain strings drawn in the table's font; only a name too
+wide for its column becomes a wrapping ``Paragraph`` (laying out a Paragraph per cell took
+most of the time).
+
+Fonts: a TrueType font is embedded so that names outside Latin-1 print (Polish, Czech,
+Greek, Cyrillic...): ``WAGTAIL_COACHING_PDF_FONTS`` (regular and bold TTF paths), by default
+DejaVu Sans from Debian's ``fonts-dejavu-core`` when installed, else Bitstream Vera, which
+reportlab ships (Latin-1 and part of Latin Extended only).
 
 Both documents are written in the language active when they are built (pass ``language``
 to choose it).
 """
 
 import datetime
+import functools
 from io import BytesIO
+from pathlib import Path
 from xml.sax.saxutils import escape
 
 from django.utils import formats, timezone, translation
@@ -27,6 +36,8 @@ from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import (
     KeepTogether,
     PageBreak,
@@ -37,50 +48,110 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from wagtail_coaching.reporting.queries import format_hours, hours
+from wagtail_coaching.conf import get_setting
+from wagtail_coaching.reporting.queries import format_hours
 from wagtail_coaching.spaces.models import display_name
 
 ROWS_PER_TABLE = 40
 BRAND = colors.HexColor("#2e1f5e")
 LIGHT = colors.HexColor("#eeecf5")
 
-_styles = getSampleStyleSheet()
-STYLES = {
-    "title": ParagraphStyle("CoachingTitle", parent=_styles["Title"], textColor=BRAND),
-    "h2": ParagraphStyle("CoachingH2", parent=_styles["Heading2"], textColor=BRAND),
-    "body": ParagraphStyle("CoachingBody", parent=_styles["BodyText"], fontSize=10),
-    "cell": ParagraphStyle("CoachingCell", parent=_styles["BodyText"], fontSize=8, leading=10),
-    "head": ParagraphStyle(
-        "CoachingHead",
-        parent=_styles["BodyText"],
-        fontSize=8,
-        leading=10,
-        fontName="Helvetica-Bold",
-        textColor=colors.white,
-    ),
-    "number": ParagraphStyle(
-        "CoachingNumber", parent=_styles["BodyText"], fontSize=8, leading=10, alignment=TA_RIGHT
-    ),
-    "small": ParagraphStyle(
-        "CoachingSmall", parent=_styles["BodyText"], fontSize=8, textColor=colors.grey
-    ),
-}
+DEJAVU = Path("/usr/share/fonts/truetype/dejavu")
+REPORTLAB_FONTS = Path(pdfmetrics.__file__).resolve().parent.parent / "fonts"
+
+
+@functools.cache
+def _default_font_paths():
+    if (DEJAVU / "DejaVuSans.ttf").exists() and (DEJAVU / "DejaVuSans-Bold.ttf").exists():
+        return str(DEJAVU / "DejaVuSans.ttf"), str(DEJAVU / "DejaVuSans-Bold.ttf")
+    return str(REPORTLAB_FONTS / "Vera.ttf"), str(REPORTLAB_FONTS / "VeraBd.ttf")
+
+
+def font_paths():
+    """``(regular, bold)`` TrueType files of the PDFs' font (see the module's docstring)."""
+    configured = get_setting("PDF_FONTS")
+    if configured:
+        return configured["regular"], configured["bold"]
+    return _default_font_paths()
+
+
+@functools.cache
+def _registered(regular, bold):
+    names = (f"CoachingSans-{abs(hash(regular))}", f"CoachingSansBold-{abs(hash(bold))}")
+    pdfmetrics.registerFont(TTFont(names[0], regular))
+    pdfmetrics.registerFont(TTFont(names[1], bold))
+    pdfmetrics.registerFontFamily(names[0], normal=names[0], bold=names[1])
+    return names
+
+
+def fonts():
+    """``(regular, bold)`` font names, registered with reportlab on first use."""
+    return _registered(*font_paths())
+
+
+@functools.cache
+def _styles(font, bold):
+    base = getSampleStyleSheet()
+    common = {"fontName": font}
+    return {
+        "title": ParagraphStyle(
+            "CoachingTitle", parent=base["Title"], textColor=BRAND, fontName=bold
+        ),
+        "h2": ParagraphStyle(
+            "CoachingH2", parent=base["Heading2"], textColor=BRAND, fontName=bold, keepWithNext=1
+        ),
+        "body": ParagraphStyle("CoachingBody", parent=base["BodyText"], fontSize=10, **common),
+        "cell": ParagraphStyle(
+            "CoachingCell", parent=base["BodyText"], fontSize=8, leading=10, **common
+        ),
+        # Column headers break between words only, never inside one.
+        "head": ParagraphStyle(
+            "CoachingHead",
+            parent=base["BodyText"],
+            fontSize=8,
+            leading=10,
+            fontName=bold,
+            textColor=colors.white,
+            splitLongWords=0,
+        ),
+        "number": ParagraphStyle(
+            "CoachingNumber",
+            parent=base["BodyText"],
+            fontSize=8,
+            leading=10,
+            alignment=TA_RIGHT,
+            **common,
+        ),
+        "small": ParagraphStyle(
+            "CoachingSmall", parent=base["BodyText"], fontSize=8, textColor=colors.grey, **common
+        ),
+    }
+
+
+def styles():
+    return _styles(*fonts())
 
 
 def text(value, style="body"):
     """A Paragraph showing ``value`` literally: it is escaped, never read as markup."""
-    return Paragraph(escape("" if value is None else str(value)), STYLES[style])
+    return Paragraph(escape("" if value is None else str(value)), styles()[style])
 
 
 def number(value):
     return text(formats.number_format(value, use_l10n=True), "number")
 
 
+def local_day(value):
+    """The local date of a datetime (a date or None is returned as it is)."""
+    if isinstance(value, datetime.datetime):
+        return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    return value
+
+
 def fmt_date(value):
+    value = local_day(value)
     if value is None:
         return "—"
-    if isinstance(value, datetime.datetime):
-        value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
     return formats.date_format(value, "DATE_FORMAT")
 
 
@@ -121,6 +192,7 @@ def _grid(rows, widths, *, header=True):
 
 
 def _facts(pairs, widths=(60 * mm, 100 * mm)):
+    _regular, bold = fonts()
     table = Table(
         [[text(label, "body"), text(value, "body")] for label, value in pairs],
         colWidths=widths,
@@ -130,7 +202,7 @@ def _facts(pairs, widths=(60 * mm, 100 * mm)):
         TableStyle(
             [
                 ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.lightgrey),
-                ("FONTNAME", (0, 0), (0, -1), "Helvetica-Bold"),
+                ("FONTNAME", (0, 0), (0, -1), bold),
             ]
         )
     )
@@ -140,7 +212,7 @@ def _facts(pairs, widths=(60 * mm, 100 * mm)):
 def _footer(note):
     def draw(canvas, doc):
         canvas.saveState()
-        canvas.setFont("Helvetica", 7)
+        canvas.setFont(fonts()[0], 7)
         canvas.setFillColor(colors.grey)
         width = doc.pagesize[0]
         canvas.drawString(doc.leftMargin, 10 * mm, note)
@@ -175,39 +247,87 @@ def _month_label(month):
     return formats.date_format(month, "YEAR_MONTH_FORMAT")
 
 
+def _chart_hours(value):
+    # Bars are exact hours; their labels say what the tables say (format_hours, localised).
+    return format_hours(round(value * 60)) if value else ""
+
+
 def hours_chart(months, width=170 * mm, height=60 * mm):
-    """A bar chart of hours per month (``months`` from ``queries.hours_per_month``)."""
+    """A bar chart of hours per month (``months`` from ``queries.hours_per_month``: every
+    month of the period, those without a session included)."""
+    regular, _bold = fonts()
     drawing = Drawing(width, height)
     chart = VerticalBarChart()
     chart.x, chart.y = 12 * mm, 14 * mm
     chart.width, chart.height = width - 18 * mm, height - 20 * mm
-    values = [hours(minutes) for _month, _held, minutes in months]
+    values = [(minutes or 0) / 60 for _month, _held, minutes in months]
     chart.data = [values]
-    chart.categoryAxis.categoryNames = [_month_label(month) for month, _h, _m in months]
+    # Past two years, name one month in three so that the names stay readable.
+    step = 1 if len(months) <= 24 else 3
+    chart.categoryAxis.categoryNames = [
+        _month_label(month) if index % step == 0 else ""
+        for index, (month, _h, _m) in enumerate(months)
+    ]
+    for labels in (chart.categoryAxis.labels, chart.valueAxis.labels, chart.barLabels):
+        labels.fontName = regular
     chart.categoryAxis.labels.fontSize = 6
     chart.categoryAxis.labels.angle = 45 if len(months) > 8 else 0
     chart.categoryAxis.labels.boxAnchor = "ne" if len(months) > 8 else "n"
     chart.valueAxis.valueMin = 0
     chart.valueAxis.labels.fontSize = 7
+    chart.valueAxis.labelTextFormat = lambda value: formats.number_format(value, use_l10n=True)
     top = max(values) if values else 1
     chart.valueAxis.valueMax = max(1, top * 1.15)
     chart.bars[0].fillColor = BRAND
-    chart.barLabelFormat = "%.1f"
+    chart.barLabelFormat = _chart_hours if len(months) <= 24 else (lambda value: "")
     chart.barLabels.fontSize = 6
     chart.barLabels.nudge = 5
     drawing.add(chart)
-    drawing.add(String(0, height - 6, _("Hours"), fontSize=7, fontName="Helvetica"))
+    drawing.add(String(0, height - 6, _("Hours"), fontSize=7, fontName=regular))
     return drawing
 
 
 # --- Organisation report ---------------------------------------------------------------------
 
+CELL_SIZE = 8
+CELL_PADDING = 6  # reportlab's default left and right cell padding, together
+SPACE_COLUMNS = 9
+NUMBER_COLUMNS = (4, 5, 6)
 
-def space_table_rows(rows):
-    """The spaces' table cells, header first."""
-    header = [
-        text(label, "head")
-        for label in (
+
+def _header(labels, widths, flexible=()):
+    """Header cells, with columns widened so that no header word is cut in two; the columns
+    in ``flexible`` (names, which may wrap) give the room back."""
+    bold = fonts()[1]
+    needed = [
+        max(pdfmetrics.stringWidth(word, bold, CELL_SIZE) for word in label.split()) + CELL_PADDING
+        for label in labels
+    ]
+    widened = [max(width, need) for width, need in zip(widths, needed, strict=True)]
+    excess = sum(widened) - sum(widths)
+    for index in flexible:
+        if excess > 0:
+            given = min(excess, widened[index] - needed[index])
+            widened[index] -= given
+            excess -= given
+    return [text(label, "head") for label in labels], widened
+
+
+def _plain(value, width, font):
+    """``value`` as a plain string cell if it fits ``width``, else a wrapping Paragraph.
+
+    Plain strings are drawn as they are (never read as markup), on one line.
+    """
+    value = " ".join(str(value).split())
+    if pdfmetrics.stringWidth(value, font, CELL_SIZE) + CELL_PADDING <= width:
+        return value
+    return text(value, "cell")
+
+
+def space_table_rows(rows, widths):
+    """The spaces' table: header cells, body rows and the column widths."""
+    header, widths = _header(
+        [
             _("Coachee"),
             _("Coach"),
             _("Programme"),
@@ -217,23 +337,42 @@ def space_table_rows(rows):
             _("Hours"),
             _("First session"),
             _("Last session"),
-        )
-    ]
+        ],
+        widths,
+        flexible=(2, 0, 1),
+    )
+    font = fonts()[0]
+    # Many rows share dates and figures: format each value once (in the active language).
+    show_date = functools.lru_cache(maxsize=4096)(fmt_date)
+    show_hours = functools.lru_cache(maxsize=4096)(fmt_hours)
     body = [
         [
-            text(display_name(row.coachee), "cell"),
-            text(display_name(row.coach), "cell"),
-            text(row.programme.title if row.programme else "—", "cell"),
-            text(row.get_status_display(), "cell"),
-            text(ratio(row.sessions_held, row.planned_sessions), "number"),
-            text(ratio(row.modules_completed, row.modules_total), "number"),
-            text(fmt_hours(row.minutes_spent), "number"),
-            text(fmt_date(row.first_session_at), "cell"),
-            text(fmt_date(row.last_session_at), "cell"),
+            _plain(display_name(row.coachee), widths[0], font),
+            _plain(display_name(row.coach), widths[1], font),
+            _plain(row.programme.title if row.programme else "—", widths[2], font),
+            _plain(row.get_status_display(), widths[3], font),
+            ratio(row.sessions_held, row.planned_sessions),
+            ratio(row.modules_completed, row.modules_total),
+            show_hours(row.minutes_spent),
+            show_date(local_day(row.first_session_at)),
+            show_date(local_day(row.last_session_at)),
         ]
         for row in rows
     ]
-    return header, body
+    return header, body, widths
+
+
+def _space_grid(rows, widths):
+    table = _grid(rows, widths)
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONT", (0, 1), (-1, -1), fonts()[0], CELL_SIZE, CELL_SIZE + 2),
+                ("ALIGN", (NUMBER_COLUMNS[0], 1), (NUMBER_COLUMNS[-1], -1), "RIGHT"),
+            ]
+        )
+    )
+    return table
 
 
 SPACE_WIDTHS = [m * mm for m in (42, 42, 45, 20, 25, 25, 18, 25, 25)]
@@ -292,19 +431,19 @@ def organisation_report(
             story.append(text(_("No session held in this period."), "body"))
 
         story += [Spacer(1, 4 * mm), text(_("Completion per programme"), "h2")]
-        programme_rows = [
+        programme_header, programme_widths = _header(
             [
-                text(label, "head")
-                for label in (
-                    _("Programme"),
-                    _("Client spaces"),
-                    _("Sessions held / planned"),
-                    _("Modules completed / total"),
-                    _("Completion"),
-                    _("Hours"),
-                )
-            ]
-        ]
+                _("Programme"),
+                _("Client spaces"),
+                _("Sessions held / planned"),
+                _("Modules completed / total"),
+                _("Completion"),
+                _("Hours"),
+            ],
+            [m * mm for m in (70, 25, 30, 30, 20, 20)],
+            flexible=(0,),
+        )
+        programme_rows = [programme_header]
         for group in groups:
             t = group.totals
             programme_rows.append(
@@ -317,16 +456,14 @@ def organisation_report(
                     text(fmt_hours(t.minutes_spent), "number"),
                 ]
             )
-        story.append(
-            KeepTogether(_grid(programme_rows, [m * mm for m in (70, 25, 30, 30, 20, 20)]))
-        )
+        story.append(KeepTogether(_grid(programme_rows, programme_widths)))
 
         story += [PageBreak(), text(_("Client spaces"), "h2")]
-        header, body = space_table_rows(rows)
+        header, body, widths = space_table_rows(rows, SPACE_WIDTHS)
         if not body:
             story.append(text(_("No client space in this report."), "body"))
         for start in range(0, len(body), ROWS_PER_TABLE):
-            story.append(_grid([header, *body[start : start + ROWS_PER_TABLE]], SPACE_WIDTHS))
+            story.append(_space_grid([header, *body[start : start + ROWS_PER_TABLE]], widths))
             story.append(Spacer(1, 2 * mm))
         return _build(story, title=f"{title} — {organisation.name}", pagesize=landscape(A4))
 
@@ -337,13 +474,18 @@ def organisation_report(
 def final_report(report, *, language=None):
     """The final report of one client space (``queries.FinalReport``) as PDF bytes."""
     with translation.override(language or translation.get_language()):
-        title = _("Final coaching report")
-        if report.end_date:
-            dates = _("From %(start)s to %(end)s") % {
-                "start": fmt_date(report.start_date),
-                "end": fmt_date(report.end_date),
-            }
+        if report.is_final:
+            title = _("Final coaching report")
+            end = report.end_date
         else:
+            # Not over yet: the figures so far, up to the day the report is produced.
+            title = _("Coaching progress report")
+            end = timezone.localdate()
+        dates = _("From %(start)s to %(end)s") % {
+            "start": fmt_date(report.start_date),
+            "end": fmt_date(end),
+        }
+        if end is None:
             dates = _("Since %(start)s") % {"start": fmt_date(report.start_date)}
         story = [
             text(title, "title"),
@@ -354,7 +496,7 @@ def final_report(report, *, language=None):
                     (_("Organisation"), report.organisation),
                     (_("Programme"), report.programme or "—"),
                     (_("Status"), report.status),
-                    (_("Dates"), dates),
+                    (_("Period covered") if not report.is_final else _("Dates"), dates),
                 ]
             ),
             Spacer(1, 6 * mm),

@@ -221,7 +221,7 @@ class OrganisationReportView(ReportView):
             accessor=lambda row: _show_date(row.last_session_at),
             sort_key="last_session_at",
         ),
-        ReportLinkColumn("final_report", label=gettext_lazy("Final report")),
+        ReportLinkColumn("final_report", label=gettext_lazy("Report (PDF)")),
     ]
 
     list_export = [
@@ -442,13 +442,14 @@ def organisation_report_pdf(request, organisation_id):
     organisation = access.get_organisation_or_404(request.user, organisation_id)
     filterset = ReportFilterSet(request.GET, request=request, organisation=organisation)
     rows = filtered_rows(filterset, organisation)
+    groups = queries.programme_groups(rows, filterset.chosen_period)
     content = pdf.organisation_report(
         organisation=organisation,
         period=filterset.chosen_period,
         rows=rows.order_by("coachee__last_name", "coachee__first_name", "pk"),
-        totals=queries.totals(rows, filterset.chosen_period),
+        totals=queries.totals_of_groups(groups),
         months=queries.hours_per_month(rows, filterset.chosen_period),
-        groups=queries.programme_groups(rows, filterset.chosen_period),
+        groups=groups,
         filters=filterset.described(),
         language=get_language(),
     )
@@ -473,4 +474,5 @@ def final_report_response(space_id):
     report = queries.final_report(space_id)
     content = pdf.final_report(report, language=get_language())
     name = slugify(report.coachee) or "space"
-    return _pdf_response(content, f"final-report-{name}.pdf")
+    kind = "final-report" if report.is_final else "progress-report"
+    return _pdf_response(content, f"{kind}-{name}.pdf")

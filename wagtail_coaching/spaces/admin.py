@@ -98,8 +98,16 @@ class ClientSpaceAdmin(ModelAdmin):
     edit_handler = ObjectList(
         [
             MultiFieldPanel(
-                [FieldPanel("coachee"), FieldPanel("coach"), FieldPanel("extra_participants")],
+                [FieldPanel("coachee"), FieldPanel("coach")],
                 heading=_("People"),
+            ),
+            MultiFieldPanel(
+                [
+                    FieldPanel("add_participant"),
+                    FieldPanel("confirm_access"),
+                    FieldPanel("remove_participants"),
+                ],
+                heading=_("Other people with access"),
             ),
             MultiFieldPanel(
                 [

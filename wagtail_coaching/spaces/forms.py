@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
-from wagtail_coaching.spaces import lock, roles
+from wagtail_coaching.spaces import choosers, eligibility, lock, roles
 from wagtail_coaching.spaces.content import GoalStatus, NoteVisibility
 from wagtail_coaching.spaces.models import display_name
 
@@ -50,47 +50,108 @@ class ContractForm(forms.Form):
     sha256 = forms.CharField(widget=forms.HiddenInput, max_length=64)
 
 
-"""Admin forms. Validation rules live on the models; these forms only add the access list."""
+"""Admin forms. Validation rules live on the models and in ``eligibility``; people are picked
+with the role choosers of ``choosers``, and extra access is granted one person at a time."""
 
 
 class UserChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, user):
-        name = display_name(user)
-        username = user.get_username()
-        return name if name == username else f"{name} ({username})"
-
-
-class UserMultipleChoiceField(forms.ModelMultipleChoiceField):
-    label_from_instance = UserChoiceField.label_from_instance
+        return choosers.user_label(user)
 
 
 class ClientSpaceAdminForm(WagtailAdminModelForm):
-    extra_participants = UserMultipleChoiceField(
+    add_participant = UserChoiceField(
         queryset=None,
         required=False,
-        label=_("Other people with access"),
+        label=_("Give access to another coach"),
         help_text=_(
-            "A substitute coach or a supervisor who may also enter this space. The coach and "
-            "the coachee always have access; leave empty otherwise."
+            "A substitute coach or a supervisor who may also enter this space and read "
+            "everything in it. The coach and the coachee always have access."
         ),
+        widget=choosers.participant_chooser.widget_class(),
+    )
+    confirm_access = forms.BooleanField(
+        required=False,
+        label=_("I confirm that this person may enter the space and read everything in it."),
+    )
+    remove_participants = forms.ModelMultipleChoiceField(
+        queryset=None,
+        required=False,
+        label=_("Remove access"),
+        help_text=_("Tick the people who should no longer enter this space."),
+        widget=forms.CheckboxSelectMultiple,
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        users = roles.real_users().order_by("last_name", "first_name", "pk")
-        for name in ("coach", "coachee"):
+        users = roles.real_users()
+        widgets = {"coach": choosers.coach_chooser, "coachee": choosers.coachee_chooser}
+        for name, viewset in widgets.items():
             if name in self.fields:
                 self.fields[name] = UserChoiceField(
                     queryset=users,
                     label=self.fields[name].label,
                     help_text=self.fields[name].help_text,
+                    widget=viewset.widget_class(),
                 )
-        self.fields["extra_participants"].queryset = users
-        if self.instance.pk:
-            self.fields["extra_participants"].initial = list(lock.extra_participants(self.instance))
+        self.fields["add_participant"].queryset = users
+        # Only the people who have extra access now: a handful, whatever the number of users.
+        current = lock.extra_participants(self.instance) if self.instance.pk else users.none()
+        self.fields["remove_participants"].queryset = current
+        self.fields["remove_participants"].label_from_instance = choosers.user_label
+
+    def clean(self):
+        cleaned = super().clean()
+        coach, coachee = cleaned.get("coach"), cleaned.get("coachee")
+        if coach is not None and roles.is_coach(coach) and eligibility.is_report_viewer(coach):
+            self.add_error(
+                "coach",
+                _("%(user)s sees an organisation's reports; HR cannot coach a space.")
+                % {"user": display_name(coach)},
+            )
+        if coachee is not None:
+            if eligibility.is_staff_user(coachee):
+                self.add_error(
+                    "coachee",
+                    _("%(user)s is a staff member and cannot be a coachee.")
+                    % {"user": display_name(coachee)},
+                )
+            elif eligibility.reports_on_another_organisation(coachee, cleaned.get("organisation")):
+                self.add_error(
+                    "coachee",
+                    _("%(user)s sees the reports of another organisation and cannot be a coachee.")
+                    % {"user": display_name(coachee)},
+                )
+        self._clean_added_participant(cleaned, coach, coachee)
+        return cleaned
+
+    def _clean_added_participant(self, cleaned, coach, coachee):
+        added = cleaned.get("add_participant")
+        if added is None:
+            return
+        name = {"user": display_name(added)}
+        if eligibility.is_report_viewer(added):
+            error = _("%(user)s sees an organisation's reports; HR never enters a client space.")
+        elif not roles.is_coach(added):
+            error = _("%(user)s is not a coach; only coaches can be given access.")
+        elif added in (coach, coachee):
+            error = _("%(user)s is already the coach or the coachee of this space.")
+        else:
+            error = None
+        if error:
+            self.add_error("add_participant", error % name)
+        elif not cleaned.get("confirm_access"):
+            self.add_error(
+                "confirm_access",
+                _("Tick the box to confirm that %(user)s may enter this space.") % name,
+            )
 
     def save(self, commit=True):
         space = super().save(commit=commit)
         if commit:
-            lock.set_extra_participants(space, self.cleaned_data.get("extra_participants") or [])
+            actor = getattr(self, "for_user", None)
+            for user in self.cleaned_data.get("remove_participants") or []:
+                lock.revoke_entry(user, space, actor=actor)
+            if self.cleaned_data.get("add_participant") is not None:
+                lock.grant_entry(self.cleaned_data["add_participant"], space, actor=actor)
         return space

@@ -163,20 +163,22 @@ def people_with_access(space):
 # --- Granting and revoking -----------------------------------------------------------------
 
 
-def grant_entry(user, space):
-    """Let ``user`` enter ``space``. Idempotent; a change is recorded in the access log."""
+def grant_entry(user, space, actor=None):
+    """Let ``user`` enter ``space``. Idempotent; a change is recorded in the access log,
+    naming ``actor`` (the staff member who decided it) when given."""
 
     if not _entry_rows().filter(user_id=user.pk, content_object_id=space.pk).exists():
         assign_perm(f"{APP_LABEL}.{ENTER_SPACE}", user, space)
-        audit.record(space, None, audit.AccessAction.ACCESS_GRANTED, subject_user=user)
+        audit.record(space, actor, audit.AccessAction.ACCESS_GRANTED, subject_user=user)
 
 
-def revoke_entry(user, space):
-    """Close ``space`` to ``user``. Idempotent; a change is recorded in the access log."""
+def revoke_entry(user, space, actor=None):
+    """Close ``space`` to ``user``. Idempotent; a change is recorded in the access log,
+    naming ``actor`` when given."""
 
     if _entry_rows().filter(user_id=user.pk, content_object_id=space.pk).exists():
         remove_perm(f"{APP_LABEL}.{ENTER_SPACE}", user, space)
-        audit.record(space, None, audit.AccessAction.ACCESS_REVOKED, subject_user=user)
+        audit.record(space, actor, audit.AccessAction.ACCESS_REVOKED, subject_user=user)
 
 
 @receiver(participants_saved, sender=ClientSpace)
@@ -202,16 +204,16 @@ def extra_participants(space):
     return people_with_access(space).exclude(pk__in=[space.coach_id, space.coachee_id])
 
 
-def set_extra_participants(space, users):
+def set_extra_participants(space, users, actor=None):
     """Grant exactly ``users`` (besides coach and coachee) entry to ``space``."""
     wanted = {user.pk for user in users} - {space.coach_id, space.coachee_id}
     User = get_user_model()
     with transaction.atomic():
         present = set(extra_participants(space).values_list("pk", flat=True))
         for user_id in present - wanted:
-            revoke_entry(User(pk=user_id), space)
+            revoke_entry(User(pk=user_id), space, actor=actor)
         for user_id in wanted - present:
-            grant_entry(User(pk=user_id), space)
+            grant_entry(User(pk=user_id), space, actor=actor)
 
 
 # --- People --------------------------------------------------------------------------------
