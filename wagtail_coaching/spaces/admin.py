@@ -10,7 +10,7 @@ from wagtail_modeladmin.options import ModelAdmin
 
 from .audit import AccessEvent
 from .contracts import ContractTemplate
-from .forms import ClientSpaceAdminForm
+from .forms import ClientSpaceAdminForm, ContractTemplateAdminForm
 from .models import ClientSpace, Organisation
 
 
@@ -18,15 +18,19 @@ class ContractTemplateAdmin(ModelAdmin):
     model = ContractTemplate
     menu_label = gettext_lazy("Contracts")
     menu_icon = "doc-full"
-    list_display = ("title", "version", "scope_label", "created_at")
-    list_filter = ("organisation",)
+    list_display = ("title", "version", "language_name", "scope_label", "created_at")
+    list_filter = ("language", "organisation")
     search_fields = ("title",)
-    panels = [
-        FieldPanel("title"),
-        FieldPanel("body"),
-        FieldPanel("organisation"),
-        FieldPanel("programme"),
-    ]
+    edit_handler = ObjectList(
+        [
+            FieldPanel("title"),
+            FieldPanel("language"),
+            FieldPanel("body"),
+            FieldPanel("organisation"),
+            FieldPanel("programme"),
+        ],
+        base_form_class=ContractTemplateAdminForm,
+    )
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("organisation", "programme")
@@ -105,6 +109,7 @@ class ClientSpaceAdmin(ModelAdmin):
                 [
                     FieldPanel("organisation"),
                     FieldPanel("programme"),
+                    FieldPanel("language"),
                     FieldPanel("status"),
                     FieldRowPanel([FieldPanel("start_date"), FieldPanel("end_date")]),
                     FieldPanel("planned_sessions"),

@@ -4,9 +4,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
-from wagtail_coaching.spaces import lock, roles
+from wagtail_coaching.spaces import contracts, lock, roles
 from wagtail_coaching.spaces.content import GoalStatus, NoteVisibility
-from wagtail_coaching.spaces.models import display_name
+from wagtail_coaching.spaces.models import ClientSpaceStatus, display_name
+from wagtail_coaching.spaces.preferences import language_choices, language_name
 
 NOTE_MAX_LENGTH = 20_000
 
@@ -50,7 +51,25 @@ class ContractForm(forms.Form):
     sha256 = forms.CharField(widget=forms.HiddenInput, max_length=64)
 
 
-"""Admin forms. Validation rules live on the models; these forms only add the access list."""
+"""Admin forms. Validation rules live on the models; these forms add the access list, the
+site's languages as choices, and the rule that an active space has a contract."""
+
+
+def language_field(field, blank=False):
+    """``field`` (a model form's language field) as a choice of the site's languages."""
+    choices = language_choices()
+    if blank:
+        choices = [("", _("Automatic"))] + choices
+    return forms.ChoiceField(
+        label=field.label, help_text=field.help_text, required=not blank, choices=choices
+    )
+
+
+class ContractTemplateAdminForm(WagtailAdminModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "language" in self.fields:
+            self.fields["language"] = language_field(self.fields["language"])
 
 
 class UserChoiceField(forms.ModelChoiceField):
@@ -77,6 +96,8 @@ class ClientSpaceAdminForm(WagtailAdminModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if "language" in self.fields:
+            self.fields["language"] = language_field(self.fields["language"], blank=True)
         users = roles.real_users().order_by("last_name", "first_name", "pk")
         for name in ("coach", "coachee"):
             if name in self.fields:
@@ -88,6 +109,22 @@ class ClientSpaceAdminForm(WagtailAdminModelForm):
         self.fields["extra_participants"].queryset = users
         if self.instance.pk:
             self.fields["extra_participants"].initial = list(lock.extra_participants(self.instance))
+
+    def _post_clean(self):
+        # After the instance got the form's values and passed the model's clean().
+        super()._post_clean()
+        space = self.instance
+        if space.status == ClientSpaceStatus.ACTIVE and not self.errors:
+            space.resolve_language()
+            if not contracts.contract_available(space):
+                self.add_error(
+                    "status",
+                    _(
+                        "There is no contract in %(language)s for this space yet: add one "
+                        "under Contracts before making the space active."
+                    )
+                    % {"language": language_name(contracts.space_language(space))},
+                )
 
     def save(self, commit=True):
         space = super().save(commit=commit)
