@@ -206,6 +206,7 @@ def test_the_coach_reading_english_is_still_shown_the_spaces_french_contract(cli
     with translation.override("en"):
         body = client.get(contract_url(lucas_world.lucas_space)).content.decode()
     assert "Contrat de coaching" in body
+    assert "This space's contract is written in French" in body
 
 
 def test_contract_versions_are_numbered_per_language(world):
@@ -307,3 +308,16 @@ def test_trial_invitation_subjects_use_the_readers_date_format(world):
     by_address = {message.to[0]: message.subject for message in mail.outbox}
     assert by_address["nina@example.com"] == "Séance d'essai le 30 mars 2027 10:00"
     assert by_address[world.coach.email].startswith("Coaching trial on March 30, 2027")
+
+
+def test_pdf_file_names_follow_the_readers_language(client, world):
+    from .conftest import accept_contract
+
+    accept_contract(world.coachee, world.space)
+    client.force_login(world.coachee)
+    url = reverse("wagtail_coaching:space_report_pdf", kwargs={"public_id": world.space.public_id})
+    with translation.override("fr"):
+        french = client.get(url, HTTP_ACCEPT_LANGUAGE="fr")
+    english = client.get(url, HTTP_ACCEPT_LANGUAGE="en")
+    assert 'filename="rapport-final-' in french["Content-Disposition"]
+    assert 'filename="final-report-' in english["Content-Disposition"]
