@@ -2,6 +2,7 @@
 log. Metadata only, never content: notes, goals and documents have no admin screen at all.
 Erasure adds its action to the client space screen (``privacy.admin``)."""
 
+from django.contrib.admin import SimpleListFilter
 from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
@@ -12,6 +13,20 @@ from .audit import AccessEvent
 from .contracts import ContractTemplate
 from .forms import ClientSpaceAdminForm, ContractTemplateAdminForm
 from .models import ClientSpace, Organisation
+from .preferences import language_choices
+
+
+class LanguageFilter(SimpleListFilter):
+    """The site's languages by name (the field stores codes, with no model choices)."""
+
+    title = gettext_lazy("language")
+    parameter_name = "language"
+
+    def lookups(self, request, model_admin):
+        return language_choices()
+
+    def queryset(self, request, queryset):
+        return queryset.filter(language=self.value()) if self.value() else queryset
 
 
 class ContractTemplateAdmin(ModelAdmin):
@@ -19,7 +34,7 @@ class ContractTemplateAdmin(ModelAdmin):
     menu_label = gettext_lazy("Contracts")
     menu_icon = "doc-full"
     list_display = ("title", "version", "language_name", "scope_label", "created_at")
-    list_filter = ("language", "organisation")
+    list_filter = (LanguageFilter, "organisation")
     search_fields = ("title",)
     edit_handler = ObjectList(
         [
