@@ -7,7 +7,7 @@ from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail_coaching.spaces import contracts, lock, roles
 from wagtail_coaching.spaces.content import GoalStatus, NoteVisibility
 from wagtail_coaching.spaces.models import ClientSpaceStatus, display_name
-from wagtail_coaching.spaces.preferences import language_choices, language_name
+from wagtail_coaching.spaces.preferences import language_choices, language_name, site_language
 
 NOTE_MAX_LENGTH = 20_000
 
@@ -70,6 +70,12 @@ class ContractTemplateAdminForm(WagtailAdminModelForm):
         super().__init__(*args, **kwargs)
         if "language" in self.fields:
             self.fields["language"] = language_field(self.fields["language"])
+            # A post without the field (a script, an older form) means the site's language.
+            self.fields["language"].required = False
+            self.fields["language"].initial = self.instance.language or site_language()
+
+    def clean_language(self):
+        return self.cleaned_data.get("language") or site_language()
 
 
 class UserChoiceField(forms.ModelChoiceField):
