@@ -18,13 +18,10 @@ from .test_matrix import EXPECTED
 
 pytestmark = pytest.mark.django_db
 
-# Every URL of a space; the calendar pages are the user's own, and trials come before any
-# space exists (their guest has no account).
-GATED = sorted(
-    name
-    for name in set(EXPECTED) - {"my_coaching", "contract", "calendar_settings", "calendar_feed"}
-    if not name.startswith("trial_")
-)
+# Every URL of a space; the calendar pages and the language switcher are the user's own, and
+# trials come before any space exists (their guest has no account).
+OWN = {"my_coaching", "contract", "calendar_settings", "calendar_feed", "set_language"}
+GATED = sorted(name for name in set(EXPECTED) - OWN if not name.startswith("trial_"))
 
 
 def contract_url(space):

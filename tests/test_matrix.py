@@ -212,6 +212,8 @@ EXPECTED |= {
     ),
     # The feed's secret address is its credential: calendar apps cannot log in.
     "calendar_feed": (_feed, {role: OK for role in ROLES}),
+    # The language switcher: POST only, for everyone; it shows nothing of any space.
+    "set_language": (lambda w: {}, {role: NOT_ALLOWED for role in ROLES}),
     # Trials: the guest link is the prospect's credential (no account); the coach hosts.
     "trial_guest_room": (_guest, {role: OK for role in ROLES}),
     "trial_guest_token": (_guest, {role: OK for role in ROLES}),

@@ -8,6 +8,7 @@ import re
 import icalendar
 import jwt
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.urls import reverse
@@ -680,9 +681,17 @@ def test_demo_places_a_trial_request_page_once():
 
     call_command("coaching_demo", allow_production=True)
     call_command("coaching_demo", allow_production=True)
-    (page,) = TrialRequestPage.objects.all()
-    assert page.live
-    assert page.get_parent().specific_class is not TrialRequestPage
+    # Once per language: with Wagtail's i18n on, the French page is the English one's
+    # translation; without it, there is only the English page.
+    pages = list(TrialRequestPage.objects.order_by("pk"))
+    assert len({page.translation_key for page in pages}) == 1
+    assert len({page.locale_id for page in pages}) == len(pages)
+    assert [page.title for page in pages][:1] == ["Try coaching"]
+    for page in pages:
+        assert page.live
+        assert page.get_parent().specific_class is not TrialRequestPage
+    if getattr(settings, "WAGTAIL_I18N_ENABLED", False):
+        assert [page.title for page in pages] == ["Try coaching", "Essayer le coaching"]
 
 
 def test_admin_inspect_and_edit_keep_status_rules(client, world):

@@ -15,4 +15,5 @@ class WagtailCoachingAppConfig(AppConfig):
             checks,  # noqa: F401  (registers the system checks)
             middleware,  # noqa: F401  (starts the idle clock at login)
         )
+        from .programmes import translations  # noqa: F401  (steps follow translations)
         from .spaces import lock  # noqa: F401  (grants follow a space's participants)

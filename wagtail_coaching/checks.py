@@ -5,9 +5,12 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.checks import Error, Tags, Warning, register
+from django.db import DatabaseError
 
 from wagtail_coaching.conf import DEFAULTS, get_setting
+from wagtail_coaching.spaces import contracts
 from wagtail_coaching.spaces.keys import KeyRingError, parse_key_ring
+from wagtail_coaching.spaces.models import ClientSpace, ClientSpaceStatus
 from wagtail_coaching.spaces.uploads import KNOWN_TYPES, private_root
 
 # The video-room and trial checks live beside the code they guard; importing registers them.
@@ -200,3 +203,57 @@ def check_content_settings(app_configs, **kwargs):
             )
         )
     return errors
+
+
+@register(Tags.database)
+def check_contract_languages(app_configs, databases=None, **kwargs):
+    """Every language of the site has a contract, and every active space one in its language.
+
+    It reads the database, so it runs with ``migrate`` and ``check --database default``.
+    """
+    if not databases or "default" not in databases:
+        return []
+    messages = []
+    try:
+        for code, _name in settings.LANGUAGES:
+            if not contracts.default_contract_available(code) and not (
+                contracts.ContractTemplate.objects.filter(
+                    language=code, organisation=None, programme=None
+                ).exists()
+            ):
+                messages.append(
+                    Warning(
+                        f"There is no default coaching contract in '{code}'.",
+                        hint=f"Add a contract in '{code}' with no organisation and no "
+                        "programme (admin, Contracts), or translate the built-in one in the "
+                        "app's catalogue. A space in this language cannot be entered or made "
+                        "active until then.",
+                        id="wagtail_coaching.W080",
+                    )
+                )
+        active = ClientSpace.objects.filter(status=ClientSpaceStatus.ACTIVE)
+        # Only spaces in a language the built-in contract does not speak can lack one.
+        uncovered = [
+            code
+            for code in active.values_list("language", flat=True).distinct().order_by()
+            if not contracts.default_contract_available(code or contracts.site_language())
+        ]
+        stranded = [
+            space
+            for space in active.filter(language__in=uncovered).select_related("programme")
+            if not contracts.contract_available(space)
+        ]
+    except DatabaseError:
+        return []  # Not migrated yet: nothing to check.
+    if stranded:
+        languages = sorted({contracts.space_language(space) for space in stranded})
+        messages.append(
+            Error(
+                f"{len(stranded)} active client space(s) have no contract in their language "
+                f"({', '.join(languages)}).",
+                hint="Add a contract in that language (admin, Contracts); until then their "
+                "participants cannot enter them.",
+                id="wagtail_coaching.E080",
+            )
+        )
+    return messages

@@ -17,6 +17,8 @@ INSTALLED_APPS = [
     "guardian",
     "wagtail_modeladmin",
     "wagtail.contrib.forms",
+    "wagtail.contrib.simple_translation",
+    "wagtail.locales",
     "wagtail.contrib.redirects",
     "wagtail.embeds",
     "wagtail.sites",
@@ -87,6 +89,9 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("fr", _("French"))]
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
+# Pages in English and French, as translations of one another (Wagtail's simple_translation:
+# "Translate" copies a page, or a programme with its modules, into the other locale).
+WAGTAIL_I18N_ENABLED = True
 LOCALE_PATHS = [SANDBOX_DIR / "locale"]
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True

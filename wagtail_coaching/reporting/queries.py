@@ -26,6 +26,7 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.conf import settings
 from django.db.models import (
     Count,
     DateTimeField,
@@ -38,7 +39,7 @@ from django.db.models import (
     Sum,
 )
 from django.db.models.functions import Coalesce, TruncMonth
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
 
 from wagtail_coaching.programmes.pages import ModulePage, ProgrammePage
 from wagtail_coaching.programmes.progress import (
@@ -391,17 +392,50 @@ class ProgrammeGroup:
 def programme_groups(rows, period=ALL_TIME):
     """Totals per programme of the spaces in ``rows``, biggest group first (five queries)."""
     by_programme = group_totals(rows, period)
-    titles = dict(
-        ProgrammePage.objects.filter(
-            pk__in=[pk for pk in by_programme if pk is not None]
-        ).values_list("pk", "title")
-    )
+    # A programme and its translations are one group (see programme_translation_groups).
+    names = programme_translation_groups([pk for pk in by_programme if pk is not None])
+    merged = {}
+    for pk, totals in by_programme.items():
+        group_pk, _title = names.get(pk, (pk, ""))
+        merged.setdefault(group_pk, []).append(totals)
+    titles = {group_pk: title for group_pk, title in names.values()}
     groups = [
-        ProgrammeGroup(programme_id=pk, title=titles.get(pk, ""), totals=totals)
-        for pk, totals in by_programme.items()
+        ProgrammeGroup(programme_id=pk, title=titles.get(pk, ""), totals=_add(totals_list))
+        for pk, totals_list in merged.items()
     ]
     groups.sort(key=lambda group: (-group.totals.spaces, group.title, group.programme_id or 0))
     return groups
+
+
+def programme_translation_groups(programme_ids):
+    """``{programme id: (group id, group title)}`` for ``programme_ids``, in one query.
+
+    A programme and its translations (Wagtail i18n, same ``translation_key``) are one
+    programme in reports. The group is named by its translation in the reader's language,
+    else in the site's default locale, else by its first page; its id is that page's.
+    """
+    if not programme_ids:
+        return {}
+    keys = ProgrammePage.objects.filter(pk__in=programme_ids).values("translation_key")
+    rows = list(
+        ProgrammePage.objects.filter(translation_key__in=keys)
+        .order_by("pk")
+        .values_list("pk", "title", "translation_key", "locale__language_code")
+    )
+    language = (translation.get_language() or settings.LANGUAGE_CODE).split("-")[0]
+    default = settings.LANGUAGE_CODE.split("-")[0]
+
+    def preference(row):
+        code = row[3].split("-")[0]
+        return (code != language, code != default, row[0])
+
+    chosen = {}
+    for row in rows:
+        best = chosen.get(row[2])
+        if best is None or preference(row) < preference(best):
+            chosen[row[2]] = row
+    wanted = set(programme_ids)
+    return {pk: chosen[key][:2] for pk, _title, key, _code in rows if pk in wanted}
 
 
 @dataclass

@@ -296,10 +296,10 @@ class OrganisationReportView(ReportView):
         return queryset.order_by(*queryset.query.order_by, "pk")
 
     def get_filename(self):
-        return "coaching-report-{}-{}".format(
-            slugify(self.organisation.name) or self.organisation.pk,
-            datetime.date.today().strftime("%Y-%m-%d"),
-        )
+        return _("coaching-report-%(name)s-%(date)s") % {
+            "name": slugify(self.organisation.name) or self.organisation.pk,
+            "date": datetime.date.today().strftime("%Y-%m-%d"),
+        }
 
     def _with_query(self, url):
         params = self.request.GET.copy()
@@ -454,7 +454,7 @@ def organisation_report_pdf(request, organisation_id):
         language=get_language(),
     )
     name = slugify(organisation.name) or organisation.pk
-    return _pdf_response(content, f"coaching-report-{name}.pdf")
+    return _pdf_response(content, _("coaching-report-%(name)s.pdf") % {"name": name})
 
 
 def space_final_report_pdf(request, organisation_id, public_id):
@@ -474,5 +474,8 @@ def final_report_response(space_id):
     report = queries.final_report(space_id)
     content = pdf.final_report(report, language=get_language())
     name = slugify(report.coachee) or "space"
-    kind = "final-report" if report.is_final else "progress-report"
-    return _pdf_response(content, f"{kind}-{name}.pdf")
+    if report.is_final:
+        filename = _("final-report-%(name)s.pdf") % {"name": name}
+    else:
+        filename = _("progress-report-%(name)s.pdf") % {"name": name}
+    return _pdf_response(content, filename)

@@ -83,7 +83,7 @@ def _stamp():
 @gate.space_view(methods=("GET", "HEAD", "POST"))
 def board_pdf(request, space):
     """``GET``: the board as a PDF download. ``POST``: save it as a space document."""
-    filename = f"paper-board-{_stamp()}.pdf"
+    filename = _("paper-board-%(stamp)s.pdf") % {"stamp": _stamp()}
     content = board.render_pdf(space, title=_("Paper board"))
     if request.method == "POST":
         return _saved(request, space, filename, content, "application/pdf")
@@ -101,4 +101,6 @@ def board_png(request, space):
     if uploaded is None:
         return JsonResponse({"error": _("No image was sent.")}, status=400)
     data = uploaded.read(get_setting("DOCUMENT_MAX_SIZE") + 1)
-    return _saved(request, space, f"paper-board-{_stamp()}.png", data, "image/png")
+    return _saved(
+        request, space, _("paper-board-%(stamp)s.png") % {"stamp": _stamp()}, data, "image/png"
+    )

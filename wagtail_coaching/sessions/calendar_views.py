@@ -1,16 +1,20 @@
-"""The user's calendar settings (time zone, private feed address) and the feed itself."""
+"""The user's preferences (language, time zone, private feed address), the feed itself, and
+the language switcher that also stores a logged-in user's language."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.i18n import set_language as django_set_language
 
 from wagtail_coaching.sessions import ical
-from wagtail_coaching.sessions.forms import TimeZoneForm
+from wagtail_coaching.sessions.forms import LanguageForm, TimeZoneForm
 from wagtail_coaching.sessions.models import CoachingSession
 from wagtail_coaching.spaces import lock, preferences
 from wagtail_coaching.spaces.rendering import render_page
@@ -27,9 +31,23 @@ def feed_url(request, token):
 @login_required
 def calendar_settings(request):
     prefs = preferences.preferences_for(request.user)
-    form = TimeZoneForm(request.POST or None, initial={"time_zone": prefs.time_zone})
+    action = request.POST.get("action")
+    form = TimeZoneForm(
+        request.POST if action == "time_zone" else None, initial={"time_zone": prefs.time_zone}
+    )
+    language_form = LanguageForm(
+        request.POST if action == "language" else None,
+        initial={"language": preferences.user_language(request.user)},
+    )
     if request.method == "POST":
-        action = request.POST.get("action")
+        if action == "language" and language_form.is_valid():
+            language = language_form.cleaned_data["language"]
+            preferences.set_user_language(request.user, language)
+            with translation.override(language):
+                messages.success(request, _("Language saved."))
+            response = redirect("wagtail_coaching:calendar_settings")
+            _remember_language(response, language)
+            return response
         if action == "time_zone" and form.is_valid():
             prefs.time_zone = form.cleaned_data["time_zone"]
             prefs.save(update_fields=["time_zone"])
@@ -51,6 +69,7 @@ def calendar_settings(request):
         "wagtail_coaching/room/calendar_settings.html",
         {
             "form": form,
+            "language_form": language_form,
             "feed_url": feed_url(request, prefs.calendar_token) if prefs.calendar_token else None,
         },
     )
@@ -76,6 +95,32 @@ def calendar_feed(request, token):
     sessions = CoachingSession.objects.filter(
         space__in=lock.spaces_for_user(prefs.user)
     ).select_related("space__coach", "space__coachee", "space")
-    response = HttpResponse(ical.feed(sessions), content_type="text/calendar; charset=utf-8")
+    with preferences.for_person(prefs.user):
+        content = ical.feed(sessions)
+    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="coaching.ics"'
+    return response
+
+
+def _remember_language(response, language):
+    """Show the site in ``language`` from now on (Django's language cookie)."""
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
+
+
+@require_POST
+def set_language(request):
+    """Django's ``set_language``; a logged-in user's choice also becomes their preference,
+    so their e-mails, invitations and PDFs follow it."""
+    response = django_set_language(request)
+    if request.user.is_authenticated:
+        preferences.set_user_language(request.user, request.POST.get("language"))
     return response

@@ -6,7 +6,7 @@ import zoneinfo
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from wagtail_coaching.spaces.preferences import valid_time_zone
+from wagtail_coaching.spaces.preferences import language_choices, valid_time_zone
 
 
 class SessionForm(forms.Form):
@@ -68,3 +68,11 @@ class TimeZoneForm(forms.Form):
         if name and not valid_time_zone(name):
             raise forms.ValidationError(_("Unknown time zone."))
         return name
+
+
+class LanguageForm(forms.Form):
+    language = forms.ChoiceField(label=_("Language"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = language_choices()

@@ -7,7 +7,9 @@ Rules a caller may rely on:
 * every change e-mails both participants an invitation (``METHOD:REQUEST``) or a
   cancellation (``METHOD:CANCEL``) with the session's UID and a higher ``SEQUENCE``, after
   the transaction commits;
-* times are stored in UTC; e-mails show them in each recipient's time zone.
+* times are stored in UTC; each recipient's e-mail and its iCalendar summary are rendered
+  in that recipient's language and time zone (:func:`preferences.for_person`), whoever
+  planned the session: a message to two people is rendered twice.
 """
 
 from datetime import timedelta
@@ -28,7 +30,7 @@ from wagtail_coaching.sessions.models import (
     SessionStatus,
     check_no_double_booking,
 )
-from wagtail_coaching.spaces.preferences import user_timezone
+from wagtail_coaching.spaces.preferences import for_person
 
 
 def _lock_people(space):
@@ -121,26 +123,25 @@ def _from_email():
 
 def _send(session, kind, method=None):
     space = session.space
-    content = ical.invitation(session, method) if method else None
     sent = 0
     for recipient in (space.coach, space.coachee):
         if not recipient.email:
             continue
-        zone = user_timezone(recipient)
-        context = {
-            "session": session,
-            "space": space,
-            "recipient": recipient,
-            "other": space.coachee if recipient == space.coach else space.coach,
-            "starts_at": timezone.localtime(session.starts_at, zone),
-            "ends_at": timezone.localtime(session.ends_at, zone),
-            "time_zone": str(zone),
-            "room_url": ical.room_url(session),
-            "kind": kind,
-        }
-        with timezone.override(zone):
+        with for_person(recipient) as (_language, zone):
+            context = {
+                "session": session,
+                "space": space,
+                "recipient": recipient,
+                "other": space.coachee if recipient == space.coach else space.coach,
+                "starts_at": timezone.localtime(session.starts_at, zone),
+                "ends_at": timezone.localtime(session.ends_at, zone),
+                "time_zone": str(zone),
+                "room_url": ical.room_url(session),
+                "kind": kind,
+            }
             subject = render_to_string("wagtail_coaching/email/session_subject.txt", context)
             body = render_to_string("wagtail_coaching/email/session_body.txt", context)
+            content = ical.invitation(session, method) if method else None
         message = EmailMultiAlternatives(
             " ".join(subject.split()), body, _from_email(), [recipient.email]
         )

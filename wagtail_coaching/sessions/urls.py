@@ -21,4 +21,5 @@ urlpatterns = [
     # The participant's calendar feed and preferences.
     path("calendar/", calendar_views.calendar_settings, name="calendar_settings"),
     path("calendar/<str:token>.ics", calendar_views.calendar_feed, name="calendar_feed"),
+    path("language/", calendar_views.set_language, name="set_language"),
 ]

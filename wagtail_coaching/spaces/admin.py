@@ -2,6 +2,7 @@
 log. Metadata only, never content: notes, goals and documents have no admin screen at all.
 Erasure adds its action to the client space screen (``privacy.admin``)."""
 
+from django.contrib.admin import SimpleListFilter
 from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
@@ -10,23 +11,41 @@ from wagtail_modeladmin.options import ModelAdmin
 
 from .audit import AccessEvent
 from .contracts import ContractTemplate
-from .forms import ClientSpaceAdminForm
+from .forms import ClientSpaceAdminForm, ContractTemplateAdminForm
 from .models import ClientSpace, Organisation
+from .preferences import language_choices
+
+
+class LanguageFilter(SimpleListFilter):
+    """The site's languages by name (the field stores codes, with no model choices)."""
+
+    title = gettext_lazy("language")
+    parameter_name = "language"
+
+    def lookups(self, request, model_admin):
+        return language_choices()
+
+    def queryset(self, request, queryset):
+        return queryset.filter(language=self.value()) if self.value() else queryset
 
 
 class ContractTemplateAdmin(ModelAdmin):
     model = ContractTemplate
     menu_label = gettext_lazy("Contracts")
     menu_icon = "doc-full"
-    list_display = ("title", "version", "scope_label", "created_at")
-    list_filter = ("organisation",)
+    list_display = ("title", "version", "language_name", "scope_label", "created_at")
+    list_filter = (LanguageFilter, "organisation")
     search_fields = ("title",)
-    panels = [
-        FieldPanel("title"),
-        FieldPanel("body"),
-        FieldPanel("organisation"),
-        FieldPanel("programme"),
-    ]
+    edit_handler = ObjectList(
+        [
+            FieldPanel("title"),
+            FieldPanel("language"),
+            FieldPanel("body"),
+            FieldPanel("organisation"),
+            FieldPanel("programme"),
+        ],
+        base_form_class=ContractTemplateAdminForm,
+    )
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("organisation", "programme")
@@ -113,6 +132,7 @@ class ClientSpaceAdmin(ModelAdmin):
                 [
                     FieldPanel("organisation"),
                     FieldPanel("programme"),
+                    FieldPanel("language"),
                     FieldPanel("status"),
                     FieldRowPanel([FieldPanel("start_date"), FieldPanel("end_date")]),
                     FieldPanel("planned_sessions"),

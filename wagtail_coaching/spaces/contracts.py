@@ -3,6 +3,10 @@
 Every participant accepts the contract that applies to a space before seeing anything of it,
 and again whenever a newer version applies. Space views get the lock and the gate from one
 decorator, :func:`space_view`; use it on every view that shows anything of a space.
+
+Contracts are written per language: a space shows the contract in *its* language
+(``ClientSpace.language``), never a translation picked from the reader's screen, and the
+acceptance records that language with the version and the SHA-256 of the exact text shown.
 """
 
 import hashlib
@@ -12,13 +16,20 @@ from xml.sax.saxutils import escape
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, models, transaction
+from django.db.models import Q
 from django.db.models.expressions import RawSQL
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from wagtail_coaching.spaces import audit
 from wagtail_coaching.spaces.models import ClientSpace, Organisation, display_name
+from wagtail_coaching.spaces.preferences import (
+    for_person,
+    language_name,
+    site_language,
+    supported_language,
+)
 
 
 def text_sha256(text):
@@ -39,6 +50,14 @@ class ContractTemplate(models.Model):
         help_text=_("Plain text. Blank lines separate paragraphs."),
     )
     version = models.PositiveIntegerField(_("version"), editable=False)
+    # A code of settings.LANGUAGES (not a model choice: no migration when a site adds one).
+    # Existing contracts get the site's LANGUAGE_CODE when the column is added.
+    language = models.CharField(
+        _("language"),
+        max_length=15,
+        default=site_language,
+        help_text=_("Spaces in this language show this contract."),
+    )
     organisation = models.ForeignKey(
         Organisation,
         verbose_name=_("organisation"),
@@ -63,22 +82,23 @@ class ContractTemplate(models.Model):
         ordering = ["organisation__name", "-version"]
         verbose_name = _("contract")
         verbose_name_plural = _("contracts")
-        # One version number per scope. A template has an organisation, a programme or
-        # neither (clean() refuses both), so three partial unique indexes cover every scope
-        # on SQLite and PostgreSQL alike (NULLs are distinct in a plain unique index).
+        # One version number per scope and language. A template has an organisation, a
+        # programme or neither (clean() refuses both), so three partial unique indexes cover
+        # every scope on SQLite and PostgreSQL alike (NULLs are distinct in a plain unique
+        # index).
         constraints = [
             models.UniqueConstraint(
-                fields=["version"],
+                fields=["language", "version"],
                 condition=models.Q(organisation__isnull=True, programme__isnull=True),
                 name="wagtail_coaching_contract_default_version_unique",
             ),
             models.UniqueConstraint(
-                fields=["organisation", "version"],
+                fields=["organisation", "language", "version"],
                 condition=models.Q(programme__isnull=True),
                 name="wagtail_coaching_contract_org_version_unique",
             ),
             models.UniqueConstraint(
-                fields=["programme", "version"],
+                fields=["programme", "language", "version"],
                 condition=models.Q(organisation__isnull=True),
                 name="wagtail_coaching_contract_programme_version_unique",
             ),
@@ -91,7 +111,9 @@ class ContractTemplate(models.Model):
         if self.version is None:
             with transaction.atomic():
                 scope = ContractTemplate.objects.select_for_update().filter(
-                    organisation_id=self.organisation_id, programme_id=self.programme_id
+                    organisation_id=self.organisation_id,
+                    programme_id=self.programme_id,
+                    language=self.language,
                 )
                 latest = scope.aggregate(models.Max("version"))["version__max"] or 0
                 self.version = latest + 1
@@ -110,7 +132,15 @@ class ContractTemplate(models.Model):
             return _("Organisation: %(name)s") % {"name": self.organisation.name}
         return _("Default")
 
+    @property
+    def language_name(self):
+        return language_name(self.language)
+
+    language_name.fget.short_description = _("language")
+
     def clean(self):
+        if supported_language(self.language) != self.language:
+            raise ValidationError({"language": _("Choose one of the site's languages.")})
         if self.organisation_id and self.programme_id:
             raise ValidationError(
                 _(
@@ -120,7 +150,7 @@ class ContractTemplate(models.Model):
             )
         if self.pk and self.acceptances.exists():
             saved = ContractTemplate.objects.get(pk=self.pk)
-            if saved.body != self.body or saved.title != self.title:
+            if (saved.body, saved.title, saved.language) != (self.body, self.title, self.language):
                 raise ValidationError(
                     _(
                         "This version was already accepted, so its text cannot change. Create "
@@ -152,6 +182,7 @@ class ContractAcceptance(models.Model):
         related_name="acceptances",
     )
     version = models.PositiveIntegerField(_("version"))
+    language = models.CharField(_("language"), max_length=15, blank=True)
     text_sha256 = models.CharField(_("SHA-256 of the text"), max_length=64)
     accepted_at = models.DateTimeField(_("accepted at"), default=timezone.now)
 
@@ -190,47 +221,88 @@ DEFAULT_BODY = _(
 )
 
 
-def _applicable_contract_sql(organisation, programme):
-    """SQL selecting the id of the contract version that applies to a space whose
-    organisation and programme ids are the SQL expressions ``organisation`` and ``programme``
-    (placeholders or a space table's columns): a programme's latest version, else the
-    organisation's, else the default.
+def _applicable_contract_sql(space):
+    """SQL selecting the id of the contract version that applies to the spaces of the table
+    ``space`` (quoted): the same rule as :func:`applicable_contract` — in the space's language
+    (its own, else the site's, a parameter), a programme's latest version (a contract written
+    for a programme applies to its translations too), else the organisation's, else the
+    default.
 
     Plain SQL, not a queryset: the gate compiles it on every request, and the ORM's
     compilation of the same subquery cost more than the whole query's execution. A missing
     programme (NULL) matches nothing, as ``NULL = NULL`` is never true.
     """
-    table = connection.ops.quote_name(ContractTemplate._meta.db_table)
+    quote = connection.ops.quote_name
+    table = quote(ContractTemplate._meta.db_table)
+    # Programme pages keep their translation key in the (possibly swapped) base page table.
+    programme = ClientSpace._meta.get_field("programme").related_model
+    pages = quote(programme._meta.get_field("translation_key").model._meta.db_table)
     return (
         f"SELECT c.id FROM {table} c"  # noqa: S608 (identifiers from _meta, values as params)
-        " WHERE (c.organisation_id IS NULL AND c.programme_id IS NULL)"
-        f" OR (c.organisation_id = {organisation} AND c.programme_id IS NULL)"
-        f" OR c.programme_id = {programme}"
+        f" WHERE c.language = COALESCE(NULLIF({space}.language, ''), %s) AND ("
+        " (c.organisation_id IS NULL AND c.programme_id IS NULL)"
+        f" OR (c.organisation_id = {space}.organisation_id AND c.programme_id IS NULL)"
+        f" OR c.programme_id IN (SELECT t.id FROM {pages} t JOIN {pages} p"
+        f" ON t.translation_key = p.translation_key WHERE p.id = {space}.programme_id))"
         " ORDER BY CASE WHEN c.programme_id IS NOT NULL THEN 2"
         " WHEN c.organisation_id IS NOT NULL THEN 1 ELSE 0 END DESC,"
         " c.version DESC, c.id DESC LIMIT 1"
     )
 
 
-def applicable_contract(space):
-    """The contract version that applies to ``space`` (created from the built-in default
-    when no contract exists at all)."""
-    contract = (
-        ContractTemplate.objects.filter(
-            pk=RawSQL(
-                _applicable_contract_sql("%s", "%s"),
-                [space.organisation_id, space.programme_id],
-            )
-        )
-        .only("pk", "version", "organisation_id", "programme_id", "title", "body")
-        .first()
+def space_language(space):
+    """The language ``space`` speaks (set on save, see ``ClientSpace.resolve_language``)."""
+    return supported_language(space.language) or site_language()
+
+
+def default_contract_available(language):
+    """True when the built-in default contract reads in ``language``: the source language,
+    or a language whose catalogue translates it."""
+    if language.split("-")[0] == "en":
+        return True
+    with translation.override(None):
+        source = str(DEFAULT_BODY)
+    with translation.override(language):
+        return str(DEFAULT_BODY) != source
+
+
+def _candidates(space, language):
+    scopes = Q(organisation__isnull=True, programme__isnull=True)
+    scopes |= Q(organisation_id=space.organisation_id, programme__isnull=True)
+    if space.programme_id:
+        # A contract written for a programme applies to its translations too.
+        scopes |= Q(programme__translation_key=space.programme.translation_key)
+    return (
+        ContractTemplate.objects.filter(scopes, language=language)
+        .order_by("-version")
+        .only("pk", "version", "language", "organisation_id", "programme_id", "title", "body")
     )
-    if contract is not None:
-        return contract
-    with translation.override(settings.LANGUAGE_CODE):
+
+
+def applicable_contract(space):
+    """The contract version that applies to ``space``, in the space's language.
+
+    A programme's latest version wins over an organisation's, which wins over the default.
+    With no contract in that language at all, the built-in default is created in it when
+    the catalogue translates it; otherwise None (the space cannot be entered, nor made
+    active: see :func:`contract_available`).
+    """
+    language = space_language(space)
+    candidates = list(_candidates(space, language))
+
+    def rank(contract):
+        return (2 if contract.programme_id else 1 if contract.organisation_id else 0,)
+
+    if candidates:
+        best = max(rank(c) for c in candidates)
+        return next(c for c in candidates if rank(c) == best)
+    if not default_contract_available(language):
+        return None
+    with translation.override(language):
         contract, _created = ContractTemplate.objects.get_or_create(
             organisation=None,
             programme=None,
+            language=language,
             version=1,
             defaults={"title": str(DEFAULT_TITLE), "body": str(DEFAULT_BODY)},
         )
@@ -246,19 +318,29 @@ def with_contract_state(queryset, user):
     """
     quote = connection.ops.quote_name
     space = quote(ClientSpace._meta.db_table)
-    applicable = _applicable_contract_sql(f"{space}.organisation_id", f"{space}.programme_id")
+    applicable = _applicable_contract_sql(space)
     accepted = (
         f"EXISTS (SELECT 1 FROM {quote(ContractAcceptance._meta.db_table)} a"  # noqa: S608
         f" WHERE a.space_id = {space}.id AND a.user_id = %s AND a.contract_id = ({applicable}))"
     )
     return queryset.annotate(
-        contract_accepted=RawSQL(accepted, [user.pk], output_field=models.BooleanField())
+        contract_accepted=RawSQL(
+            accepted, [user.pk, site_language()], output_field=models.BooleanField()
+        )
     )
+
+
+def contract_available(space):
+    """True when a contract exists, or can be made, in ``space``'s language."""
+    language = space_language(space)
+    return default_contract_available(language) or _candidates(space, language).exists()
 
 
 def current_acceptance(user, space, contract=None):
     """``user``'s acceptance of the contract now applying to ``space``, or None."""
     contract = contract or applicable_contract(space)
+    if contract is None:
+        return None
     return ContractAcceptance.objects.filter(space=space, user=user, contract=contract).first()
 
 
@@ -272,7 +354,11 @@ def accept(user, space, contract, shown_sha256):
         space=space,
         user=user,
         contract=contract,
-        defaults={"version": contract.version, "text_sha256": contract.sha256},
+        defaults={
+            "version": contract.version,
+            "language": contract.language,
+            "text_sha256": contract.sha256,
+        },
     )
     if created:
         audit.record(space, user, audit.AccessAction.CONTRACT_ACCEPTED)
@@ -283,8 +369,18 @@ def accept(user, space, contract, shown_sha256):
 
 
 def contract_pdf(acceptance):
-    """The accepted contract as PDF bytes. Every string is escaped before reportlab's
-    paragraph markup sees it."""
+    """The accepted contract as PDF bytes, in the contract's language and the reader's
+    time zone. Every string is escaped before reportlab's paragraph markup sees it."""
+    with for_person(acceptance.user, language=acceptance.contract.language):
+        return _contract_pdf(acceptance)
+
+
+def contract_pdf_filename(acceptance):
+    with translation.override(acceptance.contract.language):
+        return gettext("contract-v%(version)s.pdf") % {"version": acceptance.version}
+
+
+def _contract_pdf(acceptance):
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import getSampleStyleSheet
     from reportlab.lib.units import cm
@@ -331,7 +427,14 @@ def contract_pdf(acceptance):
             gettext("Accepted by %(name)s on %(date)s.")
             % {
                 "name": display_name(acceptance.user),
-                "date": timezone.localtime(acceptance.accepted_at).strftime("%Y-%m-%d %H:%M %Z"),
+                "date": " ".join(
+                    (
+                        formats.date_format(
+                            timezone.localtime(acceptance.accepted_at), "DATETIME_FORMAT"
+                        ),
+                        timezone.get_current_timezone_name(),
+                    )
+                ),
             }
         )
     )

@@ -4,9 +4,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
-from wagtail_coaching.spaces import choosers, eligibility, lock, roles
+from wagtail_coaching.spaces import choosers, contracts, eligibility, lock, roles
 from wagtail_coaching.spaces.content import GoalStatus, NoteVisibility
-from wagtail_coaching.spaces.models import display_name
+from wagtail_coaching.spaces.models import ClientSpaceStatus, display_name
+from wagtail_coaching.spaces.preferences import language_choices, language_name, site_language
 
 NOTE_MAX_LENGTH = 20_000
 
@@ -51,7 +52,32 @@ class ContractForm(forms.Form):
 
 
 """Admin forms. Validation rules live on the models and in ``eligibility``; people are picked
-with the role choosers of ``choosers``, and extra access is granted one person at a time."""
+with the role choosers of ``choosers``, and extra access is granted one person at a time.
+These forms also offer the site's languages as choices and keep an active space from lacking
+a contract in its language."""
+
+
+def language_field(field, blank=False):
+    """``field`` (a model form's language field) as a choice of the site's languages."""
+    choices = language_choices()
+    if blank:
+        choices = [("", _("Automatic"))] + choices
+    return forms.ChoiceField(
+        label=field.label, help_text=field.help_text, required=not blank, choices=choices
+    )
+
+
+class ContractTemplateAdminForm(WagtailAdminModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "language" in self.fields:
+            self.fields["language"] = language_field(self.fields["language"])
+            # A post without the field (a script, an older form) means the site's language.
+            self.fields["language"].required = False
+            self.fields["language"].initial = self.instance.language or site_language()
+
+    def clean_language(self):
+        return self.cleaned_data.get("language") or site_language()
 
 
 class UserChoiceField(forms.ModelChoiceField):
@@ -84,6 +110,8 @@ class ClientSpaceAdminForm(WagtailAdminModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if "language" in self.fields:
+            self.fields["language"] = language_field(self.fields["language"], blank=True)
         users = roles.real_users()
         widgets = {"coach": choosers.coach_chooser, "coachee": choosers.coachee_chooser}
         for name, viewset in widgets.items():
@@ -145,6 +173,22 @@ class ClientSpaceAdminForm(WagtailAdminModelForm):
                 "confirm_access",
                 _("Tick the box to confirm that %(user)s may enter this space.") % name,
             )
+
+    def _post_clean(self):
+        # After the instance got the form's values and passed the model's clean().
+        super()._post_clean()
+        space = self.instance
+        if space.status == ClientSpaceStatus.ACTIVE and not self.errors:
+            space.resolve_language()
+            if not contracts.contract_available(space):
+                self.add_error(
+                    "status",
+                    _(
+                        "There is no contract in %(language)s for this space yet: add one "
+                        "under Contracts before making the space active."
+                    )
+                    % {"language": language_name(contracts.space_language(space))},
+                )
 
     def save(self, commit=True):
         space = super().save(commit=commit)

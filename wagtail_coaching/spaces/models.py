@@ -13,9 +13,11 @@ from django.dispatch import Signal
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+from wagtail.models import Locale
 
 from wagtail_coaching.conf import get_setting
 from wagtail_coaching.spaces.deletion import anonymise_participant
+from wagtail_coaching.spaces.preferences import supported_language, user_language
 from wagtail_coaching.spaces.roles import is_coach
 
 
@@ -88,6 +90,16 @@ class ClientSpace(models.Model):
         blank=True,
         related_name="client_spaces",
     )
+    # Set on save when left empty; see resolve_language().
+    language = models.CharField(
+        _("language"),
+        max_length=15,
+        blank=True,
+        help_text=_(
+            "The contract and the programme are shown in this language. Empty: the "
+            "programme's language, else the coachee's."
+        ),
+    )
     status = models.CharField(
         _("status"),
         max_length=16,
@@ -123,6 +135,7 @@ class ClientSpace(models.Model):
     def save(self, *args, **kwargs):
         """Save, then announce the participants (:data:`participants_saved`) in the same
         transaction, so that the lock's grants follow them."""
+        self.resolve_language()
         with transaction.atomic():
             previous = None
             if self.pk is not None:
@@ -138,8 +151,32 @@ class ClientSpace(models.Model):
     def get_absolute_url(self):
         return reverse("wagtail_coaching:space", kwargs={"public_id": self.public_id})
 
+    def resolve_language(self):
+        """Fill in the space's language and use its programme's translation in it.
+
+        An empty language becomes the programme's, else the coachee's preferred one. Stored
+        once, so a coachee changing their preference later never swaps the contract under
+        an acceptance. When the programme has a translation in the space's language (Wagtail
+        i18n), the space follows that translation.
+        """
+        if self.language:
+            self.language = supported_language(self.language) or self.language
+        elif self.programme_id:
+            self.language = supported_language(self.programme.locale.language_code) or ""
+        if not self.language and self.coachee_id:
+            self.language = user_language(self.coachee)
+        if self.programme_id and self.language:
+            programme = self.programme
+            if supported_language(programme.locale.language_code) != self.language:
+                locale = Locale.objects.filter(language_code=self.language).first()
+                translated = locale and programme.get_translation_or_none(locale)
+                if translated is not None:
+                    self.programme = translated
+
     def clean(self):
         errors = {}
+        if self.language and supported_language(self.language) is None:
+            errors["language"] = _("Choose one of the site's languages.")
         if self.coach_id and self.coachee_id and self.coach_id == self.coachee_id:
             errors["coachee"] = _("The coachee cannot be their own coach.")
         if self.coach_id and not is_coach(self.coach):
@@ -149,9 +186,10 @@ class ClientSpace(models.Model):
         if self.start_date and self.end_date and self.end_date < self.start_date:
             errors["end_date"] = _("The end date cannot be before the start date.")
         if self.coachee_id and self.programme_id and self.status in OPEN_STATUSES:
+            # A programme's translations are the same programme.
             clash = ClientSpace.objects.filter(
                 coachee_id=self.coachee_id,
-                programme_id=self.programme_id,
+                programme__translation_key=self.programme.translation_key,
                 status__in=OPEN_STATUSES,
             ).exclude(pk=self.pk)
             if clash.exists():

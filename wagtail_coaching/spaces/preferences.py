@@ -1,10 +1,17 @@
-"""Per-user preferences: the time zone times are shown in, and the private calendar feed."""
+"""Per-user preferences: the language and time zone a person reads in, and the private
+calendar feed.
 
+Anything made for one person (an e-mail, an iCalendar summary, a PDF) is rendered inside
+:func:`for_person`, in *their* language and time zone, whoever's screen triggered it.
+"""
+
+import contextlib
 import secrets
 import zoneinfo
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 
@@ -18,6 +25,14 @@ class CoachingPreferences(models.Model):
         verbose_name=_("user"),
         on_delete=models.CASCADE,
         related_name="coaching_preferences",
+    )
+    # A code of settings.LANGUAGES; not a model choice, so a site changing its languages
+    # never needs a migration. Forms offer and check the site's languages.
+    language = models.CharField(
+        _("language"),
+        max_length=15,
+        blank=True,
+        help_text=_("E-mails, calendar invitations and PDFs are written in this language."),
     )
     time_zone = models.CharField(
         _("time zone"),
@@ -49,18 +64,67 @@ def valid_time_zone(name):
 
 def user_timezone(user):
     """The ``ZoneInfo`` ``user`` reads times in: their preference, else ``TIME_ZONE``."""
-    name = ""
-    if user is not None and getattr(user, "pk", None):
-        name = (
-            CoachingPreferences.objects.filter(user=user)
-            .values_list("time_zone", flat=True)
-            .first()
-            or ""
-        )
+    return _language_and_zone(user)[1]
+
+
+def site_language():
+    """The site's default language, as one of ``settings.LANGUAGES``."""
+    return supported_language(settings.LANGUAGE_CODE) or settings.LANGUAGE_CODE
+
+
+def supported_language(code):
+    """``code`` as one of the site's languages (``fr-ca`` gives ``fr``), or None."""
+    if not code:
+        return None
     try:
-        return zoneinfo.ZoneInfo(name or settings.TIME_ZONE)
+        return translation.get_supported_language_variant(code)
+    except LookupError:
+        return None
+
+
+def language_choices():
+    return [(code, translation.gettext(name)) for code, name in settings.LANGUAGES]
+
+
+def language_name(code):
+    """The name of one of the site's languages, in the current language."""
+    return dict(language_choices()).get(code, code)
+
+
+def user_language(user):
+    """The language ``user`` reads: their preference, else the site's language."""
+    return _language_and_zone(user)[0]
+
+
+def _language_and_zone(user):
+    language, zone = "", ""
+    if user is not None and getattr(user, "pk", None):
+        row = CoachingPreferences.objects.filter(user=user).values_list("language", "time_zone")
+        language, zone = row.first() or ("", "")
+    try:
+        tzinfo = zoneinfo.ZoneInfo(zone or settings.TIME_ZONE)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return zoneinfo.ZoneInfo(settings.TIME_ZONE)
+        tzinfo = zoneinfo.ZoneInfo(settings.TIME_ZONE)
+    return supported_language(language) or site_language(), tzinfo
+
+
+def set_user_language(user, language):
+    """Store ``language`` (one of the site's) as ``user``'s preference; False if unknown."""
+    language = supported_language(language)
+    if language is None or not getattr(user, "pk", None):
+        return False
+    CoachingPreferences.objects.update_or_create(user=user, defaults={"language": language})
+    return True
+
+
+@contextlib.contextmanager
+def for_person(user, language=None):
+    """Render inside this block for ``user``: their language (or ``language`` when given,
+    e.g. a space's) and their time zone. Yields ``(language, zone)``."""
+    preferred, zone = _language_and_zone(user)
+    language = supported_language(language) or preferred
+    with translation.override(language), timezone.override(zone):
+        yield language, zone
 
 
 def rotate_calendar_token(user):

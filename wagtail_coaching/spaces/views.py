@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from wagtail_coaching.spaces import audit, content, contracts, gate
 from wagtail_coaching.spaces.documents import document_response, store_document
 from wagtail_coaching.spaces.forms import ContractForm, GoalForm, NoteForm, UploadForm
+from wagtail_coaching.spaces.preferences import language_name
 from wagtail_coaching.spaces.rendering import render_page
 from wagtail_coaching.spaces.uploads import UploadError, allowed_extensions
 
@@ -50,8 +51,20 @@ def _get_or_404(queryset, uid):
 
 @gate.space_view(contract=False, methods=("GET", "HEAD", "POST"))
 def contract(request, space):
-    """Read and accept the contract that applies to the space."""
+    """Read and accept the contract that applies to the space, in the space's language."""
+
+    def page(status=None, **extra):
+        return render_page(
+            request,
+            "wagtail_coaching/contract.html",
+            space_context(request, space, "contract", **extra),
+            status=status,
+        )
+
     current = contracts.applicable_contract(space)
+    if current is None:
+        language = contracts.space_language(space)
+        return page(status=503, contract=None, space_language_name=language_name(language))
     acceptance = contracts.current_acceptance(request.user, space, current)
     next_url = request.POST.get("next") or request.GET.get("next") or space.get_absolute_url()
     if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
@@ -69,19 +82,12 @@ def contract(request, space):
                 _("The contract changed while you were reading it. Please read this version."),
             )
             form = ContractForm(initial={"sha256": current.sha256})
-    return render_page(
-        request,
-        "wagtail_coaching/contract.html",
-        space_context(
-            request,
-            space,
-            "contract",
-            contract=current,
-            paragraphs=[p.strip() for p in current.body.split("\n\n") if p.strip()],
-            acceptance=acceptance,
-            form=form,
-            next_url=next_url,
-        ),
+    return page(
+        contract=current,
+        paragraphs=[p.strip() for p in current.body.split("\n\n") if p.strip()],
+        acceptance=acceptance,
+        form=form,
+        next_url=next_url,
     )
 
 
@@ -91,7 +97,7 @@ def contract_pdf(request, space):
     acceptance = contracts.current_acceptance(request.user, space)
     response = HttpResponse(contracts.contract_pdf(acceptance), content_type="application/pdf")
     response["Content-Disposition"] = content_disposition_header(
-        True, f"contract-v{acceptance.version}.pdf"
+        True, contracts.contract_pdf_filename(acceptance)
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -32,7 +32,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import formats, timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
@@ -47,7 +47,7 @@ from wagtail_coaching.spaces.models import (
     Organisation,
     display_name,
 )
-from wagtail_coaching.spaces.preferences import user_timezone
+from wagtail_coaching.spaces.preferences import for_person, set_user_language
 from wagtail_coaching.trials.models import TrialRequest, TrialStatus
 
 # --- Models --------------------------------------------------------------------------------
@@ -317,6 +317,8 @@ def convert(
             )
             coachee.set_unusable_password()
             coachee.save()
+            # They asked in this language: their mail and their space speak it.
+            set_user_language(coachee, trial.language)
         if coachee.pk == coach.pk:
             raise ValidationError(_("The coachee cannot be their own coach."))
         space = ClientSpace(
@@ -353,7 +355,7 @@ def send_set_password(user, space, language=""):
         "username": user.get_username(),
         "my_coaching_url": ical.site_url(reverse("wagtail_coaching:my_coaching")),
     }
-    with translation.override(language or None):
+    with for_person(user, language=language):
         subject = _("Your coaching space is ready: set your password")
         body = render_to_string("wagtail_coaching/trials/email/set_password.txt", context)
     EmailMultiAlternatives(subject, body, _from_email(), [user.email]).send()
@@ -395,32 +397,27 @@ def trial_invitation(trial, url_for_recipient):
 
 
 def send_invitations(trial, token):
-    """The prospect gets their personal guest link; the coach, the room's site page."""
-    recipients = [
-        (trial.email, guest_url(token), trial.language, timezone.get_default_timezone(), True),
-        (
-            trial.coach.email,
-            coach_room_url(trial),
-            "",
-            user_timezone(trial.coach),
-            False,
-        ),
-    ]
-    for address, url, language, zone, is_guest in recipients:
+    """The prospect gets their personal guest link, in the language they asked in and the
+    site's time zone; the coach, the room's site page, in their own language and zone."""
+    for address, url, is_guest in (
+        (trial.email, guest_url(token), True),
+        (trial.coach.email, coach_room_url(trial), False),
+    ):
         if not address:
             continue
-        context = {
-            "trial": trial,
-            "url": url,
-            "is_guest": is_guest,
-            "coach": trial.coach,
-            "starts_at": timezone.localtime(trial.starts_at, zone),
-            "ends_at": timezone.localtime(trial.ends_at, zone),
-            "time_zone": str(zone),
-        }
-        with translation.override(language or None), timezone.override(zone):
+        person = None if is_guest else trial.coach
+        with for_person(person, language=trial.language if is_guest else None) as (_lang, zone):
+            context = {
+                "trial": trial,
+                "url": url,
+                "is_guest": is_guest,
+                "coach": trial.coach,
+                "starts_at": timezone.localtime(trial.starts_at, zone),
+                "ends_at": timezone.localtime(trial.ends_at, zone),
+                "time_zone": str(zone),
+            }
             subject = _("Coaching trial on %(start)s") % {
-                "start": context["starts_at"].strftime("%Y-%m-%d %H:%M")
+                "start": formats.date_format(context["starts_at"], "DATETIME_FORMAT")
             }
             body = render_to_string("wagtail_coaching/trials/email/invitation.txt", context)
             content = trial_invitation(trial, url)

@@ -183,6 +183,12 @@ PROGRAMMES = {
         ],
     },
     "fr": {
+        "index": {
+            "title": "Programmes",
+            "slug": "programmes",
+            "intro": "<p>Les programmes de coaching de nos coachs, connus en entier avant de "
+            "commencer.</p>",
+        },
         "programme": {
             "title": "Diriger avec assurance",
             "slug": "diriger-avec-assurance",

@@ -10,10 +10,10 @@ from django.core.files.base import ContentFile
 from django.core.files.images import ImageFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
-from wagtail.models import Page, Site
+from wagtail.models import Locale, Page, Site
 
 from wagtail_coaching.management.commands._demo_programmes import (
     PROGRAMMES,
@@ -24,11 +24,31 @@ from wagtail_coaching.programmes.pages import ModulePage, ProgrammeIndexPage, Pr
 from wagtail_coaching.programmes.progress import Action, Answer, ModuleProgress, StepMark
 from wagtail_coaching.sessions.models import CoachingSession, SessionStatus
 from wagtail_coaching.spaces import lock, roles
+from wagtail_coaching.spaces.contracts import DEFAULT_BODY, DEFAULT_TITLE, ContractTemplate
 from wagtail_coaching.spaces.models import ClientSpace, ClientSpaceStatus, Organisation
+from wagtail_coaching.spaces.preferences import set_user_language
 from wagtail_coaching.trials.pages import TrialRequestPage
 
 DEMO_PASSWORD = "coaching-demo"
 ORGANISATION = "Northwind Logistics"
+
+# Each person's language; the others read the site's default (English).
+LANGUAGES = {"camille": "en", "lucas": "fr", "coach.claire": "en", "hr": "fr"}
+
+TRIAL_PAGE = {
+    "en": {
+        "title": "Try coaching",
+        "intro": "<p>Not sure coaching is for you? Ask for a free trial session with one of "
+        "our coaches, or a guided visit of the platform.</p>",
+        "thank_you_text": "<p>Thank you! We will write to you within two working days.</p>",
+    },
+    "fr": {
+        "title": "Essayer le coaching",
+        "intro": "<p>Vous hésitez ? Demandez une séance d’essai gratuite avec l’un de nos "
+        "coachs, ou une visite guidée de la plateforme.</p>",
+        "thank_you_text": "<p>Merci ! Nous vous écrivons sous deux jours ouvrés.</p>",
+    },
+}
 
 # username, first name, last name, role
 PEOPLE = [
@@ -127,8 +147,11 @@ class Command(BaseCommand):
             username: self.user(username, first, last, role)
             for username, first, last, role in PEOPLE
         }
+        for username, language in LANGUAGES.items():
+            set_user_language(users[username], language)
         organisation, _ = Organisation.objects.get_or_create(name=ORGANISATION)
         lock.grant_report_access(users["hr"], organisation)
+        self.contracts()
         programmes = self.programmes()
         self.trial_page()
         today = timezone.localdate()
@@ -249,7 +272,11 @@ class Command(BaseCommand):
         return user
 
     def programmes(self):
-        """``{language: (programme, [modules])}``: the catalogue, in English and French."""
+        """``{language: (programme, [modules])}``: the catalogue, in English and French.
+
+        With Wagtail's i18n on, the French programme and its modules are translations of the
+        English ones (as an editor's "Translate" makes them); without it, a second tree.
+        """
         site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
         root = site.root_page if site else Page.get_first_root_node()
         index_data = PROGRAMMES["en"]["index"]
@@ -260,27 +287,78 @@ class Command(BaseCommand):
             )
             self.publish(root, index)
         image, document = self.image(), self.document()
+        french = self.french_locale()
         result = {}
+        english_modules = []
         for language in ("en", "fr"):
             data = PROGRAMMES[language]
-            programme = ProgrammePage(image=image, **data["programme"])
-            self.publish(index, programme)
-            modules = []
-            for module_data in data["modules"]:
-                module = ModulePage(
-                    title=module_data["title"],
-                    slug=module_data["slug"],
-                    intro=module_data["intro"],
-                    estimated_minutes=module_data["minutes"],
-                    body=module_stream(module_data, image.pk, document.pk),
+            translating = language == "fr" and french is not None
+            if translating:
+                # Its steps get the French modules below, once these exist.
+                self.translate(index.specific, french, data["index"])
+                programme = self.translate(
+                    result["en"][0], french, {**data["programme"], "steps": []}
                 )
-                self.publish(programme, module)
+            else:
+                programme = self.publish(index, ProgrammePage(image=image, **data["programme"]))
+            modules = []
+            for position, module_data in enumerate(data["modules"]):
+                fields = {
+                    "title": module_data["title"],
+                    "slug": module_data["slug"],
+                    "intro": module_data["intro"],
+                    "estimated_minutes": module_data["minutes"],
+                    "body": module_stream(module_data, image.pk, document.pk),
+                }
+                if translating:
+                    module = self.translate(english_modules[position], french, fields)
+                else:
+                    module = self.publish(programme, ModulePage(**fields))
                 modules.append(module)
+            if language == "en":
+                english_modules = modules
             programme.steps = steps_stream(data["steps"], [module.pk for module in modules])
             programme.save_revision().publish()
             programme.refresh_from_db()
             result[language] = (programme, [ModulePage.objects.get(pk=m.pk) for m in modules])
         return result
+
+    @staticmethod
+    def french_locale():
+        """The French locale when the site translates pages (Wagtail i18n), else None."""
+        if not getattr(settings, "WAGTAIL_I18N_ENABLED", False):
+            return None
+        if "fr" not in {code for code, _name in settings.WAGTAIL_CONTENT_LANGUAGES}:
+            return None
+        return Locale.objects.get_or_create(language_code="fr")[0]
+
+    def translate(self, page, locale, fields):
+        """``page``'s translation into ``locale`` (its parents too), with ``fields``."""
+        translated = page.get_translation_or_none(locale)
+        if translated is None:
+            translated = page.copy_for_translation(locale, copy_parents=True)
+        return self.update(translated.specific, fields)
+
+    @staticmethod
+    def update(page, fields):
+        for name, value in fields.items():
+            setattr(page, name, value)
+        page.save_revision().publish()
+        page.refresh_from_db()
+        return page
+
+    @staticmethod
+    def contracts():
+        """The default contract, version 1, in English and in French."""
+        for language in ("en", "fr"):
+            with translation.override(language):
+                ContractTemplate.objects.get_or_create(
+                    organisation=None,
+                    programme=None,
+                    language=language,
+                    version=1,
+                    defaults={"title": str(DEFAULT_TITLE), "body": str(DEFAULT_BODY)},
+                )
 
     @staticmethod
     def publish(parent, page):
@@ -315,20 +393,16 @@ class Command(BaseCommand):
         return document
 
     def trial_page(self):
-        """A public "Try coaching" page with the trial request form, under the home page."""
+        """A public "Try coaching" page with the trial request form, under the home page,
+        and its French translation when the site translates pages."""
         site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
         root = site.root_page if site else Page.get_first_root_node()
-        if root.get_children().type(TrialRequestPage).exists():
-            return
-        page = TrialRequestPage(
-            title="Try coaching",
-            slug="try-coaching",
-            intro="<p>Not sure coaching is for you? Ask for a free trial session with one of "
-            "our coaches, or a guided visit of the platform.</p>",
-            thank_you_text="<p>Thank you! We will write to you within two working days.</p>",
-        )
-        root.add_child(instance=page)
-        page.save_revision().publish()
+        page = root.get_children().type(TrialRequestPage).first()
+        if page is None:
+            page = self.publish(root, TrialRequestPage(slug="try-coaching", **TRIAL_PAGE["en"]))
+        french = self.french_locale()
+        if french is not None and page.get_translation_or_none(french) is None:
+            self.translate(page.specific, french, TRIAL_PAGE["fr"])
 
     def print_logins(self):
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
