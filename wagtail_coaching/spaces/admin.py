@@ -10,7 +10,7 @@ from wagtail_modeladmin.options import ModelAdmin
 
 from .audit import AccessEvent
 from .contracts import ContractTemplate
-from .forms import ClientSpaceAdminForm
+from .forms import ClientSpaceAdminForm, OrganisationAdminForm
 from .models import ClientSpace, Organisation
 
 
@@ -78,6 +78,16 @@ class OrganisationAdmin(ModelAdmin):
     menu_icon = "group"
     list_display = ("name", "created_at")
     search_fields = ("name",)
+    edit_handler = ObjectList(
+        [
+            FieldPanel("name"),
+            MultiFieldPanel(
+                [FieldPanel("report_users"), FieldPanel("report_groups")],
+                heading=_("Sponsor reports"),
+            ),
+        ],
+        base_form_class=OrganisationAdminForm,
+    )
 
 
 class ClientSpaceAdmin(ModelAdmin):
