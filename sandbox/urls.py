@@ -14,18 +14,8 @@ urlpatterns = [
         auth_views.LoginView.as_view(redirect_authenticated_user=True),
         name="login",
     ),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    # New coachees (converted trials) choose their password through these.
-    path(
-        "accounts/reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(),
-        name="password_reset_confirm",
-    ),
-    path(
-        "accounts/reset/done/",
-        auth_views.PasswordResetCompleteView.as_view(),
-        name="password_reset_complete",
-    ),
+    # Log-out and password pages, with the app's templates.
+    path("accounts/", include("django.contrib.auth.urls")),
     path("coaching/", include("wagtail_coaching.urls")),
 ]
 

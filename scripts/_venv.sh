@@ -36,3 +36,17 @@ ensure_venv() {
         touch "$stamp"
     fi
 }
+
+# find_python 3.13: print an interpreter of that version (pyenv's or on PATH; shims that
+# cannot run it are skipped), or fail.
+find_python() {
+    local version="$1" candidate
+    for candidate in /root/.pyenv/versions/"$version"*/bin/python"$version" "python$version"; do
+        if "$candidate" -c "import sys; assert sys.version_info[:2] == tuple(map(int, '$version'.split('.')))" 2>/dev/null; then
+            echo "$candidate"
+            return 0
+        fi
+    done
+    echo "error: Python $version not found" >&2
+    return 1
+}

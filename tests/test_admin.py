@@ -1,8 +1,10 @@
 """The "Coaching" admin menu: metadata only, clear messages for bad input."""
 
 import pytest
+from django.contrib.auth.models import Group
 from django.urls import reverse
 
+from wagtail_coaching.conf import get_setting
 from wagtail_coaching.spaces import lock, roles
 from wagtail_coaching.spaces.models import ClientSpace
 
@@ -197,3 +199,31 @@ def test_admin_lists_make_as_many_queries_for_300_rows_as_for_3(client, world, u
     small = queries_for_list()
     add_spaces(299)
     assert queries_for_list() == small
+
+
+# --- Installation steps done in the admin, not in a shell --------------------------------------
+
+
+def test_the_migrations_create_the_coaches_group(db):
+    assert Group.objects.filter(name=get_setting("COACHES_GROUP")).exists()
+
+
+def test_staff_choose_who_sees_an_organisation_s_reports(client, world):
+    hr_group = Group.objects.create(name="Northwind HR")
+    client.force_login(world.staff)
+    url = f"/admin/wagtail_coaching/organisation/edit/{world.org.pk}/"
+    page = client.get(url)
+    assert page.status_code == 200
+    assert "People who see the reports" in page.content.decode()
+    response = client.post(
+        url,
+        {"name": "Acme", "report_users": [world.other_hr.pk], "report_groups": [hr_group.pk]},
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    users, groups = lock.report_readers(world.org)
+    assert list(users) == [world.other_hr] and list(groups) == [hr_group]
+    assert not lock.may_view_reports(world.hr, world.org)
+    member = world.coachee
+    member.groups.add(hr_group)
+    assert lock.may_view_reports(member, world.org)
+    assert lock.may_view_reports(world.other_hr, world.org)

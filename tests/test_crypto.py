@@ -133,8 +133,21 @@ def test_malformed_key_rings_are_refused(value, message):
     with pytest.raises(keys.KeyRingError, match=message):
         parse_key_ring(value)
     with override_settings(WAGTAIL_COACHING_MASTER_KEYS=value):
-        errors = [m for m in run_checks() if m.id == "wagtail_coaching.E020"]
+        errors = [
+            m for m in run_checks(include_deployment_checks=True) if m.id == "wagtail_coaching.E020"
+        ]
     assert len(errors) == 1 and errors[0].hint
+
+
+@pytest.mark.parametrize("value", [None, {}, ""])
+def test_a_missing_key_ring_lets_migrate_run_but_fails_the_deployment_check(value):
+    """``migrate`` and ``collectstatic`` run without secrets (a build step); plain ``check``
+    warns, ``check --deploy`` fails."""
+    with override_settings(WAGTAIL_COACHING_MASTER_KEYS=value):
+        plain = {m.id for m in run_checks()}
+        deploy = {m.id for m in run_checks(include_deployment_checks=True)}
+    assert "wagtail_coaching.W021" in plain and "wagtail_coaching.E020" not in plain
+    assert "wagtail_coaching.E020" in deploy
 
 
 def test_key_ring_from_the_environment_keeps_the_order():

@@ -1,11 +1,17 @@
 """System checks: each says what is wrong and how to fix it."""
 
+import os
 import re
 from pathlib import Path
+from urllib.parse import urlsplit
 
-from django.conf import settings
+from django.conf import global_settings, settings
 from django.core.checks import Error, Tags, Warning, register
+from django.core.files.storage import FileSystemStorage
 from django.db import DatabaseError
+from django.shortcuts import resolve_url
+from django.urls import NoReverseMatch, Resolver404, resolve, reverse
+from django.utils.module_loading import import_string
 
 from wagtail_coaching.conf import DEFAULTS, get_setting
 from wagtail_coaching.spaces import contracts
@@ -111,6 +117,42 @@ def check_settings(app_configs, **kwargs):
     return errors
 
 
+KEY_RING_HINT = (
+    "Set WAGTAIL_COACHING_MASTER_KEYS = {'<key id>': '<base64 of 32 random bytes>'}, read "
+    "from the environment or a secrets store (never from the code). Generate a key with: "
+    'python -c "from wagtail_coaching.spaces.keys import generate_master_key as g; '
+    'print(g())". The first key encrypts; keep older keys after it until '
+    "`manage.py coaching_rewrap_keys` has run."
+)
+
+
+def _key_ring_messages(deploy):
+    """A malformed ring is always an error. A missing or empty one is an error for
+    ``check --deploy`` only, so that ``migrate`` and ``collectstatic`` run without secrets
+    (a build step, a fresh checkout); plain ``check`` warns about it."""
+    value = getattr(settings, "WAGTAIL_COACHING_MASTER_KEYS", None)
+    try:
+        parse_key_ring(value)
+    except KeyRingError as exc:
+        if value or deploy:
+            return [Error(str(exc), hint=KEY_RING_HINT, id="wagtail_coaching.E020")]
+        return [
+            Warning(
+                f"{exc} Client spaces cannot be opened until it is.",
+                hint=KEY_RING_HINT,
+                id="wagtail_coaching.W021",
+            )
+        ]
+    return []
+
+
+@register(Tags.security, deploy=True)
+def check_key_ring_for_deployment(app_configs, **kwargs):
+    value = getattr(settings, "WAGTAIL_COACHING_MASTER_KEYS", None)
+    # A malformed ring is already reported by check_content_settings.
+    return [] if value else _key_ring_messages(deploy=True)
+
+
 SERVE_METHODS = ("django", "x-accel-redirect", "x-sendfile")
 IDLE_MIDDLEWARE = "wagtail_coaching.middleware.IdleSessionTimeoutMiddleware"
 
@@ -118,21 +160,7 @@ IDLE_MIDDLEWARE = "wagtail_coaching.middleware.IdleSessionTimeoutMiddleware"
 @register(Tags.security)
 def check_content_settings(app_configs, **kwargs):
     """The encryption key ring, the private storage and the limits of uploads."""
-    errors = []
-    try:
-        parse_key_ring(getattr(settings, "WAGTAIL_COACHING_MASTER_KEYS", None))
-    except KeyRingError as exc:
-        errors.append(
-            Error(
-                str(exc),
-                hint="Set WAGTAIL_COACHING_MASTER_KEYS = {'<key id>': '<base64 of 32 random "
-                "bytes>'}, read from the environment or a secrets store (never from the "
-                'code). Generate a key with: python -c "from wagtail_coaching.spaces.keys import '
-                'generate_master_key as g; print(g())". The first key encrypts; keep older '
-                "keys after it until `manage.py coaching_rewrap_keys` has run.",
-                id="wagtail_coaching.E020",
-            )
-        )
+    errors = _key_ring_messages(deploy=False)
 
     alias = get_setting("STORAGE")
     if alias not in getattr(settings, "STORAGES", {}):
@@ -257,3 +285,132 @@ def check_contract_languages(app_configs, databases=None, **kwargs):
             )
         )
     return messages
+
+
+def _storage_location(alias):
+    """The folder of a file-system private storage, or None for any other backend."""
+    config = getattr(settings, "STORAGES", {}).get(alias)
+    if config is None:
+        return private_root()
+    backend = import_string(config["BACKEND"])
+    if isinstance(backend, type) and issubclass(backend, FileSystemStorage):
+        location = config.get("OPTIONS", {}).get("location") or settings.MEDIA_ROOT
+        return Path(location) if location else None
+    return None
+
+
+def _writable(folder):
+    """True when the folder is writable, or could be created by this process."""
+    folder = Path(folder).resolve()
+    while not folder.exists():
+        if folder.parent == folder:
+            return False
+        folder = folder.parent
+    return folder.is_dir() and os.access(folder, os.W_OK | os.X_OK)
+
+
+@register(Tags.compatibility)
+def check_private_storage(app_configs, **kwargs):
+    """The private storage backend imports and, when it is a folder, can be written to."""
+    alias = get_setting("STORAGE")
+    config = getattr(settings, "STORAGES", {}).get(alias)
+    if config is not None:
+        try:
+            import_string(config["BACKEND"])
+        except (ImportError, KeyError) as exc:
+            return [
+                Error(
+                    f"The storage of space documents, STORAGES[{alias!r}], cannot be loaded: "
+                    f"{exc!r}.",
+                    hint="Install the package that provides the backend (for S3: pip install "
+                    "'django-storages[s3]'), or fix its 'BACKEND' path.",
+                    id="wagtail_coaching.E026",
+                )
+            ]
+    folder = _storage_location(alias)
+    if folder is not None and not _writable(folder):
+        return [
+            Error(
+                f"The folder of space documents ({folder}) cannot be written to by this "
+                "process, so every upload would fail.",
+                hint="Create it and give the user that runs the site write access, or point "
+                "WAGTAIL_COACHING_PRIVATE_ROOT (or the storage's 'location') elsewhere.",
+                id="wagtail_coaching.E027",
+            )
+        ]
+    return []
+
+
+def _reverses(name):
+    try:
+        reverse(name)
+    except NoReverseMatch:
+        return False
+    return True
+
+
+@register(Tags.urls)
+def check_site_urls(app_configs, **kwargs):
+    """The URLs an installation needs: the app's own, and a login page that exists."""
+    errors = []
+    if not _reverses("wagtail_coaching:my_coaching"):
+        errors.append(
+            Error(
+                "The app's URLs are not included in the site's URL configuration.",
+                hint='Add path("coaching/", include("wagtail_coaching.urls")) to urlpatterns, '
+                "before Wagtail's catch-all include(wagtail_urls).",
+                id="wagtail_coaching.E030",
+            )
+        )
+    login_url = str(settings.LOGIN_URL)
+    try:
+        resolve(urlsplit(resolve_url(login_url)).path)
+    except (NoReverseMatch, Resolver404):
+        errors.append(
+            Error(
+                f"LOGIN_URL ({login_url!r}) leads to no page, so anonymous visitors of the "
+                "coaching pages get an error instead of a login form.",
+                hint='Add path("accounts/", include("django.contrib.auth.urls")) to urlpatterns '
+                "(the app ships its login and password templates), or set LOGIN_URL to your "
+                "own login page.",
+                id="wagtail_coaching.E031",
+            )
+        )
+    if not _reverses("logout"):
+        errors.append(
+            Warning(
+                "No URL is named 'logout', so the coaching pages offer no way to log out.",
+                hint='Add path("accounts/", include("django.contrib.auth.urls")) to urlpatterns.',
+                id="wagtail_coaching.W030",
+            )
+        )
+    if settings.LOGIN_REDIRECT_URL == global_settings.LOGIN_REDIRECT_URL:
+        errors.append(
+            Warning(
+                f"LOGIN_REDIRECT_URL is Django's default ({settings.LOGIN_REDIRECT_URL!r}), "
+                "a page that Wagtail sites do not have: people land on a 404 after logging in.",
+                hint='Set LOGIN_REDIRECT_URL = "wagtail_coaching:my_coaching".',
+                id="wagtail_coaching.W031",
+            )
+        )
+    return errors
+
+
+@register(Tags.compatibility)
+def check_base_url(app_configs, **kwargs):
+    """E-mails (invitations, reminders, set-password and guest links) need the site's address."""
+    if settings.DEBUG:
+        return []
+    base_url = getattr(settings, "WAGTAILADMIN_BASE_URL", "") or ""
+    host = (urlsplit(str(base_url)).hostname or "").lower()
+    if host and host != "example.com" and not host.endswith(".example.com"):
+        return []
+    return [
+        Error(
+            f"WAGTAILADMIN_BASE_URL is {base_url!r}: links in the app's e-mails (invitations, "
+            "reminders, set-password and guest links) would not lead to this site.",
+            hint="Set WAGTAILADMIN_BASE_URL to the site's public address, e.g. "
+            '"https://coaching.example.org" (read it from the environment).',
+            id="wagtail_coaching.E032",
+        )
+    ]

@@ -420,7 +420,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'trial request page',
                 'verbose_name_plural': 'trial request pages',
             },
-            bases=('wagtailcore.page',),
+            bases=(swapper.get_model_name("wagtailcore", "Page"),),
         ),
         migrations.CreateModel(
             name='TrialRequest',

@@ -32,6 +32,20 @@ from wagtail_coaching.conf import get_setting
 BasePage = swapper.load_model("wagtailcore", "Page", require_ready=False)
 
 
+def base_page_link():
+    """The link of a page model to the site's base page model, named ``page_ptr`` as in the
+    app's migration. Django would name it after the base model (``sitepage_ptr`` for a
+    swapped ``SitePage``), which the migration could not follow."""
+    return models.OneToOneField(
+        BasePage,
+        on_delete=models.CASCADE,
+        parent_link=True,
+        auto_created=True,
+        primary_key=True,
+        serialize=False,
+    )
+
+
 class CoachingPageMixin:
     """Gives the pages' templates the same base template as the app's other site pages."""
 
@@ -44,6 +58,7 @@ class CoachingPageMixin:
 class ProgrammeIndexPage(CoachingPageMixin, BasePage):
     """A catalogue of programmes."""
 
+    page_ptr = base_page_link()
     intro = RichTextField(_("introduction"), blank=True)
 
     content_panels = BasePage.content_panels + [FieldPanel("intro")]
@@ -71,6 +86,7 @@ class ProgrammeIndexPage(CoachingPageMixin, BasePage):
 class ProgrammePage(CoachingPageMixin, BasePage):
     """A complete programme, stated before the coaching begins."""
 
+    page_ptr = base_page_link()
     intro = RichTextField(_("introduction"), blank=True)
     audience = models.TextField(_("audience"), blank=True, help_text=_("Who the programme is for."))
     image = models.ForeignKey(
@@ -182,6 +198,7 @@ READER_BLOCKS = (InteractiveBlock, TalkWithCoachBlock)
 class ModulePage(CoachingPageMixin, BasePage):
     """One module of a programme: content blocks, some of which the coachee answers."""
 
+    page_ptr = base_page_link()
     intro = models.TextField(_("introduction"), blank=True)
     estimated_minutes = models.PositiveSmallIntegerField(
         _("estimated time (minutes)"),

@@ -11,7 +11,7 @@ from wagtail_modeladmin.options import ModelAdmin
 
 from .audit import AccessEvent
 from .contracts import ContractTemplate
-from .forms import ClientSpaceAdminForm, ContractTemplateAdminForm
+from .forms import ClientSpaceAdminForm, ContractTemplateAdminForm, OrganisationAdminForm
 from .models import ClientSpace, Organisation
 from .preferences import language_choices
 
@@ -97,6 +97,16 @@ class OrganisationAdmin(ModelAdmin):
     menu_icon = "group"
     list_display = ("name", "created_at")
     search_fields = ("name",)
+    edit_handler = ObjectList(
+        [
+            FieldPanel("name"),
+            MultiFieldPanel(
+                [FieldPanel("report_users"), FieldPanel("report_groups")],
+                heading=_("Sponsor reports"),
+            ),
+        ],
+        base_form_class=OrganisationAdminForm,
+    )
 
 
 class ClientSpaceAdmin(ModelAdmin):

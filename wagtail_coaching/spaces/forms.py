@@ -1,6 +1,7 @@
 """Site forms of a space's content. Rules about who may do what live in ``content``."""
 
 from django import forms
+from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
@@ -83,6 +84,10 @@ class ContractTemplateAdminForm(WagtailAdminModelForm):
 class UserChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, user):
         return choosers.user_label(user)
+
+
+class UserMultipleChoiceField(forms.ModelMultipleChoiceField):
+    label_from_instance = UserChoiceField.label_from_instance
 
 
 class ClientSpaceAdminForm(WagtailAdminModelForm):
@@ -199,3 +204,43 @@ class ClientSpaceAdminForm(WagtailAdminModelForm):
             if self.cleaned_data.get("add_participant") is not None:
                 lock.grant_entry(self.cleaned_data["add_participant"], space, actor=actor)
         return space
+
+
+class OrganisationAdminForm(WagtailAdminModelForm):
+    """The organisation, and who may see its sponsor reports (through the lock)."""
+
+    report_users = UserMultipleChoiceField(
+        queryset=None,
+        required=False,
+        label=_("People who see the reports"),
+        help_text=_(
+            "Usually the sponsor's HR. They see counts, never content, and need access to "
+            "the Wagtail admin to open the reports."
+        ),
+    )
+    report_groups = forms.ModelMultipleChoiceField(
+        queryset=Group.objects.order_by("name"),
+        required=False,
+        label=_("Groups who see the reports"),
+        help_text=_("Every member of these groups sees the reports of this organisation."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["report_users"].queryset = roles.real_users().order_by(
+            "last_name", "first_name", "pk"
+        )
+        if self.instance.pk:
+            users, groups = lock.report_readers(self.instance)
+            self.fields["report_users"].initial = list(users)
+            self.fields["report_groups"].initial = list(groups)
+
+    def save(self, commit=True):
+        organisation = super().save(commit=commit)
+        if commit:
+            lock.set_report_readers(
+                organisation,
+                self.cleaned_data.get("report_users") or [],
+                self.cleaned_data.get("report_groups") or [],
+            )
+        return organisation

@@ -16,7 +16,7 @@ Rules a caller may rely on:
 """
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Group, Permission
 from django.db import connection, transaction
 from django.db.models import Q
 from django.db.models.expressions import RawSQL
@@ -232,6 +232,33 @@ def grant_report_access(user_or_group, organisation):
 
 def revoke_report_access(user_or_group, organisation):
     remove_perm(f"{APP_LABEL}.{VIEW_REPORTS}", user_or_group, organisation)
+
+
+def report_readers(organisation):
+    """``(users, groups)``: who was granted the reports of ``organisation``, as querysets."""
+    rows = {
+        "permission__codename": VIEW_REPORTS,
+        "permission__content_type__app_label": APP_LABEL,
+        "content_object": organisation,
+    }
+    users = get_user_model().objects.filter(
+        pk__in=OrganisationUserObjectPermission.objects.filter(**rows).values("user_id")
+    )
+    groups = Group.objects.filter(
+        pk__in=OrganisationGroupObjectPermission.objects.filter(**rows).values("group_id")
+    )
+    return users, groups
+
+
+@transaction.atomic
+def set_report_readers(organisation, users, groups):
+    """Grant the reports of ``organisation`` to exactly these users and groups."""
+    old_users, old_groups = report_readers(organisation)
+    for old, new in ((set(old_users), set(users)), (set(old_groups), set(groups))):
+        for user_or_group in old - new:
+            revoke_report_access(user_or_group, organisation)
+        for user_or_group in new - old:
+            grant_report_access(user_or_group, organisation)
 
 
 def organisations_reported_to(user):

@@ -1,4 +1,9 @@
 from django import template
+from django.contrib.messages import get_messages
+from django.template.loader import render_to_string
+from django.templatetags.static import static
+from django.urls import NoReverseMatch, reverse
+from django.utils.html import format_html
 
 from wagtail_coaching.programmes.journey import format_minutes
 from wagtail_coaching.spaces.content import goals_of
@@ -26,3 +31,63 @@ def space_goals(space):
     for goal in goals:
         goal.space = space
     return goals
+
+
+# --- Pieces of the site's page frame ----------------------------------------------------------
+# The app's base template renders these inside its own content block, so that any host base
+# template works; a host template may render them earlier (in its header, its <head>). Each
+# is rendered once per page, wherever it comes first.
+
+
+def _first_time(context, name):
+    shown = context.render_context.setdefault("wagtail_coaching_shown", set())
+    if name in shown:
+        return False
+    shown.add(name)
+    return True
+
+
+def _url_or_none(name):
+    try:
+        return reverse(name)
+    except NoReverseMatch:
+        return None
+
+
+@register.simple_tag(takes_context=True)
+def coaching_stylesheet(context):
+    """The app's stylesheet, for a host template's ``<head>`` (or the app's content block)."""
+    if not _first_time(context, "stylesheet"):
+        return ""
+    href = static("wagtail_coaching/css/coaching.css")
+    return format_html('<link rel="stylesheet" href="{}">', href)
+
+
+@register.simple_tag(takes_context=True)
+def coaching_messages(context):
+    """Django's messages of this request ("Note saved"...), as a polite status list."""
+    request = context.get("request")
+    if request is None or not _first_time(context, "messages"):
+        return ""
+    return render_to_string(
+        "wagtail_coaching/includes/messages.html", {"messages": get_messages(request)}
+    )
+
+
+@register.simple_tag(takes_context=True)
+def coaching_account_links(context):
+    """ "My coaching" and a log-out button for a logged-in user, a log-in link otherwise."""
+    request = context.get("request")
+    if request is None or not _first_time(context, "account"):
+        return ""
+    return render_to_string(
+        "wagtail_coaching/includes/account_links.html",
+        {
+            "user": getattr(request, "user", None),
+            "my_coaching_url": _url_or_none("wagtail_coaching:my_coaching"),
+            "logout_url": _url_or_none("logout"),
+            "login_url": _url_or_none("login"),
+            "next": request.get_full_path(),
+        },
+        request=request,
+    )

@@ -5,14 +5,15 @@ from django.db import models
 from django.utils.translation import gettext_lazy
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
-from wagtail.models import Page
 
+from wagtail_coaching.programmes.pages import BasePage, base_page_link
 from wagtail_coaching.trials.views import serve_trial_request_page
 
 
-class TrialRequestPage(Page):
+class TrialRequestPage(BasePage):
     """A public page with the trial request form; an editor places it anywhere."""
 
+    page_ptr = base_page_link()
     intro = RichTextField(gettext_lazy("introduction"), blank=True)
     thank_you_text = RichTextField(
         gettext_lazy("thank-you text"),
@@ -29,7 +30,7 @@ class TrialRequestPage(Page):
         help_text=gettext_lazy("The page the consent checkbox links to."),
     )
 
-    content_panels = Page.content_panels + [
+    content_panels = BasePage.content_panels + [
         FieldPanel("intro"),
         FieldPanel("thank_you_text"),
         FieldPanel("privacy_page"),

@@ -3,6 +3,7 @@
 import datetime
 import io
 
+import swapper
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
@@ -13,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
-from wagtail.models import Locale, Page, Site
+from wagtail.models import Locale, Site
 
 from wagtail_coaching.management.commands._demo_programmes import (
     PROGRAMMES,
@@ -28,6 +29,9 @@ from wagtail_coaching.spaces.contracts import DEFAULT_BODY, DEFAULT_TITLE, Contr
 from wagtail_coaching.spaces.models import ClientSpace, ClientSpaceStatus, Organisation
 from wagtail_coaching.spaces.preferences import set_user_language
 from wagtail_coaching.trials.pages import TrialRequestPage
+
+# The site's base page model: Wagtail's Page, or the one WAGTAIL_PAGE_MODEL names.
+Page = swapper.load_model("wagtailcore", "Page")
 
 DEMO_PASSWORD = "coaching-demo"
 ORGANISATION = "Northwind Logistics"
