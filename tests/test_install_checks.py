@@ -1,5 +1,7 @@
 """``check`` catches each way an installation can be broken, with a message saying what to do."""
 
+import sys
+
 import pytest
 from django.core.checks import run_checks
 from django.test import override_settings
@@ -48,7 +50,11 @@ def test_django_default_login_redirect_is_a_warning():
     assert "wagtail_coaching:my_coaching" in message.hint
 
 
-def test_a_storage_backend_that_does_not_import_is_an_error(settings):
+def test_a_storage_backend_that_does_not_import_is_an_error(settings, monkeypatch):
+    # As on a site where django-storages is not installed (the tests install it for S3).
+    monkeypatch.setitem(sys.modules, "storages", None)
+    monkeypatch.delitem(sys.modules, "storages.backends.s3", raising=False)
+    monkeypatch.delitem(sys.modules, "storages.backends", raising=False)
     storages = dict(settings.STORAGES)
     storages["wagtail_coaching"] = {"BACKEND": "storages.backends.s3.S3Storage"}
     (message,) = messages_with("wagtail_coaching.E026", STORAGES=storages)
