@@ -3,7 +3,9 @@
  * The page asks the server for the IFrame options and a fresh token (never reusing an old
  * one) each time it connects: on load, on "Join again", and after a fatal error. Presence:
  * "joined" and "left" from the IFrame API's events, a heartbeat while in the conference,
- * and a last "left" beacon when the page goes away.
+ * and a last "left" beacon when the page goes away. They travel on the space's live socket
+ * (live.js) when it is open, where a dropped socket also ends the presence; otherwise they
+ * are POSTed.
  */
 (function () {
   "use strict";
@@ -30,7 +32,11 @@
     return body;
   }
 
+  var live = window.coachingLive || null;
+
   function presence(event) {
+    var message = { type: "presence", session: config.sessionId, event: event, client: clientId };
+    if (live && live.send(message)) { return Promise.resolve(); }
     return fetch(config.presenceUrl, {
       method: "POST", credentials: "same-origin", body: presenceBody(event),
       headers: { "X-CSRFToken": csrfToken }, keepalive: true
@@ -107,6 +113,11 @@
         setStatus(text.closed);
         rejoin.hidden = false;
       });
+  }
+
+  if (live) {
+    // A new socket carries the presence again (the server ended it with the old one).
+    live.on("open", function () { if (inConference) { presence("joined"); } });
   }
 
   rejoin.addEventListener("click", connect);

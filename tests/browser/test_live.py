@@ -1,0 +1,185 @@
+"""Live rooms in a browser, on real ASGI server processes (daphne) and the shared Redis layer.
+
+The servers are started by the test, on the test's database: a copy of the SQLite test
+database in a file, or the PostgreSQL test database itself. So everything a test needs in
+the database is created before the servers start (the ``room`` fixture).
+"""
+
+import os
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+from django.db import connection
+from playwright.sync_api import expect
+
+from tests.browser.test_board import draw, wait_items
+from tests.browser.test_room import room  # noqa: F401  (fixture)
+
+ROOT = Path(__file__).resolve().parents[2]
+PORTS = range(9150, 9160)
+START_TIMEOUT_S = 60
+
+
+def _free_port():
+    for port in PORTS:
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError("No free port in 9150-9159 for a test server.")
+
+
+def _database_for_servers(tmp_path):
+    if connection.vendor == "sqlite":
+        connection.ensure_connection()
+        path = tmp_path / "live.sqlite3"
+        copy = sqlite3.connect(path)
+        connection.connection.backup(copy)
+        copy.close()
+        return str(path)
+    return connection.settings_dict["NAME"]
+
+
+def _wait_listening(process, port):
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"The test server on port {port} stopped: {process.returncode}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"The test server on port {port} did not start.")
+
+
+@pytest.fixture
+def asgi_servers(room, tmp_path):  # noqa: F811
+    """``start(n)``: n daphne processes on one database and one Redis layer; their URLs."""
+    processes = []
+    database = None
+    prefix = f"wc-test-{uuid.uuid4().hex[:12]}"
+
+    def start(count):
+        nonlocal database
+        database = database or _database_for_servers(tmp_path)
+        urls = []
+        for _n in range(count):
+            port = _free_port()
+            env = os.environ | {
+                "DJANGO_SETTINGS_MODULE": "tests.live_settings",
+                "LIVE_TEST_DB": database,
+                "LIVE_TEST_PREFIX": prefix,
+                "LIVE_TEST_JITSI_DOMAIN": f"127.0.0.1:{port}",
+            }
+            log = open(tmp_path / f"daphne-{port}.log", "wb")  # noqa: SIM115
+            process = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "daphne",
+                    "-b",
+                    "127.0.0.1",
+                    "-p",
+                    str(port),
+                    "tests.live_asgi:application",
+                ],
+                cwd=ROOT,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+            processes.append((process, log))
+            _wait_listening(process, port)
+            urls.append(f"http://127.0.0.1:{port}")
+        return urls
+
+    try:
+        yield start
+    finally:
+        for process, log in processes:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+            log.close()
+
+
+def _open_room(browser, base_url, user, url, login, websockets=True):
+    context = browser.new_context(
+        base_url=base_url, locale="en-GB", viewport={"width": 1300, "height": 1000}
+    )
+    context.set_default_timeout(15_000)
+    if not websockets:
+        # As behind a proxy that blocks them: the page has no WebSocket at all.
+        context.add_init_script("delete window.WebSocket; window.WebSocket = undefined;")
+    page = context.new_page()
+    login(page, user)
+    page.goto(url)
+    board = page.locator("#coaching-board")
+    expect(board).to_have_attribute("data-online", "true")
+    return context, page
+
+
+def test_a_stroke_through_process_a_reaches_a_browser_on_process_b(
+    browser,
+    login,
+    room,  # noqa: F811
+    asgi_servers,
+):
+    coach, coachee, _session, url = room
+    server_a, server_b = asgi_servers(2)
+    coach_context, coach_page = _open_room(browser, server_a, coach, url, login)
+    coachee_context, coachee_page = _open_room(browser, server_b, coachee, url, login)
+    try:
+        for page in (coach_page, coachee_page):
+            expect(page.locator("#coaching-board")).to_have_attribute("data-transport", "live")
+        draw(coach_page, [(0.2, 0.1), (0.6, 0.12), (0.8, 0.1)])
+        # Over the socket, not a poll: well inside one poll interval (1 s).
+        delay = wait_items(coachee_page, 1)
+        assert delay < 1.0
+        draw(coachee_page, [(0.2, 0.15), (0.7, 0.16)])
+        wait_items(coach_page, 2)
+        # No board poll while the socket is open.
+        requests = []
+        coachee_page.on("request", lambda request: requests.append(request.url))
+        coachee_page.wait_for_timeout(2500)
+        assert not [u for u in requests if "/board/" in u]
+    finally:
+        coach_context.close()
+        coachee_context.close()
+
+
+def test_the_board_falls_back_to_polling_without_websockets(
+    browser,
+    login,
+    room,  # noqa: F811
+    asgi_servers,
+):
+    coach, coachee, _session, url = room
+    (server,) = asgi_servers(1)
+    coach_context, coach_page = _open_room(browser, server, coach, url, login, websockets=False)
+    coachee_context, coachee_page = _open_room(browser, server, coachee, url, login)
+    try:
+        coach_board = coach_page.locator("#coaching-board")
+        expect(coach_board).to_have_attribute("data-transport", "polling")
+        expect(coachee_page.locator("#coaching-board")).to_have_attribute("data-transport", "live")
+        # Nothing alarming on the page that polls.
+        expect(coach_board.locator("[data-board-status]")).not_to_contain_text("lost")
+        draw(coach_page, [(0.2, 0.1), (0.6, 0.12)])
+        wait_items(coachee_page, 1)
+        draw(coachee_page, [(0.2, 0.15), (0.7, 0.16)])
+        wait_items(coach_page, 2, limit=4.0)
+        expect(coach_board.locator("[data-board-status]")).not_to_contain_text("lost")
+    finally:
+        coach_context.close()
+        coachee_context.close()
