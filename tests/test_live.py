@@ -8,6 +8,7 @@ that the announcements made on commit go out.
 
 import asyncio
 import json
+import threading
 
 import pytest
 from channels.db import database_sync_to_async
@@ -40,30 +41,40 @@ def cookie_for(user):
     return [(b"cookie", f"sessionid={client.cookies['sessionid'].value}".encode())]
 
 
-# One event loop per test, kept between calls: a socket's application runs on it. Code of
-# the site (storing a stroke, revoking) runs through ``run`` in a worker thread, as it does
-# under an ASGI server, so its announcements reach the sockets.
+# One event loop per test, in a thread of its own (the browser tests' Playwright may be
+# running a loop in the main thread), kept between calls: a socket's application runs on
+# it. Code of the site (storing a stroke, revoking) runs through ``run`` in a worker thread,
+# as it does under an ASGI server, so its announcements reach the sockets.
 _loop = None
 
 
-def run_async(coroutine):
-    return _loop.run_until_complete(coroutine)
+def run_async(coroutine, timeout=30):
+    return asyncio.run_coroutine_threadsafe(coroutine, _loop).result(timeout)
 
 
 def run(func, *args, **kwargs):
     return run_async(database_sync_to_async(func)(*args, **kwargs))
 
 
+async def _cancel_leftovers():
+    # What the sockets left running (their lock watchers, the layer's receivers) ends here.
+    current = asyncio.current_task()
+    tasks = [task for task in asyncio.all_tasks() if task is not current]
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
+
+
 @pytest.fixture(autouse=True)
 def _event_loop():
     global _loop
     _loop = asyncio.new_event_loop()
+    thread = threading.Thread(target=_loop.run_forever, daemon=True)
+    thread.start()
     yield
-    pending = asyncio.all_tasks(_loop)
-    for task in pending:
-        task.cancel()
-    _loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
-    _loop.run_until_complete(_loop.shutdown_asyncgens())
+    run_async(_cancel_leftovers())
+    _loop.call_soon_threadsafe(_loop.stop)
+    thread.join(10)
     _loop.close()
     _loop = None
 
@@ -98,9 +109,6 @@ class Socket:
     def output(self, timeout=3):
         """The next raw ASGI message (a frame or the close)."""
         return async_to_sync(self.communicator.receive_output)(timeout=timeout)
-
-    def nothing(self):
-        return async_to_sync(self.communicator.receive_nothing)(timeout=0.3)
 
     def close(self):
         async_to_sync(self.communicator.disconnect)()
@@ -343,4 +351,88 @@ def test_a_new_document_is_announced_without_its_name(live_world):
         SimpleUploadedFile("secret-plan.txt", b"A plan.\n", "text/plain"),
     )
     assert socket.receive() == {"type": "documents.changed"}
+    socket.close()
+
+
+# --- The login behind the socket ------------------------------------------------------------
+
+
+def _session_of(socket):
+    from importlib import import_module
+
+    from django.conf import settings
+
+    cookie = dict(socket.communicator.scope["headers"])[b"cookie"].decode()
+    key = cookie.split("=", 1)[1]
+    return import_module(settings.SESSION_ENGINE).SessionStore(key)
+
+
+@override_settings(WAGTAIL_COACHING_LIVE_RECHECK_SECONDS=0.2)
+def test_logging_out_elsewhere_closes_the_socket(live_world):
+    socket = Socket(live_world.space, live_world.coachee)
+    assert socket.connect()[0]
+    run(_session_of(socket).delete)
+    assert socket.output(timeout=5) == {"type": "websocket.close", "code": consumers.CLOSE_REFUSED}
+
+
+def test_an_idle_login_gets_no_socket(live_world):
+    import time
+
+    from wagtail_coaching.spaces import idle
+
+    socket = Socket(live_world.space, live_world.coachee)
+    session = _session_of(socket)
+    session[idle.SESSION_KEY] = int(time.time()) - 31 * 60
+    session.save()
+    assert socket.connect() == (False, consumers.CLOSE_REFUSED)
+
+
+def test_an_open_socket_keeps_the_idle_clock(live_world):
+    import time
+
+    from wagtail_coaching.spaces import idle
+
+    socket = Socket(live_world.space, live_world.coachee)
+    session = _session_of(socket)
+    session[idle.SESSION_KEY] = int(time.time()) - 20 * 60
+    session.save()
+    assert socket.connect()[0]
+    fresh = _session_of(socket)
+    assert fresh[idle.SESSION_KEY] >= int(time.time()) - 5
+    socket.close()
+
+
+@pytest.mark.parametrize(
+    "name, value",
+    [
+        ("LIVE", "yes"),
+        ("LIVE_RECHECK_SECONDS", 0),
+        ("LIVE_MESSAGES_PER_SECOND", "20"),
+        ("LIVE_MESSAGES_BURST", True),
+        ("LIVE_MAX_MESSAGE_BYTES", 10),
+    ],
+)
+def test_live_settings_are_checked(settings, name, value):
+    setattr(settings, f"WAGTAIL_COACHING_{name}", value)
+    errors = consumers.check_live_settings(None)
+    assert [error.id for error in errors] == ["wagtail_coaching.E048"]
+    assert f"WAGTAIL_COACHING_{name}" in errors[0].msg
+
+
+def test_default_live_settings_pass_the_check():
+    assert consumers.check_live_settings(None) == []
+
+
+def test_a_failure_on_the_server_is_an_error_frame_not_a_crash(live_world, monkeypatch):
+    def broken(space, since):
+        raise RuntimeError("database gone")
+
+    monkeypatch.setattr(board, "changes_since", broken)
+    socket = Socket(live_world.space, live_world.coachee)
+    assert socket.connect()[0]
+    socket.send({"type": "board.sync", "since": 0})
+    answer = socket.receive()
+    assert answer["type"] == "error" and "database" not in answer["error"]
+    socket.send({"type": "ping"})
+    assert socket.receive() == {"type": "pong"}
     socket.close()

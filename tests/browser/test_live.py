@@ -5,40 +5,21 @@ database in a file, or the PostgreSQL test database itself. So everything a test
 the database is created before the servers start (the ``room`` fixture).
 """
 
-import os
-import socket
 import sqlite3
-import subprocess
-import sys
-import time
 import uuid
-from pathlib import Path
 
 import pytest
 from django.db import connection
 from playwright.sync_api import expect
 
+from tests import live_servers
 from tests.browser.test_board import draw, wait_items
 from tests.browser.test_room import room  # noqa: F401  (fixture)
-
-ROOT = Path(__file__).resolve().parents[2]
-PORTS = range(9150, 9160)
-START_TIMEOUT_S = 60
-
-
-def _free_port():
-    for port in PORTS:
-        with socket.socket() as probe:
-            try:
-                probe.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    raise RuntimeError("No free port in 9150-9159 for a test server.")
 
 
 def _database_for_servers(tmp_path):
     if connection.vendor == "sqlite":
+        # The in-memory test database, copied to a file the server processes share.
         connection.ensure_connection()
         path = tmp_path / "live.sqlite3"
         copy = sqlite3.connect(path)
@@ -46,19 +27,6 @@ def _database_for_servers(tmp_path):
         copy.close()
         return str(path)
     return connection.settings_dict["NAME"]
-
-
-def _wait_listening(process, port):
-    deadline = time.monotonic() + START_TIMEOUT_S
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"The test server on port {port} stopped: {process.returncode}")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError(f"The test server on port {port} did not start.")
 
 
 @pytest.fixture
@@ -72,46 +40,17 @@ def asgi_servers(room, tmp_path):  # noqa: F811
         nonlocal database
         database = database or _database_for_servers(tmp_path)
         urls = []
-        for _n in range(count):
-            port = _free_port()
-            env = os.environ | {
-                "DJANGO_SETTINGS_MODULE": "tests.live_settings",
-                "LIVE_TEST_DB": database,
-                "LIVE_TEST_PREFIX": prefix,
-                "LIVE_TEST_JITSI_DOMAIN": f"127.0.0.1:{port}",
-            }
-            log = open(tmp_path / f"daphne-{port}.log", "wb")  # noqa: SIM115
-            process = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "daphne",
-                    "-b",
-                    "127.0.0.1",
-                    "-p",
-                    str(port),
-                    "tests.live_asgi:application",
-                ],
-                cwd=ROOT,
-                env=env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
-            processes.append((process, log))
-            _wait_listening(process, port)
-            urls.append(f"http://127.0.0.1:{port}")
+        for n in range(count):
+            process, url = live_servers.start(database, prefix, tmp_path / f"daphne-{n}.log")
+            processes.append(process)
+            urls.append(url)
         return urls
 
     try:
         yield start
     finally:
-        for process, log in processes:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-            log.close()
+        for process in processes:
+            live_servers.stop(process)
 
 
 def _open_room(browser, base_url, user, url, login, websockets=True):

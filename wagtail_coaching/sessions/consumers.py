@@ -9,9 +9,9 @@ its page has not seen yet (:func:`board.changes_since`) and sends it.
 The door is the gate's (:func:`gate.admit`): a logged-in participant who has accepted the
 contract that applies now, in a space that is not closed. Anyone else is refused during the
 handshake, before a single frame. While the socket is open the same question is asked again
-when the space's access changes and every ``LIVE_RECHECK_SECONDS``, so a revoked participant
-or a closed space loses its sockets within that time. Origins are checked against
-``ALLOWED_HOSTS`` by the router (:mod:`routing`).
+when the space's access changes and every ``LIVE_RECHECK_SECONDS``, so a revoked participant,
+a closed space or a login that ended (logged out, idle) loses its sockets within that time.
+Origins are checked against ``ALLOWED_HOSTS`` by the router (:mod:`routing`).
 
 Frames are JSON objects with a ``type``. From the page:
 
@@ -32,16 +32,20 @@ import json
 import logging
 import re
 import time
+from importlib import import_module
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
+from django.contrib.auth import SESSION_KEY as AUTH_SESSION_KEY
+from django.core.checks import Error, Tags, register
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from wagtail_coaching.conf import get_setting
+from wagtail_coaching.conf import DEFAULTS, get_setting
 from wagtail_coaching.sessions import board, jitsi, live, presence
 from wagtail_coaching.sessions.models import CoachingSession
-from wagtail_coaching.spaces import gate
+from wagtail_coaching.spaces import gate, idle
 from wagtail_coaching.spaces.models import ClientSpaceStatus
 
 logger = logging.getLogger(__name__)
@@ -55,6 +59,41 @@ CLOSE_TOO_BIG = 4413
 CLOSE_FLOOD = 4429
 
 
+@register(Tags.compatibility)
+def check_live_settings(app_configs, **kwargs):
+    """The live socket's settings are numbers in a range that keeps its promises."""
+    errors = []
+    if not isinstance(get_setting("LIVE"), bool):
+        errors.append(
+            Error(
+                "WAGTAIL_COACHING_LIVE must be True or False.",
+                hint="False makes pages poll instead of opening a live socket.",
+                id="wagtail_coaching.E048",
+            )
+        )
+    for name, low, high in (
+        ("LIVE_RECHECK_SECONDS", 0.1, 60),
+        ("LIVE_MESSAGES_PER_SECOND", 1, 1000),
+        ("LIVE_MESSAGES_BURST", 1, 10_000),
+        ("LIVE_MAX_MESSAGE_BYTES", 1024, 16 * 1024 * 1024),
+    ):
+        value = get_setting(name)
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or not low <= value <= high
+        ):
+            errors.append(
+                Error(
+                    f"WAGTAIL_COACHING_{name} must be a number between {low} and {high}, "
+                    f"got {value!r}.",
+                    hint=f"Remove the setting to use the default of {DEFAULTS[name]}.",
+                    id="wagtail_coaching.E048",
+                )
+            )
+    return errors
+
+
 def admitted_space(user, public_id):
     """The space ``user`` may work in live now, or None. The gate's rule, plus an open space."""
     try:
@@ -64,6 +103,23 @@ def admitted_space(user, public_id):
     if not accepted or space.status == ClientSpaceStatus.CLOSED:
         return None
     return space
+
+
+def login_still_valid(session_key):
+    """False when the login session ``session_key`` ended (logged out, or idle too long).
+
+    Read afresh from the session store, never from the copy loaded at the handshake. While
+    it is valid, the socket keeps its idle clock running (:mod:`spaces.idle`): a room open
+    and connected is a user at work, even when the page makes no HTTP request.
+    """
+    if not session_key:
+        return False
+    store = import_module(settings.SESSION_ENGINE).SessionStore(session_key)
+    if store.get(AUTH_SESSION_KEY) is None or idle.is_idle(store):
+        return False
+    if idle.touch(store):
+        store.save()
+    return True
 
 
 class TokenBucket:
@@ -92,7 +148,8 @@ class SpaceConsumer(AsyncWebsocketConsumer):
     async def connect(self):
         self.user = self.scope.get("user")
         public_id = self.scope["url_route"]["kwargs"]["public_id"]
-        self.space = await database_sync_to_async(admitted_space)(self.user, public_id)
+        self.session_key = getattr(self.scope.get("session"), "session_key", None)
+        self.space = await database_sync_to_async(self._admitted)(public_id)
         if self.space is None:
             # Refused in the handshake: the page gets no frame at all.
             await self.close(code=CLOSE_REFUSED)
@@ -123,8 +180,13 @@ class SpaceConsumer(AsyncWebsocketConsumer):
 
     # --- The door, again -------------------------------------------------------------------
 
+    def _admitted(self, public_id):
+        if not login_still_valid(self.session_key):
+            return None
+        return admitted_space(self.user, public_id)
+
     async def _still_admitted(self):
-        space = await database_sync_to_async(admitted_space)(self.user, self.public_id)
+        space = await database_sync_to_async(self._admitted)(self.public_id)
         if space is None:
             await self.close(code=CLOSE_REFUSED)
             return False
@@ -139,6 +201,10 @@ class SpaceConsumer(AsyncWebsocketConsumer):
                     return
         except asyncio.CancelledError:
             pass
+        except Exception:
+            # The lock could not be asked (database down...): fail closed.
+            logger.exception("Live socket of space %s: access check failed", self.public_id)
+            await self.close(code=CLOSE_REFUSED)
 
     async def access_changed(self, message):
         await self._still_admitted()
@@ -182,7 +248,12 @@ class SpaceConsumer(AsyncWebsocketConsumer):
         if handler is None:
             await self.error(_("Unknown message type."))
             return
-        await handler(message)
+        try:
+            await handler(message)
+        except Exception:
+            # Named by its type only: a message may carry content, the log never does.
+            logger.exception("Live socket of space %s: %s failed", self.public_id, message["type"])
+            await self.error(_("The server could not do this just now. Try again."))
 
     async def on_ping(self, message):
         await self.send_json({"type": "pong"})
