@@ -18,7 +18,13 @@ CHANNEL_LAYERS = {
     "default": {
         "BACKEND": "channels_redis.core.RedisChannelLayer",
         "CONFIG": {
-            "hosts": [os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/15")],
+            "hosts": [
+                {
+                    "address": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/15"),
+                    # Longer than the layer's 5 s blocking pop (redis-py 8 defaults to 5 s).
+                    "socket_timeout": 15,
+                }
+            ],
             "prefix": os.environ["LIVE_TEST_PREFIX"],
         },
     }

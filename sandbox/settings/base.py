@@ -88,7 +88,12 @@ if os.environ.get("REDIS_URL"):
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [os.environ["REDIS_URL"]], "prefix": "wagtail_coaching"},
+            "CONFIG": {
+                # redis-py 8 reads with a 5 s timeout by default, as long as the layer's
+                # blocking pop waits: give the read more time than the pop.
+                "hosts": [{"address": os.environ["REDIS_URL"], "socket_timeout": 15}],
+                "prefix": "wagtail_coaching",
+            },
         }
     }
 else:

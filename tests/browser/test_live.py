@@ -88,11 +88,13 @@ def test_a_stroke_through_process_a_reaches_a_browser_on_process_b(
         assert delay < 1.0
         draw(coachee_page, [(0.2, 0.15), (0.7, 0.16)])
         wait_items(coach_page, 2)
-        # No board poll while the socket is open.
+        # No board poll while the socket is open, and it stays open past the channel
+        # layer's 5 s blocking read (a dropped socket makes the page poll at once).
         requests = []
         coachee_page.on("request", lambda request: requests.append(request.url))
-        coachee_page.wait_for_timeout(2500)
+        coachee_page.wait_for_timeout(7000)
         assert not [u for u in requests if "/board/" in u]
+        assert coachee_page.evaluate("document.documentElement.dataset.coachingLive") == "open"
     finally:
         coach_context.close()
         coachee_context.close()
