@@ -20,7 +20,7 @@ from wagtail_coaching.spaces.models import ClientSpace, ClientSpaceStatus
 from wagtail_coaching.spaces.uploads import KNOWN_TYPES, private_root
 
 # The video-room and trial checks live beside the code they guard; importing registers them.
-from .sessions import jitsi  # noqa: F401
+from .sessions import consumers, jitsi  # noqa: F401
 from .trials import checks as trial_checks  # noqa: F401
 
 ROOM_PREFIX_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,18}[a-z0-9])?$")

@@ -90,6 +90,18 @@ DEFAULTS = {
     "BOARD_POLL_INTERVAL_MS": 1000,
     # How often the video room's documents panel asks for new documents (milliseconds).
     "DOCUMENTS_POLL_INTERVAL_MS": 2000,
+    # --- Live rooms over WebSockets (sessions/consumers.py); README, "Live rooms". ---
+    # Pages open a live socket; when it cannot connect they fall back to polling by
+    # themselves. False: pages only poll (a site served by WSGI alone).
+    "LIVE": True,
+    # Seconds between two checks of the lock by an open socket (a revoked participant or a
+    # closed space loses its sockets within this time, or at once when announced).
+    "LIVE_RECHECK_SECONDS": 3,
+    # Messages a socket may send: on average per second, and at once; more closes it.
+    "LIVE_MESSAGES_PER_SECOND": 20,
+    "LIVE_MESSAGES_BURST": 60,
+    # Largest message a socket may send, in bytes; a bigger one closes it.
+    "LIVE_MAX_MESSAGE_BYTES": 512 * 1024,
     # Hours before a session when its reminder e-mail goes out (coaching_send_reminders).
     "SESSION_REMINDER_HOURS": 24,
     # Address the session e-mails come from; empty means DEFAULT_FROM_EMAIL.

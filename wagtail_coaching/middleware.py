@@ -16,10 +16,7 @@ from django.dispatch import receiver
 from django.utils.translation import gettext as _
 
 from wagtail_coaching.conf import get_setting
-
-SESSION_KEY = "wagtail_coaching_last_seen"
-# The last-seen time is rewritten at most this often, so most requests do not save the session.
-WRITE_EVERY = 60
+from wagtail_coaching.spaces.idle import SESSION_KEY, WRITE_EVERY
 
 
 class IdleSessionTimeoutMiddleware:

@@ -4,6 +4,7 @@ The sandbox is a small Wagtail site that uses wagtail-coaching exactly as an ins
 organisation would.
 """
 
+import os
 from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
@@ -12,6 +13,8 @@ SANDBOX_DIR = Path(__file__).resolve().parent.parent
 BASE_DIR = SANDBOX_DIR.parent
 
 INSTALLED_APPS = [
+    # First, so that `runserver` is daphne's: it serves HTTP and the live rooms' WebSockets.
+    "daphne",
     "sandbox.home",
     "wagtail_coaching",
     "guardian",
@@ -78,6 +81,25 @@ TEMPLATES = [
 ]
 
 WSGI_APPLICATION = "sandbox.wsgi.application"
+ASGI_APPLICATION = "sandbox.asgi.application"
+
+# The channel layer of the live rooms' sockets. In memory: one server process, nothing to
+# start. With REDIS_URL set (e.g. redis://127.0.0.1:6379/0), the shared Redis layer that any
+# number of processes use; it needs `pip install wagtail-coaching[redis]`.
+if os.environ.get("REDIS_URL"):
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {
+                # redis-py 8 reads with a 5 s timeout by default, as long as the layer's
+                # blocking pop waits: give the read more time than the pop.
+                "hosts": [{"address": os.environ["REDIS_URL"], "socket_timeout": 15}],
+                "prefix": "wagtail_coaching",
+            },
+        }
+    }
+else:
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -7,7 +7,9 @@ across any number of app processes (nothing in process memory):
   board's next ``version``. Writers lock the :class:`Board` row, so versions are handed out
   in commit order and a reader that has seen version N never misses an N-1 committed later;
 * a client polls ``?since=<last version seen>`` and applies the operations after it;
-  ``since=0`` (a fresh page) returns the board's current items, compacted.
+  ``since=0`` (a fresh page) returns the board's current items, compacted. A page with a
+  live socket (``consumers``) asks the same question when the socket announces a new
+  version, instead of every second; polling stays as the fallback.
 
 Coordinates are in a portrait sheet of ``WIDTH`` × ``HEIGHT`` units (A4 proportions), so
 every screen size draws the same picture.
@@ -28,6 +30,7 @@ from django.db import models, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from wagtail_coaching.sessions import live
 from wagtail_coaching.spaces.crypto import content_aad, decrypt_for_space, encrypt_for_space
 from wagtail_coaching.spaces.documents import store_document
 from wagtail_coaching.spaces.models import ClientSpace
@@ -255,6 +258,8 @@ def apply(space, user, payload):
         )
         op.data = data
         op.save()
+        # Open sockets hear the new version (never the operation) once it is committed.
+        live.announce(space.pk, live.BOARD_VERSION, version=board.version)
         return op
 
 

@@ -23,6 +23,7 @@ from wagtail_coaching.sessions.board import WIDTH as BOARD_WIDTH
 from wagtail_coaching.sessions.forms import ConfirmMinutesForm, SessionForm
 from wagtail_coaching.sessions.models import CoachingSession, SessionStatus
 from wagtail_coaching.sessions.room_documents import room_documents_context
+from wagtail_coaching.sessions.routing import live_url
 from wagtail_coaching.spaces import gate, lock
 from wagtail_coaching.spaces.preferences import user_timezone
 from wagtail_coaching.spaces.rendering import render_page
@@ -111,6 +112,7 @@ def session_room(request, space, session_id):
         "room_config": {
             "tokenUrl": urls["session_room_token"],
             "presenceUrl": urls["session_room_presence"],
+            "sessionId": session.pk,
             "heartbeatSeconds": get_setting("PRESENCE_HEARTBEAT_SECONDS"),
             "csrfToken": get_token(request),
         },
@@ -126,6 +128,8 @@ def session_room(request, space, session_id):
     }
     if is_open:
         context |= room_documents_context(request, space, board_urls["documents_feed"])
+        # The page's live socket; without it (LIVE off) the page polls.
+        context["live_config"] = {"url": live_url(space) if get_setting("LIVE") else ""}
     response = _render_in_zone(request, "wagtail_coaching/room/room.html", context)
     return room_security_headers(response)
 

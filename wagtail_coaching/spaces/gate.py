@@ -2,6 +2,8 @@
 
 :func:`space_view` is the one decorator that every view showing or changing anything of a
 space uses; :func:`gate` is its contract step, for callers that already hold the space.
+:func:`admit` is the decision both take (the lock, then the contract), as a plain function
+that other doors, such as the live room's WebSocket, ask too.
 """
 
 import functools
@@ -23,20 +25,44 @@ from wagtail_coaching.spaces.rendering import render_page
 logger = logging.getLogger(__name__)
 
 
+def admit(user, public_id, queryset=None, contract=True):
+    """``(space, accepted)`` for ``user`` at the door of the space ``public_id``.
+
+    Raises ``Http404`` when the lock refuses (an anonymous user, a non-participant, a space
+    that does not exist: all alike). ``accepted`` is False when the participant has not
+    accepted the contract that applies now (always True with ``contract=False``); content
+    is shown only when it is True. Nothing is recorded: callers do that.
+    """
+    if contract and user.is_authenticated:
+        # The lock and the contract in one query: no contract text is read.
+        queryset = with_contract_state(
+            ClientSpace.objects.all() if queryset is None else queryset, user
+        )
+    space = lock.get_space_or_404(user, public_id, queryset=queryset)
+    return space, not contract or contract_accepted(user, space)
+
+
+def contract_accepted(user, space):
+    """Whether ``user`` accepted the contract that applies to ``space`` now. A space read by
+    :func:`admit` carries the answer already (see :func:`contracts.with_contract_state`); any
+    other space costs the acceptance query."""
+    accepted = getattr(space, "contract_accepted", None)
+    if accepted is None:
+        accepted = current_acceptance(user, space) is not None
+    return accepted
+
+
+def _to_contract(request, space):
+    url = reverse("wagtail_coaching:contract", kwargs={"public_id": space.public_id})
+    return redirect(f"{url}?{urlencode({'next': request.get_full_path()})}")
+
+
 def gate(request, space):
     """None if ``request.user`` may see ``space``'s content now, else a redirect to the
     contract. Call it after the lock (:func:`lock.get_space_or_404`). Also records
-    the user's entry in the access log (once per login session).
-
-    A space read by :func:`space_view` carries the answer already (``contract_accepted``,
-    see :func:`contracts.with_contract_state`); any other space costs the acceptance query.
-    """
-    accepted = getattr(space, "contract_accepted", None)
-    if accepted is None:
-        accepted = current_acceptance(request.user, space) is not None
-    if not accepted:
-        url = reverse("wagtail_coaching:contract", kwargs={"public_id": space.public_id})
-        return redirect(f"{url}?{urlencode({'next': request.get_full_path()})}")
+    the user's entry in the access log (once per login session)."""
+    if not contract_accepted(request.user, space):
+        return _to_contract(request, space)
     audit.record_entry_once(request, space)
     return None
 
@@ -74,15 +100,11 @@ def space_view(view=None, *, methods=SAFE_METHODS, queryset=None, contract=True)
         @login_required
         def wrapper(request, public_id, *args, **kwargs):
             base = queryset() if callable(queryset) else queryset
+            space, accepted = admit(request.user, public_id, queryset=base, contract=contract)
+            if not accepted:
+                return _to_contract(request, space)
             if contract:
-                base = with_contract_state(
-                    ClientSpace.objects.all() if base is None else base, request.user
-                )
-            space = lock.get_space_or_404(request.user, public_id, queryset=base)
-            if contract:
-                response = gate(request, space)
-                if response is not None:
-                    return response
+                audit.record_entry_once(request, space)
             if request.method not in allowed:
                 return HttpResponseNotAllowed(allowed)
             try:

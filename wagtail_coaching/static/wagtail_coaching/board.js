@@ -1,6 +1,7 @@
-/* The paper board: draw with mouse, touch or stylus (Pointer Events), in sync over HTTP.
+/* The paper board: draw with mouse, touch or stylus (Pointer Events), in sync with the other
+ * participant over the space's live socket (live.js), or over HTTP when it is not open.
  *
- * Each finished stroke or text is POSTed as one operation; the page polls for operations
+ * Each finished stroke or text is sent as one operation; the page receives the operations
  * after the last version it has seen. Unsent operations wait in a queue and are retried,
  * so a dropped connection loses nothing; the server keeps the board, so a reload shows it.
  */
@@ -226,7 +227,17 @@
     }).catch(function () { setStatus(text.saveFailed); });
   }
 
-  // --- Sync ------------------------------------------------------------------------------
+  // --- Sync: the transport ---------------------------------------------------------------
+  // Over the live socket (live.js) when it is open: operations go out as "board.op" frames
+  // and come in as "board.changes" when the server announces a new version. Otherwise over
+  // HTTP: POST each operation, poll for changes every config.pollMs. Either way the server
+  // stores every operation before anyone sees it, and the page asks for what it missed.
+  var live = window.coachingLive || null;
+  var waitingRef = null;   // ref of the operation sent on the socket, until its ack
+  var pollTimer = null;
+
+  function isLive() { return Boolean(live && live.connected); }
+
   function send(operation) {
     pending.push(operation);
     flush();
@@ -235,6 +246,11 @@
   function flush() {
     if (sending || !pending.length) { return; }
     sending = true;
+    if (isLive()) {
+      waitingRef = newId();
+      live.send({ type: "board.op", op: pending[0], ref: waitingRef });
+      return;
+    }
     var operation = pending[0];
     fetch(config.opsUrl, {
       method: "POST", credentials: "same-origin",
@@ -270,33 +286,87 @@
     }
   }
 
+  function applyChange(change) {
+    // An answer older than what the page has (a poll overtaken by the socket) is stale.
+    if (change.version < version) { return; }
+    if (change.reset) {
+      items = new Map();
+      // Keep what is drawn here but not yet stored.
+      change.ops.forEach(applyRemote);
+      pending.forEach(function (op) {
+        if (op.kind === "stroke" || op.kind === "text") { items.set(op.id, op); }
+      });
+    } else {
+      change.ops.forEach(applyRemote);
+    }
+    version = change.version;
+    setOnline(true);
+    redraw();
+  }
+
+  function schedulePoll(ms) {
+    if (pollTimer) { clearTimeout(pollTimer); }
+    pollTimer = setTimeout(poll, ms);
+  }
+
   function poll() {
+    pollTimer = null;
+    if (isLive()) { return; }   // the socket brings the changes
     fetch(config.stateUrl + "?since=" + version, { credentials: "same-origin", cache: "no-store" })
       .then(function (response) {
         if (!response.ok) { throw new Error(String(response.status)); }
         return response.json();
       })
       .then(function (change) {
-        if (change.reset) {
-          items = new Map();
-          // Keep what is drawn here but not yet stored.
-          change.ops.forEach(applyRemote);
-          pending.forEach(function (op) {
-            if (op.kind === "stroke" || op.kind === "text") { items.set(op.id, op); }
-          });
-        } else {
-          change.ops.forEach(applyRemote);
-        }
-        version = change.version;
-        setOnline(true);
-        redraw();
-        setTimeout(poll, change.more ? 0 : config.pollMs);
+        applyChange(change);
+        schedulePoll(change.more ? 0 : config.pollMs);
       })
       .catch(function () {
         setOnline(false);
-        setTimeout(poll, config.pollMs * 2);
+        schedulePoll(config.pollMs * 2);
       });
   }
+
+  function transport(name) { root.dataset.transport = name; }
+
+  if (live) {
+    live.on("open", function () {
+      transport("live");
+      if (pollTimer) { clearTimeout(pollTimer); pollTimer = null; }
+      // Catch up with what was drawn while the page was not listening, then send.
+      live.send({ type: "board.sync", since: version });
+      sending = false;
+      waitingRef = null;
+      flush();
+    });
+    live.on("close", function () {
+      transport("polling");
+      // An operation that got no ack is sent again (a stroke twice is stored once).
+      sending = false;
+      waitingRef = null;
+      schedulePoll(0);
+      flush();
+    });
+    live.on("board.changes", applyChange);
+    live.on("board.ack", function (message) {
+      if (message.ref !== waitingRef) { return; }
+      pending.shift();
+      sending = false;
+      waitingRef = null;
+      setOnline(true);
+      flush();
+    });
+    live.on("error", function (message) {
+      if (!message.ref || message.ref !== waitingRef) { return; }
+      // Refused for good (e.g. invalid): drop it and say why; keep the rest.
+      pending.shift();
+      sending = false;
+      waitingRef = null;
+      setStatus(message.error);
+      flush();
+    });
+  }
+  transport(isLive() ? "live" : "polling");
 
   window.addEventListener("resize", resize);
   window.addEventListener("online", flush);

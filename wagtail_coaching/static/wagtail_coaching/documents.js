@@ -1,9 +1,11 @@
 /* The documents panel of the video room: upload during the call, see the other's uploads.
  *
- * The page polls the space's documents feed with the last ETag it has seen; the server
+ * The page asks the space's documents feed with the last ETag it has seen; the server
  * answers 304 (nothing new, nothing decrypted) or the whole list, redrawn here with DOM
- * methods only (a document's name is text, never markup). Without this script the upload
- * form posts normally and the room page comes back with a message.
+ * methods only (a document's name is text, never markup). It asks when the space's live
+ * socket (live.js) says the documents changed, or every config.pollMs while the socket is
+ * not open. Without this script the upload form posts normally and the room page comes back
+ * with a message.
  */
 (function () {
   "use strict";
@@ -64,6 +66,15 @@
     timer = setTimeout(poll, ms);
   }
 
+  var live = window.coachingLive || null;
+
+  function isLive() { return Boolean(live && live.connected); }
+
+  // Polls again later only while there is no live socket to say when something changed.
+  function again(ms) {
+    if (!isLive()) { schedule(ms); }
+  }
+
   function poll() {
     timer = null;
     fetch(config.feedUrl, {
@@ -81,9 +92,9 @@
           setStatus(text.newDocument.replace("%(name)s", fresh[0].name), false);
         }
       }
-      schedule(config.pollMs);
+      again(config.pollMs);
     }).catch(function () {
-      schedule(config.pollMs * 2);
+      again(config.pollMs * 2);
     });
   }
 
@@ -115,5 +126,11 @@
 
   // The paper board says when it saved itself as a document.
   document.addEventListener("coaching:documents-changed", function () { schedule(0); });
+  if (live) {
+    // On (re)connection, catch up with what may have changed meanwhile.
+    live.on("open", function () { schedule(0); });
+    live.on("close", function () { schedule(config.pollMs); });
+    live.on("documents.changed", function () { schedule(0); });
+  }
   schedule(config.pollMs);
 })();

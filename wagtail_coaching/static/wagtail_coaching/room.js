@@ -3,7 +3,9 @@
  * The page asks the server for the IFrame options and a fresh token (never reusing an old
  * one) each time it connects: on load, on "Join again", and after a fatal error. Presence:
  * "joined" and "left" from the IFrame API's events, a heartbeat while in the conference,
- * and a last "left" beacon when the page goes away.
+ * and a last "left" beacon when the page goes away. They travel on the space's live socket
+ * (live.js) when it is open, where a dropped socket also ends the presence; otherwise they
+ * are POSTed.
  *
  * Token renewal: a token lives ``expiresIn`` seconds. Before it expires the page asks the
  * server for a fresh one (the server checks the lock and the join window again, so renewal
@@ -41,7 +43,11 @@
     return body;
   }
 
+  var live = window.coachingLive || null;
+
   function presence(event) {
+    var message = { type: "presence", session: config.sessionId, event: event, client: clientId };
+    if (live && live.send(message)) { return Promise.resolve(); }
     return fetch(config.presenceUrl, {
       method: "POST", credentials: "same-origin", body: presenceBody(event),
       headers: { "X-CSRFToken": csrfToken }, keepalive: true
@@ -146,6 +152,11 @@
         setStatus(text.closed);
         rejoin.hidden = false;
       });
+  }
+
+  if (live) {
+    // A new socket carries the presence again (the server ended it with the old one).
+    live.on("open", function () { if (inConference) { presence("joined"); } });
   }
 
   rejoin.addEventListener("click", connect);
