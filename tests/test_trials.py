@@ -547,7 +547,7 @@ def test_admin_actions_need_the_change_permission(client, world):
             else admin(trial, action)
         )
         response = client.get(url)
-        assert response.status_code in (302, 403)
+        assert response.status_code == 404
     assert TrialRequest.objects.get(pk=trial.pk).status == TrialStatus.NEW
 
 
@@ -710,7 +710,4 @@ def test_admin_inspect_and_edit_keep_status_rules(client, world):
     # No "add" in the admin: requests come from the public page with consent.
     index = reverse("wagtail_coaching_trialrequest_modeladmin_index")
     assert "/create/" not in client.get(index).content.decode()
-    assert client.get(reverse("wagtail_coaching_trialrequest_modeladmin_create")).status_code in (
-        302,
-        403,
-    )
+    assert client.get(reverse("wagtail_coaching_trialrequest_modeladmin_create")).status_code == 404

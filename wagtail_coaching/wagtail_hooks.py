@@ -3,17 +3,18 @@ admin screens live in its ``admin`` module."""
 
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail_modeladmin.options import ModelAdminGroup, modeladmin_register
+from wagtail_modeladmin.options import modeladmin_register
 
 from .privacy.admin import ErasableClientSpaceAdmin
 from .reporting import hooks as reporting_hooks
 from .sessions.admin import CoachingSessionAdmin, construct_homepage_panels
 from .spaces.admin import AccessEventAdmin, ContractTemplateAdmin, OrganisationAdmin
+from .spaces.admin_locks import LockedModelAdminGroup
 from .trials.admin import TrialRequestAdmin
 
 
 @modeladmin_register
-class CoachingAdminGroup(ModelAdminGroup):
+class CoachingAdminGroup(LockedModelAdminGroup):
     menu_label = _("Coaching")
     menu_icon = "user"
     menu_order = 250

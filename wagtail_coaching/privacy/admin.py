@@ -83,6 +83,8 @@ class ErasableSpaceAdminMixin:
     """Adds the "Erase content" action to the client space admin."""
 
     button_helper_class = ClientSpaceButtonHelper
+    # Erasing needs the right to delete spaces (see spaces.admin_locks).
+    locked_actions = {"erase": "delete"}
 
     def erase_view(self, request, instance_pk):
         return EraseSpaceView.as_view(model_admin=self, instance_pk=instance_pk)(request)

@@ -179,6 +179,8 @@ class TrialRequestAdmin(ModelAdmin):
     menu_icon = "help"
     button_helper_class = TrialButtonHelper
     permission_helper_class = TrialPermissionHelper
+    # Both actions need the right to change trial requests (see spaces.admin_locks).
+    locked_actions = {"schedule": "edit", "convert": "edit"}
     inspect_view_enabled = True
     inspect_view_fields = (
         "name",
