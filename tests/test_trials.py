@@ -605,7 +605,11 @@ def test_convert_creates_organisation_account_and_space_and_invites(
     assert response.status_code == 302
     coachee.refresh_from_db()
     assert coachee.check_password("a fresh long passphrase")
-    assert client.login(username=coachee.username, password="a fresh long passphrase")
+    response = client.post(
+        "/accounts/login/",
+        {"username": coachee.username, "password": "a fresh long passphrase"},
+    )
+    assert response.status_code == 302
     # The new coachee's first step into the space is the coaching contract.
     response = client.get(space.get_absolute_url())
     assert response.status_code == 302 and "/contract/" in response["Location"]

@@ -11,6 +11,7 @@ from wagtail_coaching.spaces.keys import KeyRingError, parse_key_ring
 from wagtail_coaching.spaces.uploads import KNOWN_TYPES, private_root
 
 # The video-room and trial checks live beside the code they guard; importing registers them.
+from .accounts import checks as account_checks  # noqa: F401
 from .sessions import jitsi  # noqa: F401
 from .trials import checks as trial_checks  # noqa: F401
 

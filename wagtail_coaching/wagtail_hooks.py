@@ -1,6 +1,7 @@
 """Registration only: the admin menu, the dashboard panel and the reports. Each domain's
 admin screens live in its ``admin`` module."""
 
+from django.apps import apps
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail_modeladmin.options import modeladmin_register
@@ -11,6 +12,14 @@ from .sessions.admin import CoachingSessionAdmin, construct_homepage_panels
 from .spaces.admin import AccessEventAdmin, ContractTemplateAdmin, OrganisationAdmin
 from .spaces.admin_locks import LockedModelAdminGroup
 from .trials.admin import TrialRequestAdmin
+
+# Login throttling is django-axes's: its screen shows only where axes is installed.
+if apps.is_installed("axes"):
+    from .accounts.admin import LockedLoginAdmin
+
+    ACCOUNT_ADMINS = (LockedLoginAdmin,)
+else:
+    ACCOUNT_ADMINS = ()
 
 
 @modeladmin_register
@@ -25,6 +34,7 @@ class CoachingAdminGroup(LockedModelAdminGroup):
         TrialRequestAdmin,
         ContractTemplateAdmin,
         AccessEventAdmin,
+        *ACCOUNT_ADMINS,
     )
 
 
