@@ -554,7 +554,21 @@ def test_admin_actions_need_the_change_permission(client, world):
 # --- Conversion ----------------------------------------------------------------------------
 
 
-def test_convert_creates_organisation_account_and_space_and_invites(
+def convert_form(world, **overrides):
+    return {
+        "new_organisation": "Initech",
+        "coach": world.coach.pk,
+        "start_date": timezone.localdate().isoformat(),
+        "planned_sessions": 8,
+        **overrides,
+    }
+
+
+def confirmation_link(message):
+    return re.search(r"http://testserver(/coaching/trials/confirm/\S+/)", message.body).group(1)
+
+
+def test_convert_asks_the_prospect_to_confirm_then_creates_account_and_space(
     client, world, django_capture_on_commit_callbacks
 ):
     trial, _token = scheduled(world.coach, minutes_from_now=5)
@@ -564,16 +578,24 @@ def test_convert_creates_organisation_account_and_space_and_invites(
     assert response.status_code == 200
     assert response.context["form"].initial["new_organisation"] == "Initech"
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(
-            url,
-            {
-                "new_organisation": "Initech",
-                "coach": world.coach.pk,
-                "start_date": timezone.localdate().isoformat(),
-                "planned_sessions": 8,
-            },
-        )
-    assert response.status_code == 302
+        response = client.post(url, convert_form(world), follow=True)
+    assert "got a link to confirm the address" in response.content.decode()
+    # Nothing exists before the prospect confirms.
+    trial.refresh_from_db()
+    assert trial.status == TrialStatus.SCHEDULED
+    assert not get_user_model().objects.filter(email__iexact=trial.email).exists()
+
+    (message,) = mail.outbox
+    assert message.to == ["pat@initech.example"]
+    link = confirmation_link(message)
+    client.logout()
+    page = client.get(link)
+    assert page.status_code == 200
+    assert "Confirm and open my space" in page.content.decode()
+    trial.refresh_from_db()
+    assert trial.status == TrialStatus.SCHEDULED  # opening the link changes nothing
+    response = client.post(link, follow=True)
+    assert response.status_code == 200
     trial.refresh_from_db()
     assert trial.status == TrialStatus.CONVERTED
     space = trial.converted_space
@@ -586,18 +608,9 @@ def test_convert_creates_organisation_account_and_space_and_invites(
         "Pat",
         "Prospect",
     )
-    assert not coachee.has_usable_password()
     assert lock.may_enter(coachee, space)
-    assert lock.may_enter(world.coach, space)
-    # The staff member who converted still cannot enter the space.
     assert not lock.may_enter(world.staff, space)
-
-    (message,) = mail.outbox
-    assert message.to == ["pat@initech.example"]
-    link = re.search(r"http://testserver(/accounts/reset/\S+/)", message.body).group(1)
-    client.logout()
-    response = client.get(link, follow=True)
-    assert response.status_code == 200
+    # The prospect chooses a password right away.
     response = client.post(
         response.redirect_chain[-1][0],
         {"new_password1": "a fresh long passphrase", "new_password2": "a fresh long passphrase"},
@@ -613,23 +626,98 @@ def test_convert_creates_organisation_account_and_space_and_invites(
     # The new coachee's first step into the space is the coaching contract.
     response = client.get(space.get_absolute_url())
     assert response.status_code == 302 and "/contract/" in response["Location"]
+    # The link works once.
+    assert client.get(link).status_code == 404
 
 
-def test_convert_into_an_existing_organisation_and_account(django_capture_on_commit_callbacks):
+def test_hr_who_take_the_prospects_address_do_not_become_the_coachee(
+    client, report_world, django_capture_on_commit_callbacks
+):
+    """The attack: HR of another organisation changes their e-mail to the prospect's; the
+    conversion used to attach the space to them, and the real prospect got nothing."""
+    world = report_world
+    trial, _token = scheduled(world.coach, minutes_from_now=5)
+    world.other_hr.email = "PAT@initech.example"
+    world.other_hr.save()
+    client.force_login(world.staff)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(admin(trial, "convert"), convert_form(world))
+    assert not ClientSpace.objects.filter(coachee=world.other_hr).exists()
+    # The link goes to the mailbox, which HR does not read; logged in, they still cannot
+    # convert anything without it.
+    (message,) = mail.outbox
+    client.force_login(world.other_hr)
+    assert client.get(admin(trial, "convert")).status_code == 404
+    # The prospect confirms: a new account of theirs, never the HR account.
+    client.logout()
+    client.post(confirmation_link(message))
+    trial.refresh_from_db()
+    assert trial.status == TrialStatus.CONVERTED
+    coachee = trial.converted_space.coachee
+    assert coachee != world.other_hr
+    assert not lock.may_enter(world.other_hr, trial.converted_space)
+    assert not ClientSpace.objects.filter(coachee=world.other_hr).exists()
+
+
+def test_staff_pick_an_existing_account_explicitly(
+    client, world, django_capture_on_commit_callbacks
+):
+    existing = UserFactory(username="pat", email="someone-else@example.org")
+    trial, _token = scheduled(world.coach, minutes_from_now=5)
+    client.force_login(world.staff)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(admin(trial, "convert"), convert_form(world, account="pat"))
+    assert response.status_code == 302
+    trial.refresh_from_db()
+    assert trial.converted_space.coachee == existing
+    assert not mail.outbox  # the account has its password
+    response = client.post(admin(make_trial(), "convert"), convert_form(world, account="nobody"))
+    assert "No active account has the username “nobody”." in response.content.decode()
+
+
+@pytest.mark.parametrize("change", ["altered", "expired", "address changed", "converted"])
+def test_a_dead_confirmation_link_creates_nothing(client, world, change, monkeypatch):
+    trial, _token = scheduled(world.coach, minutes_from_now=5)
+    token = rules.confirmation_token(
+        trial,
+        organisation_name="Initech",
+        coach=world.coach,
+        start_date=timezone.localdate(),
+        planned_sessions=6,
+    )
+    if change == "altered":
+        token = token[:-2] + ("AA" if not token.endswith("AA") else "BB")
+    elif change == "expired":
+        monkeypatch.setattr(rules, "CONFIRM_DAYS", -1)
+    elif change == "address changed":
+        TrialRequest.objects.filter(pk=trial.pk).update(email="other@initech.example")
+    elif change == "converted":
+        TrialRequest.objects.filter(pk=trial.pk).update(status=TrialStatus.CONVERTED)
+    url = reverse("wagtail_coaching:trial_confirm", kwargs={"token": token})
+    spaces = ClientSpace.objects.count()
+    assert client.get(url).status_code == 404
+    response = client.post(url)
+    assert response.status_code == 404
+    assert "This link no longer works" in response.content.decode()
+    assert ClientSpace.objects.count() == spaces
+    assert not Organisation.objects.filter(name="Initech").exists()
+
+
+def test_convert_never_looks_an_account_up_by_address(django_capture_on_commit_callbacks):
     org = Organisation.objects.create(name="Initech")
     existing = UserFactory(username="pat", email="PAT@initech.example")
     coach = CoachFactory()
     trial, _ = scheduled(coach, minutes_from_now=5)
     with django_capture_on_commit_callbacks(execute=True):
         space, invited = rules.convert(trial, organisation=org)
-    assert space.coachee == existing
-    assert space.organisation == org
-    assert not invited
-    assert not mail.outbox
+    assert space.coachee != existing
+    assert invited
     assert Organisation.objects.count() == 1
-    assert get_user_model().objects.filter(email__iexact="pat@initech.example").count() == 1
     with pytest.raises(rules.ValidationError, match="already converted"):
         rules.convert(trial, organisation=org)
+    trial2, _ = scheduled(coach, minutes_from_now=60 * 24)
+    space, invited = rules.convert(trial2, organisation=org, account=existing)
+    assert space.coachee == existing and not invited
 
 
 def test_convert_form_errors(client, world):
