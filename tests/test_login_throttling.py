@@ -1,4 +1,4 @@
-"""Login throttling with django-axes (issue 16, finding 7).
+"""Logging in: throttling with django-axes and one password-reset path (issue 16, 7 and 11).
 
 The attack: 60 wrong passwords, then the right one works. Now, after AXES_FAILURE_LIMIT
 failures the login is locked, on the site's login page and Wagtail's admin login alike, even
@@ -130,3 +130,22 @@ def test_a_site_without_axes_is_warned(monkeypatch):
     monkeypatch.setattr(account_checks.apps, "is_installed", lambda app: app != "axes")
     messages = account_checks.check_login_throttling(None)
     assert [message.id for message in messages] == ["wagtail_coaching.W160"]
+
+
+# --- One password-reset path per user (issue 16, finding 11) ---------------------------------
+
+
+def test_the_admin_password_reset_serves_admin_users_only(client, world, mailoutbox):
+    for user in (world.coachee, world.coach, world.staff):
+        response = client.post("/admin/password_reset/", {"email": user.email})
+        assert response.status_code == 302  # the same answer for every address
+    assert [message.to for message in mailoutbox] == [[world.staff.email]]
+
+
+def test_a_site_with_the_open_admin_reset_is_warned(settings):
+    assert account_checks.check_admin_password_reset(None) == []
+    del settings.WAGTAILADMIN_USER_PASSWORD_RESET_FORM
+    messages = account_checks.check_admin_password_reset(None)
+    assert [message.id for message in messages] == ["wagtail_coaching.W162"]
+    settings.WAGTAIL_PASSWORD_RESET_ENABLED = False
+    assert account_checks.check_admin_password_reset(None) == []

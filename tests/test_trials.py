@@ -354,10 +354,15 @@ def test_guest_before_the_window_is_told_when_it_opens(client, jitsi_secret):
 
 
 def test_guest_after_the_trial_finds_the_link_stopped_working(client, jitsi_secret):
-    trial, token = scheduled(CoachFactory(), minutes_from_now=-120, duration=30)
+    coach = CoachFactory(first_name="Cordelia", last_name="Vantongeren")
+    trial, token = scheduled(coach, minutes_from_now=-120, duration=30)
     response = client.get(guest_url(token))
     assert response.status_code == 410
-    assert "This trial is over" in response.content.decode()
+    body = response.content.decode()
+    assert "This trial is over" in body
+    # A forwarded or found link names nobody once the trial is over (issue 16, finding 11).
+    for name in ("Pat Prospect", "Cordelia", "Vantongeren", "Initech"):
+        assert name not in body
     assert client.get(guest_url(token, "trial_guest_token")).status_code == 404
     response = client.post(guest_url(token, "trial_guest_presence"), {"event": "joined"})
     assert response.status_code == 404

@@ -135,3 +135,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_LOCKOUT_CALLABLE = "wagtail_coaching.accounts.lockout.lockout_response"
 AXES_ENABLE_ADMIN = False
+
+# One password-reset path per user: Wagtail's admin reset serves users of the admin only;
+# everybody else resets on the site.
+WAGTAILADMIN_USER_PASSWORD_RESET_FORM = "wagtail_coaching.accounts.forms.AdminPasswordResetForm"

@@ -3,6 +3,9 @@
 from django.apps import apps
 from django.conf import settings
 from django.core.checks import Tags, Warning, register
+from django.utils.module_loading import import_string
+
+from wagtail_coaching.accounts.forms import AdminPasswordResetForm
 
 AXES_MIDDLEWARE = "axes.middleware.AxesMiddleware"
 
@@ -27,6 +30,34 @@ def check_login_throttling(app_configs, **kwargs):
                 hint="Set AXES_LOCKOUT_CALLABLE = "
                 "'wagtail_coaching.accounts.lockout.lockout_response'.",
                 id="wagtail_coaching.W161",
+            )
+        ]
+    return []
+
+
+RESET_FORM = f"{AdminPasswordResetForm.__module__}.{AdminPasswordResetForm.__name__}"
+
+
+@register(Tags.security)
+def check_admin_password_reset(app_configs, **kwargs):
+    enabled = getattr(
+        settings,
+        "WAGTAIL_PASSWORD_RESET_ENABLED",
+        getattr(settings, "WAGTAIL_PASSWORD_MANAGEMENT_ENABLED", True),
+    )
+    form = getattr(settings, "WAGTAILADMIN_USER_PASSWORD_RESET_FORM", None)
+    try:
+        ours = form is not None and issubclass(import_string(form), AdminPasswordResetForm)
+    except ImportError:
+        ours = False
+    if enabled and not ours:
+        return [
+            Warning(
+                "Wagtail's admin password reset sends a reset link to any account, so "
+                "coachees and coaches have a second reset path inside the admin.",
+                hint=f"Set WAGTAILADMIN_USER_PASSWORD_RESET_FORM = '{RESET_FORM}' (or a "
+                "subclass), or WAGTAIL_PASSWORD_RESET_ENABLED = False.",
+                id="wagtail_coaching.W162",
             )
         ]
     return []

@@ -103,9 +103,12 @@ def _room_page(request, trial, *, token_url, presence_url, is_coach, status=200)
             "csrfToken": get_token(request),
         },
     }
+    # An ended trial's guest link is a link in someone's mailbox, perhaps forwarded: it says
+    # the trial is over and names nobody.
+    context["ended"] = not is_coach and not context["is_open"] and not context["too_early"]
     with timezone.override(zone):
         response = render_page(request, "wagtail_coaching/trials/room.html", context)
-    if not is_coach and not context["is_open"] and not context["too_early"]:
+    if context["ended"]:
         response.status_code = 410
     response["X-Robots-Tag"] = "noindex, nofollow"
     return room_security_headers(response)
