@@ -55,7 +55,7 @@ def test_the_lockout_page_speaks_french(client, alice, settings):
     response = attempt(client, "site", "alice", PASSWORD, HTTP_ACCEPT_LANGUAGE="fr")
     assert response.status_code == 429
     body = response.content.decode()
-    assert "Trop d’échecs de connexion : la connexion est bloquée" in body
+    assert "Trop d’échecs de connexion\u00a0: la connexion est bloquée" in body
     assert "15 minutes" in body
 
 
