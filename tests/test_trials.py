@@ -741,10 +741,14 @@ def test_convert_form_errors(client, world):
 
 def test_a_failed_conversion_leaves_nothing_behind():
     coach = CoachFactory()
-    trial, _ = scheduled(coach, minutes_from_now=5, email=coach.email)
-    with pytest.raises(rules.ValidationError):
-        rules.convert(trial, organisation_name="Halfway Ltd")
+    trial, _ = scheduled(coach, minutes_from_now=5)
+    users = get_user_model().objects.count()
+    # Staff picked the coach's own account as the coachee: refused after the organisation
+    # and before the space; the transaction takes the organisation back.
+    with pytest.raises(rules.ValidationError, match="their own coach"):
+        rules.convert(trial, organisation_name="Halfway Ltd", account=coach)
     assert not Organisation.objects.filter(name="Halfway Ltd").exists()
+    assert get_user_model().objects.count() == users
     assert TrialRequest.objects.get(pk=trial.pk).status == TrialStatus.SCHEDULED
 
 
