@@ -13,6 +13,7 @@ APP = Path(wagtail_coaching.__file__).parent
 # never import each other. Plumbing at the package top (conf) is below every domain.
 RANKS = {
     "conf": 0,
+    "accounts": 2,
     "blocks": 1,
     "spaces": 1,
     "sessions": 2,

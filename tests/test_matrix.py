@@ -3,6 +3,8 @@
 A new URL in ``wagtail_coaching.urls`` fails this file until it gets a row in ``EXPECTED``.
 """
 
+import datetime
+
 import pytest
 from django.urls import get_resolver, reverse
 
@@ -102,6 +104,17 @@ def _guest(w):
 
 def _coach_trial(w):
     return {"public_id": _trial(w).public_id}
+
+
+def _confirm(w):
+    token = rules.confirmation_token(
+        _trial(w),
+        organisation_name="Initech",
+        coach=w.coach,
+        start_date=datetime.date(2027, 1, 4),
+        planned_sessions=6,
+    )
+    return {"token": token}
 
 
 def _only(**statuses):
@@ -222,6 +235,8 @@ EXPECTED |= {
     "trial_room_token": (_coach_trial, _only(coach=OK)),
     "trial_room_presence": (_coach_trial, _only(coach=NOT_ALLOWED)),
     "trial_outcome": (_coach_trial, _only(coach=OK)),
+    # The signed link e-mailed to the prospect's address is the proof that they read it.
+    "trial_confirm": (_confirm, {role: OK for role in ROLES}),
 }
 
 

@@ -355,10 +355,15 @@ def test_guest_before_the_window_is_told_when_it_opens(client, jitsi_secret):
 
 
 def test_guest_after_the_trial_finds_the_link_stopped_working(client, jitsi_secret):
-    trial, token = scheduled(CoachFactory(), minutes_from_now=-120, duration=30)
+    coach = CoachFactory(first_name="Cordelia", last_name="Vantongeren")
+    trial, token = scheduled(coach, minutes_from_now=-120, duration=30)
     response = client.get(guest_url(token))
     assert response.status_code == 410
-    assert "This trial is over" in response.content.decode()
+    body = response.content.decode()
+    assert "This trial is over" in body
+    # A forwarded or found link names nobody once the trial is over (issue 16, finding 11).
+    for name in ("Pat Prospect", "Cordelia", "Vantongeren", "Initech"):
+        assert name not in body
     assert client.get(guest_url(token, "trial_guest_token")).status_code == 404
     response = client.post(guest_url(token, "trial_guest_presence"), {"event": "joined"})
     assert response.status_code == 404
@@ -548,14 +553,28 @@ def test_admin_actions_need_the_change_permission(client, world):
             else admin(trial, action)
         )
         response = client.get(url)
-        assert response.status_code in (302, 403)
+        assert response.status_code == 404
     assert TrialRequest.objects.get(pk=trial.pk).status == TrialStatus.NEW
 
 
 # --- Conversion ----------------------------------------------------------------------------
 
 
-def test_convert_creates_organisation_account_and_space_and_invites(
+def convert_form(world, **overrides):
+    return {
+        "new_organisation": "Initech",
+        "coach": world.coach.pk,
+        "start_date": timezone.localdate().isoformat(),
+        "planned_sessions": 8,
+        **overrides,
+    }
+
+
+def confirmation_link(message):
+    return re.search(r"http://testserver(/coaching/trials/confirm/\S+/)", message.body).group(1)
+
+
+def test_convert_asks_the_prospect_to_confirm_then_creates_account_and_space(
     client, world, django_capture_on_commit_callbacks
 ):
     trial, _token = scheduled(world.coach, minutes_from_now=5)
@@ -565,16 +584,24 @@ def test_convert_creates_organisation_account_and_space_and_invites(
     assert response.status_code == 200
     assert response.context["form"].initial["new_organisation"] == "Initech"
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(
-            url,
-            {
-                "new_organisation": "Initech",
-                "coach": world.coach.pk,
-                "start_date": timezone.localdate().isoformat(),
-                "planned_sessions": 8,
-            },
-        )
-    assert response.status_code == 302
+        response = client.post(url, convert_form(world), follow=True)
+    assert "got a link to confirm the address" in response.content.decode()
+    # Nothing exists before the prospect confirms.
+    trial.refresh_from_db()
+    assert trial.status == TrialStatus.SCHEDULED
+    assert not get_user_model().objects.filter(email__iexact=trial.email).exists()
+
+    (message,) = mail.outbox
+    assert message.to == ["pat@initech.example"]
+    link = confirmation_link(message)
+    client.logout()
+    page = client.get(link)
+    assert page.status_code == 200
+    assert "Confirm and open my space" in page.content.decode()
+    trial.refresh_from_db()
+    assert trial.status == TrialStatus.SCHEDULED  # opening the link changes nothing
+    response = client.post(link, follow=True)
+    assert response.status_code == 200
     trial.refresh_from_db()
     assert trial.status == TrialStatus.CONVERTED
     space = trial.converted_space
@@ -587,18 +614,9 @@ def test_convert_creates_organisation_account_and_space_and_invites(
         "Pat",
         "Prospect",
     )
-    assert not coachee.has_usable_password()
     assert lock.may_enter(coachee, space)
-    assert lock.may_enter(world.coach, space)
-    # The staff member who converted still cannot enter the space.
     assert not lock.may_enter(world.staff, space)
-
-    (message,) = mail.outbox
-    assert message.to == ["pat@initech.example"]
-    link = re.search(r"http://testserver(/accounts/reset/\S+/)", message.body).group(1)
-    client.logout()
-    response = client.get(link, follow=True)
-    assert response.status_code == 200
+    # The prospect chooses a password right away.
     response = client.post(
         response.redirect_chain[-1][0],
         {"new_password1": "a fresh long passphrase", "new_password2": "a fresh long passphrase"},
@@ -606,27 +624,106 @@ def test_convert_creates_organisation_account_and_space_and_invites(
     assert response.status_code == 302
     coachee.refresh_from_db()
     assert coachee.check_password("a fresh long passphrase")
-    assert client.login(username=coachee.username, password="a fresh long passphrase")
+    response = client.post(
+        "/accounts/login/",
+        {"username": coachee.username, "password": "a fresh long passphrase"},
+    )
+    assert response.status_code == 302
     # The new coachee's first step into the space is the coaching contract.
     response = client.get(space.get_absolute_url())
     assert response.status_code == 302 and "/contract/" in response["Location"]
+    # The link works once.
+    assert client.get(link).status_code == 404
 
 
-def test_convert_into_an_existing_organisation_and_account(django_capture_on_commit_callbacks):
+def test_hr_who_take_the_prospects_address_do_not_become_the_coachee(
+    client, report_world, django_capture_on_commit_callbacks
+):
+    """The attack: HR of another organisation changes their e-mail to the prospect's; the
+    conversion used to attach the space to them, and the real prospect got nothing."""
+    world = report_world
+    trial, _token = scheduled(world.coach, minutes_from_now=5)
+    world.other_hr.email = "PAT@initech.example"
+    world.other_hr.save()
+    client.force_login(world.staff)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(admin(trial, "convert"), convert_form(world))
+    assert not ClientSpace.objects.filter(coachee=world.other_hr).exists()
+    # The link goes to the mailbox, which HR does not read; logged in, they still cannot
+    # convert anything without it.
+    (message,) = mail.outbox
+    client.force_login(world.other_hr)
+    assert client.get(admin(trial, "convert")).status_code == 404
+    # The prospect confirms: a new account of theirs, never the HR account.
+    client.logout()
+    client.post(confirmation_link(message))
+    trial.refresh_from_db()
+    assert trial.status == TrialStatus.CONVERTED
+    coachee = trial.converted_space.coachee
+    assert coachee != world.other_hr
+    assert not lock.may_enter(world.other_hr, trial.converted_space)
+    assert not ClientSpace.objects.filter(coachee=world.other_hr).exists()
+
+
+def test_staff_pick_an_existing_account_explicitly(
+    client, world, django_capture_on_commit_callbacks
+):
+    existing = UserFactory(username="pat", email="someone-else@example.org")
+    trial, _token = scheduled(world.coach, minutes_from_now=5)
+    client.force_login(world.staff)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(admin(trial, "convert"), convert_form(world, account="pat"))
+    assert response.status_code == 302
+    trial.refresh_from_db()
+    assert trial.converted_space.coachee == existing
+    assert not mail.outbox  # the account has its password
+    response = client.post(admin(make_trial(), "convert"), convert_form(world, account="nobody"))
+    assert "No active account has the username “nobody”." in response.content.decode()
+
+
+@pytest.mark.parametrize("change", ["altered", "expired", "address changed", "converted"])
+def test_a_dead_confirmation_link_creates_nothing(client, world, change, monkeypatch):
+    trial, _token = scheduled(world.coach, minutes_from_now=5)
+    token = rules.confirmation_token(
+        trial,
+        organisation_name="Initech",
+        coach=world.coach,
+        start_date=timezone.localdate(),
+        planned_sessions=6,
+    )
+    if change == "altered":
+        token = token[:-2] + ("AA" if not token.endswith("AA") else "BB")
+    elif change == "expired":
+        monkeypatch.setattr(rules, "CONFIRM_DAYS", -1)
+    elif change == "address changed":
+        TrialRequest.objects.filter(pk=trial.pk).update(email="other@initech.example")
+    elif change == "converted":
+        TrialRequest.objects.filter(pk=trial.pk).update(status=TrialStatus.CONVERTED)
+    url = reverse("wagtail_coaching:trial_confirm", kwargs={"token": token})
+    spaces = ClientSpace.objects.count()
+    assert client.get(url).status_code == 404
+    response = client.post(url)
+    assert response.status_code == 404
+    assert "This link no longer works" in response.content.decode()
+    assert ClientSpace.objects.count() == spaces
+    assert not Organisation.objects.filter(name="Initech").exists()
+
+
+def test_convert_never_looks_an_account_up_by_address(django_capture_on_commit_callbacks):
     org = Organisation.objects.create(name="Initech")
     existing = UserFactory(username="pat", email="PAT@initech.example")
     coach = CoachFactory()
     trial, _ = scheduled(coach, minutes_from_now=5)
     with django_capture_on_commit_callbacks(execute=True):
         space, invited = rules.convert(trial, organisation=org)
-    assert space.coachee == existing
-    assert space.organisation == org
-    assert not invited
-    assert not mail.outbox
+    assert space.coachee != existing
+    assert invited
     assert Organisation.objects.count() == 1
-    assert get_user_model().objects.filter(email__iexact="pat@initech.example").count() == 1
     with pytest.raises(rules.ValidationError, match="already converted"):
         rules.convert(trial, organisation=org)
+    trial2, _ = scheduled(coach, minutes_from_now=60 * 24)
+    space, invited = rules.convert(trial2, organisation=org, account=existing)
+    assert space.coachee == existing and not invited
 
 
 def test_convert_form_errors(client, world):
@@ -645,10 +742,14 @@ def test_convert_form_errors(client, world):
 
 def test_a_failed_conversion_leaves_nothing_behind():
     coach = CoachFactory()
-    trial, _ = scheduled(coach, minutes_from_now=5, email=coach.email)
-    with pytest.raises(rules.ValidationError):
-        rules.convert(trial, organisation_name="Halfway Ltd")
+    trial, _ = scheduled(coach, minutes_from_now=5)
+    users = get_user_model().objects.count()
+    # Staff picked the coach's own account as the coachee: refused after the organisation
+    # and before the space; the transaction takes the organisation back.
+    with pytest.raises(rules.ValidationError, match="their own coach"):
+        rules.convert(trial, organisation_name="Halfway Ltd", account=coach)
     assert not Organisation.objects.filter(name="Halfway Ltd").exists()
+    assert get_user_model().objects.count() == users
     assert TrialRequest.objects.get(pk=trial.pk).status == TrialStatus.SCHEDULED
 
 
@@ -719,7 +820,4 @@ def test_admin_inspect_and_edit_keep_status_rules(client, world):
     # No "add" in the admin: requests come from the public page with consent.
     index = reverse("wagtail_coaching_trialrequest_modeladmin_index")
     assert "/create/" not in client.get(index).content.decode()
-    assert client.get(reverse("wagtail_coaching_trialrequest_modeladmin_create")).status_code in (
-        302,
-        403,
-    )
+    assert client.get(reverse("wagtail_coaching_trialrequest_modeladmin_create")).status_code == 404

@@ -15,9 +15,12 @@ from django.utils.module_loading import import_string
 
 from wagtail_coaching.conf import DEFAULTS, get_setting
 from wagtail_coaching.spaces import contracts
+from wagtail_coaching.spaces.idle import MIN_IDLE_TIMEOUT
 from wagtail_coaching.spaces.keys import KeyRingError, parse_key_ring
 from wagtail_coaching.spaces.models import ClientSpace, ClientSpaceStatus
 from wagtail_coaching.spaces.uploads import KNOWN_TYPES, private_root
+
+from .accounts import checks as account_checks  # noqa: F401
 
 # The video-room and trial checks live beside the code they guard; importing registers them.
 from .sessions import consumers, jitsi  # noqa: F401
@@ -222,6 +225,21 @@ def check_content_settings(app_configs, **kwargs):
                     id="wagtail_coaching.E025",
                 )
             )
+    timeout = get_setting("SESSION_IDLE_TIMEOUT")
+    if (
+        isinstance(timeout, int)
+        and not isinstance(timeout, bool)
+        and 0 < timeout < MIN_IDLE_TIMEOUT
+    ):
+        errors.append(
+            Error(
+                f"WAGTAIL_COACHING_SESSION_IDLE_TIMEOUT is {timeout} seconds: users who are "
+                f"active would be logged out.",
+                hint=f"Use at least {MIN_IDLE_TIMEOUT} seconds (5 minutes); the default is "
+                f"{DEFAULTS['SESSION_IDLE_TIMEOUT']}.",
+                id="wagtail_coaching.E160",
+            )
+        )
     if IDLE_MIDDLEWARE not in getattr(settings, "MIDDLEWARE", ()):
         errors.append(
             Warning(

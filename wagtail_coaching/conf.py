@@ -34,7 +34,8 @@ DEFAULTS = {
     "SENDFILE_TTL": 120,
     # Days after a space's end date before the erasure command erases its content.
     "RETENTION_DAYS": 365,
-    # Seconds without a request after which a logged-in user is logged out.
+    # Seconds without activity (background requests do not count) after which a logged-in
+    # user is logged out; at least 300.
     "SESSION_IDLE_TIMEOUT": 30 * 60,
     # Anonymised reports show a group's figures only when it holds at least this many spaces.
     "REPORT_MIN_GROUP_SIZE": 5,

@@ -1,10 +1,17 @@
 """Idle session timeout for logged-in users.
 
 Add ``wagtail_coaching.middleware.IdleSessionTimeoutMiddleware`` after Django's
-``AuthenticationMiddleware`` and ``MessageMiddleware``. A logged-in user who sends no request
-for ``WAGTAIL_COACHING_SESSION_IDLE_TIMEOUT`` seconds (default 30 minutes) is logged out on
-their next request, which then continues as anonymous (so a space page sends them to the
-login page) with a message saying why.
+``AuthenticationMiddleware`` and ``MessageMiddleware``. A logged-in user who does nothing for
+``WAGTAIL_COACHING_SESSION_IDLE_TIMEOUT`` seconds (default 30 minutes, at least 5) is logged
+out on their next request, which then continues as anonymous (so a space page sends them to
+the login page) with a message saying why.
+
+Only the person's own requests count as activity. Requests a page sends by itself (the
+board's and the documents panel's polls, the room's token refresh, presence heartbeats,
+Wagtail's editing-session pings) are *background*: they are logged out when the time is
+over, but never keep a login alive. Space views name their background methods with
+``space_view(background=...)``; a view may still count one request as activity with
+``gate.count_as_activity`` (a heartbeat while the session's room is open).
 """
 
 import time
@@ -15,8 +22,24 @@ from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 from django.utils.translation import gettext as _
 
-from wagtail_coaching.conf import get_setting
-from wagtail_coaching.spaces.idle import SESSION_KEY, WRITE_EVERY
+from wagtail_coaching.spaces import idle
+from wagtail_coaching.spaces.gate import ACTIVITY, BACKGROUND_METHODS
+from wagtail_coaching.spaces.idle import MIN_IDLE_TIMEOUT, SESSION_KEY, write_interval
+
+__all__ = ["MIN_IDLE_TIMEOUT", "SESSION_KEY", "IdleSessionTimeoutMiddleware", "write_interval"]
+
+# Views of other apps that pages call by themselves.
+BACKGROUND_URL_NAMES = {
+    "wagtailadmin_editing_sessions:ping",
+    "wagtailadmin_editing_sessions:release",
+}
+
+
+def is_background(request, view_func):
+    match = getattr(request, "resolver_match", None)
+    if match is not None and match.view_name in BACKGROUND_URL_NAMES:
+        return True
+    return request.method in getattr(view_func, BACKGROUND_METHODS, ())
 
 
 class IdleSessionTimeoutMiddleware:
@@ -24,24 +47,30 @@ class IdleSessionTimeoutMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        response = self.get_response(request)
+        # Written after the view, which may count a background request as activity.
+        if getattr(request, ACTIVITY, False) and request.user.is_authenticated:
+            idle.touch(request.session)
+        return response
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
-            now = int(time.time())
-            last_seen = request.session.get(SESSION_KEY)
-            timeout = int(get_setting("SESSION_IDLE_TIMEOUT"))
-            if last_seen is not None and now - last_seen > timeout:
-                logout(request)
-                messages.info(
-                    request,
-                    _(
-                        "You were logged out after %(minutes)s minutes without activity, to "
-                        "protect your coaching space. Please log in again."
-                    )
-                    % {"minutes": max(1, timeout // 60)},
+        if user is None or not user.is_authenticated:
+            return None
+        timeout = idle.timeout()
+        if idle.is_idle(request.session):
+            logout(request)
+            messages.info(
+                request,
+                _(
+                    "You were logged out after %(minutes)s minutes without activity, to "
+                    "protect your coaching space. Please log in again."
                 )
-            elif last_seen is None or now - last_seen >= WRITE_EVERY:
-                request.session[SESSION_KEY] = now
-        return self.get_response(request)
+                % {"minutes": max(1, timeout // 60)},
+            )
+            return None
+        setattr(request, ACTIVITY, not is_background(request, view_func))
+        return None
 
 
 @receiver(user_logged_in, dispatch_uid="wagtail_coaching_idle_login")

@@ -1,21 +1,31 @@
 """Registration only: the admin menu, the dashboard panel and the reports. Each domain's
 admin screens live in its ``admin`` module."""
 
+from django.apps import apps
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail_modeladmin.options import ModelAdminGroup, modeladmin_register
+from wagtail_modeladmin.options import modeladmin_register
 
 from .privacy.admin import ErasableClientSpaceAdmin
 from .reporting import home as reporting_home
 from .reporting import hooks as reporting_hooks
 from .sessions.admin import CoachingSessionAdmin, construct_homepage_panels
 from .spaces.admin import AccessEventAdmin, ContractTemplateAdmin, OrganisationAdmin
+from .spaces.admin_locks import LockedModelAdminGroup
 from .spaces.choosers import VIEWSETS as USER_CHOOSERS
 from .trials.admin import TrialRequestAdmin
 
+# Login throttling is django-axes's: its screen shows only where axes is installed.
+if apps.is_installed("axes"):
+    from .accounts.admin import LockedLoginAdmin
+
+    ACCOUNT_ADMINS = (LockedLoginAdmin,)
+else:
+    ACCOUNT_ADMINS = ()
+
 
 @modeladmin_register
-class CoachingAdminGroup(ModelAdminGroup):
+class CoachingAdminGroup(LockedModelAdminGroup):
     menu_label = _("Coaching")
     menu_icon = "user"
     menu_order = 250
@@ -26,6 +36,7 @@ class CoachingAdminGroup(ModelAdminGroup):
         TrialRequestAdmin,
         ContractTemplateAdmin,
         AccessEventAdmin,
+        *ACCOUNT_ADMINS,
     )
 
     def get_submenu_items(self):

@@ -5,6 +5,7 @@ organisation would.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
@@ -19,6 +20,7 @@ INSTALLED_APPS = [
     "wagtail_coaching",
     "guardian",
     "wagtail_modeladmin",
+    "axes",
     "wagtail.contrib.forms",
     "wagtail.contrib.simple_translation",
     "wagtail.locales",
@@ -54,9 +56,13 @@ MIDDLEWARE = [
     "wagtail_coaching.middleware.IdleSessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, as django-axes asks: it turns a locked login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked login before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -144,3 +150,19 @@ WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xl
 # wagtail-coaching: the defaults, spelled out as an example for installing sites.
 WAGTAIL_COACHING_COACHES_GROUP = "Coaches"
 WAGTAIL_COACHING_BASE_TEMPLATE = "base.html"
+
+# Login throttling (django-axes), on the site's login and Wagtail's admin login alike: after
+# AXES_FAILURE_LIMIT failures, a username is locked (from any address) and so is the client
+# address (for any username), for AXES_COOLOFF_TIME, or until staff unlock it under
+# Coaching > Locked log-ins. Attempts are stored in the database, so every process sees them.
+# Behind a proxy, set AXES_CLIENT_IP_CALLABLE (or install django-ipware) so the address is
+# the client's, not the proxy's.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_CALLABLE = "wagtail_coaching.accounts.lockout.lockout_response"
+AXES_ENABLE_ADMIN = False
+
+# One password-reset path per user: Wagtail's admin reset serves users of the admin only;
+# everybody else resets on the site.
+WAGTAILADMIN_USER_PASSWORD_RESET_FORM = "wagtail_coaching.accounts.forms.AdminPasswordResetForm"

@@ -85,6 +85,8 @@ class ErasableSpaceAdminMixin:
     """Adds the "Erase content" action to the client space admin."""
 
     button_helper_class = ClientSpaceButtonHelper
+    # Erasing needs the right to delete spaces (see spaces.admin_locks).
+    locked_actions = {"erase": "delete"}
 
     def get_queryset(self, request):
         return erasure.with_erasure_due(super().get_queryset(request))

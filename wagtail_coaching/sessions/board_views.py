@@ -25,7 +25,7 @@ logger = logging.getLogger(__name__)
 MAX_BODY_BYTES = 512 * 1024
 
 
-@gate.space_view
+@gate.space_view(background=gate.SAFE_METHODS)
 def board_state(request, space):
     """``GET ?since=<version>``: the operations after ``since`` (or the whole board)."""
     try:

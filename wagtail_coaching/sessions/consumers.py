@@ -105,19 +105,19 @@ def admitted_space(user, public_id):
     return space
 
 
-def login_still_valid(session_key):
+def login_still_valid(session_key, *, active=False):
     """False when the login session ``session_key`` ended (logged out, or idle too long).
 
-    Read afresh from the session store, never from the copy loaded at the handshake. While
-    it is valid, the socket keeps its idle clock running (:mod:`spaces.idle`): a room open
-    and connected is a user at work, even when the page makes no HTTP request.
+    Read afresh from the session store, never from the copy loaded at the handshake. With
+    ``active``, the person's act also moves the idle clock (:mod:`spaces.idle`): opening the
+    room, or being in a call while its room is open. An open socket by itself does not.
     """
     if not session_key:
         return False
     store = import_module(settings.SESSION_ENGINE).SessionStore(session_key)
     if store.get(AUTH_SESSION_KEY) is None or idle.is_idle(store):
         return False
-    if idle.touch(store):
+    if active and idle.touch(store):
         store.save()
     return True
 
@@ -149,7 +149,8 @@ class SpaceConsumer(AsyncWebsocketConsumer):
         self.user = self.scope.get("user")
         public_id = self.scope["url_route"]["kwargs"]["public_id"]
         self.session_key = getattr(self.scope.get("session"), "session_key", None)
-        self.space = await database_sync_to_async(self._admitted)(public_id)
+        # Opening the room is the person's act: it counts as activity.
+        self.space = await database_sync_to_async(self._admitted)(public_id, True)
         if self.space is None:
             # Refused in the handshake: the page gets no frame at all.
             await self.close(code=CLOSE_REFUSED)
@@ -180,8 +181,8 @@ class SpaceConsumer(AsyncWebsocketConsumer):
 
     # --- The door, again -------------------------------------------------------------------
 
-    def _admitted(self, public_id):
-        if not login_still_valid(self.session_key):
+    def _admitted(self, public_id, active=False):
+        if not login_still_valid(self.session_key, active=active):
             return None
         return admitted_space(self.user, public_id)
 
@@ -295,6 +296,8 @@ class SpaceConsumer(AsyncWebsocketConsumer):
             await self.error(_("The room is closed."))
             return
         await database_sync_to_async(presence.record)(session, self.user, client_id, event)
+        # Being in a call while its room is open is activity, as for the HTTP heartbeat.
+        await database_sync_to_async(login_still_valid)(self.session_key, active=True)
         key = (session.pk, client_id)
         if event == "left":
             self.presence.pop(key, None)

@@ -95,7 +95,7 @@ def back_to(request, space):
     return reverse("wagtail_coaching:documents", kwargs={"public_id": space.public_id})
 
 
-@gate.space_view(methods=("GET", "HEAD", "POST"))
+@gate.space_view(methods=("GET", "HEAD", "POST"), background=gate.SAFE_METHODS)
 def documents_feed(request, space):
     if request.method == "POST":
         return _upload(request, space)

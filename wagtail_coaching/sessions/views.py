@@ -134,7 +134,7 @@ def session_room(request, space, session_id):
     return room_security_headers(response)
 
 
-@gate.space_view(queryset=ROOM_SPACES)
+@gate.space_view(queryset=ROOM_SPACES, background=gate.SAFE_METHODS)
 def session_room_token(request, space, session_id):
     """A fresh token and the IFrame API options; 404 outside the window or for outsiders."""
     session = _session_of(space, session_id)
@@ -145,7 +145,7 @@ def session_room_token(request, space, session_id):
     return JsonResponse(options)
 
 
-@gate.space_view(queryset=ROOM_SPACES, methods=("POST",))
+@gate.space_view(queryset=ROOM_SPACES, methods=("POST",), background=("POST",))
 def session_room_presence(request, space, session_id):
     """Record ``joined``, ``heartbeat`` or ``left`` (form-encoded, so ``sendBeacon`` works)."""
     session = _session_of(space, session_id)
@@ -159,6 +159,10 @@ def session_room_presence(request, space, session_id):
             status=400,
         )
     presence.record(session, request.user, client_id, event)
+    # A person in a call clicks nothing in the page: while the session's room is open, being
+    # in the call is activity, so nobody is logged out mid-session. Outside the window the
+    # heartbeat is refused above and an open room tab keeps nobody logged in.
+    gate.count_as_activity(request)
     return HttpResponse(status=204)
 
 

@@ -69,8 +69,20 @@ def gate(request, space):
 
 SAFE_METHODS = ("GET", "HEAD")
 
+# The idle log-out (``wagtail_coaching.middleware``) reads these marks: a request to a view
+# whose ``BACKGROUND_METHODS`` holds its method is not the person's activity, unless the view
+# calls :func:`count_as_activity` for it.
+BACKGROUND_METHODS = "coaching_background_methods"
+ACTIVITY = "coaching_activity"
 
-def space_view(view=None, *, methods=SAFE_METHODS, queryset=None, contract=True):
+
+def count_as_activity(request):
+    """Count this background request as the person's activity after all (for instance a
+    presence heartbeat accepted while the session's room is open)."""
+    setattr(request, ACTIVITY, True)
+
+
+def space_view(view=None, *, methods=SAFE_METHODS, queryset=None, contract=True, background=()):
     """The decorator of every view that shows or changes anything of a client space.
 
     The view is called as ``view(request, space, **kwargs)`` where ``space`` comes from the
@@ -87,7 +99,8 @@ def space_view(view=None, *, methods=SAFE_METHODS, queryset=None, contract=True)
 
     Responses are marked ``Cache-Control: private, no-store``. ``queryset`` narrows or
     annotates the spaces looked up (a queryset, or a callable returning one, evaluated per
-    request).
+    request). ``background`` names the methods by which a page asks by itself, without the
+    person doing anything (polls, heartbeats): those requests do not keep the login alive.
 
     Steps 2 and 3 cost one query: the lock's filter and the contract's state are read with
     the space itself, and the view's ``lock.may_enter`` on that space asks nothing more.
@@ -124,6 +137,7 @@ def space_view(view=None, *, methods=SAFE_METHODS, queryset=None, contract=True)
                     status=503,
                 )
 
+        setattr(wrapper, BACKGROUND_METHODS, tuple(background))
         return wrapper
 
     return decorator(view) if view is not None else decorator

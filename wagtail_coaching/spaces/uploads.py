@@ -5,13 +5,17 @@
   works unchanged), else a ``FileSystemStorage`` in ``WAGTAIL_COACHING_PRIVATE_ROOT`` (by
   default a ``coaching-private`` folder beside, never inside, ``MEDIA_ROOT``) without a URL.
 * An upload is checked on its content, not its name: the sniffed type must be allowed and
-  agree with the extension. Names with path parts, control or formatting characters are
-  refused. Nothing is half saved: no row without its file, no file without its row.
+  agree with the extension, and an Office document (docx, xlsx, pptx, odt, ods, odp) must
+  have that format's real structure (:func:`check_zip_structure`): any ZIP is not one.
+  Names with path parts, control or formatting characters are refused. Nothing is half
+  saved: no row without its file, no file without its row.
 * Files are served only by :func:`document_response`, after the views' lock and gate.
 """
 
 import codecs
+import re
 import unicodedata
+import zipfile
 from pathlib import Path
 
 import filetype
@@ -44,6 +48,27 @@ KNOWN_TYPES = {
     "md": ("text/markdown; charset=utf-8", None),
 }
 TEXT_TYPES = {ext for ext, (_mime, kinds) in KNOWN_TYPES.items() if kinds is None}
+
+# Office Open XML: extension -> (its main part, the content type [Content_Types].xml gives it).
+# Macro-enabled variants (docm, xlsm, pptm) declare another content type and are refused.
+OOXML_MAIN_PARTS = {
+    "docx": (
+        "word/document.xml",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
+    ),
+    "xlsx": (
+        "xl/workbook.xml",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
+    ),
+    "pptx": (
+        "ppt/presentation.xml",
+        "application/vnd.openxmlformats-officedocument.presentationml.presentation.main+xml",
+    ),
+}
+# OpenDocument: its first entry, "mimetype", holds exactly the MIME type of KNOWN_TYPES.
+ODF_TYPES = {"odt", "ods", "odp"}
+# The few small parts read to check a structure (nothing else is decompressed).
+MAX_PART_BYTES = 1024 * 1024
 MAX_NAME_LENGTH = 150
 HEAD_BYTES = 8192  # what content sniffing reads
 FORBIDDEN_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}
@@ -151,6 +176,46 @@ class _TextCheck:
             raise UploadError(_("This text file is not encoded in UTF-8.")) from None
 
 
+def _part(archive, name):
+    info = archive.getinfo(name)
+    if info.file_size > MAX_PART_BYTES or info.flag_bits & 0x1:
+        raise ValueError(name)
+    return archive.read(info)
+
+
+def check_zip_structure(ext, source):
+    """:class:`UploadError` unless ``source`` (a seekable file) is a real ``ext`` document: a
+    readable ZIP with the parts and declared types of that format, and no macros. Only the
+    few small parts named here are decompressed."""
+    not_real = UploadError(
+        _("This file is not a real .%(ext)s document: its structure is missing or damaged.")
+        % {"ext": ext}
+    )
+    try:
+        with zipfile.ZipFile(source) as archive:
+            names = set(archive.namelist())
+            if any(name.lower().endswith("vbaproject.bin") for name in names):
+                raise UploadError(
+                    _("Documents with macros are not accepted; save it without macros.")
+                )
+            if ext in ODF_TYPES:
+                first = archive.infolist()[0]
+                expected = KNOWN_TYPES[ext][0].encode()
+                if first.filename != "mimetype" or _part(archive, "mimetype") != expected:
+                    raise not_real
+                if "content.xml" not in names:
+                    raise not_real
+                return
+            main_part, content_type = OOXML_MAIN_PARTS[ext]
+            if main_part not in names or "_rels/.rels" not in names:
+                raise not_real
+            types = _part(archive, "[Content_Types].xml").decode("utf-8")
+            if not re.search(rf"ContentType=[\"']{re.escape(content_type)}[\"']", types):
+                raise not_real
+    except (zipfile.BadZipFile, KeyError, IndexError, ValueError, UnicodeDecodeError, OSError):
+        raise not_real from None
+
+
 def upload_chunks(uploaded, chunk_size=64 * 1024):
     """The bytes of ``uploaded``, piece by piece, from its start."""
     uploaded.seek(0)
@@ -161,6 +226,7 @@ def upload_chunks(uploaded, chunk_size=64 * 1024):
 def check_upload(uploaded):
     """``(clean name, MIME type, size in bytes)`` of an uploaded file, or
     :class:`UploadError`. Reads the file once, piece by piece (constant memory)."""
+
     name = clean_filename(getattr(uploaded, "name", ""))
     max_size = get_setting("DOCUMENT_MAX_SIZE")
     size = getattr(uploaded, "size", None)
@@ -171,6 +237,10 @@ def check_upload(uploaded):
     if not head:
         raise UploadError(_("The file is empty."))
     mime, is_text = _check_type(name, head)
+    ext = _extension(name)
+    if ext in OOXML_MAIN_PARTS or ext in ODF_TYPES:
+        uploaded.seek(0)
+        check_zip_structure(ext, uploaded)
     text = _TextCheck() if is_text else None
     total = 0
     for piece in upload_chunks(uploaded):

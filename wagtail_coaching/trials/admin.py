@@ -14,7 +14,7 @@ from wagtail_modeladmin.helpers import ButtonHelper, PermissionHelper
 from wagtail_modeladmin.options import ModelAdmin
 from wagtail_modeladmin.views import InstanceSpecificView
 
-from wagtail_coaching.spaces.models import Organisation
+from wagtail_coaching.spaces.models import Organisation, display_name
 from wagtail_coaching.spaces.preferences import user_timezone
 from wagtail_coaching.trials import rules
 from wagtail_coaching.trials.forms import ConvertTrialForm, ScheduleTrialForm
@@ -149,8 +149,9 @@ class ConvertView(TrialActionView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             help=_(
-                "Creates the client space with %(email)s as the coachee. A new account gets "
-                "no password; an e-mail invites them to choose one."
+                "Creates the client space for the prospect. Without an existing account "
+                "picked below, %(email)s first gets a link to confirm the address; the space "
+                "and a new account are created when the prospect confirms."
             )
             % {"email": self.instance.email},
             **kwargs,
@@ -158,19 +159,27 @@ class ConvertView(TrialActionView):
 
     def act(self, form):
         data = form.cleaned_data
-        space, invited = rules.convert(
-            self.instance,
-            organisation=data["organisation"],
-            organisation_name=data["new_organisation"],
-            coach=data["coach"],
-            start_date=data["start_date"],
-            planned_sessions=data["planned_sessions"],
-        )
+        conversion = {
+            "organisation": data["organisation"],
+            "organisation_name": data["new_organisation"],
+            "coach": data["coach"],
+            "start_date": data["start_date"],
+            "planned_sessions": data["planned_sessions"],
+        }
+        if data["account"] is None:
+            rules.request_confirmation(self.instance, **conversion)
+            text = _(
+                "%(email)s got a link to confirm the address; the client space is created "
+                "when the prospect confirms."
+            )
+            messages.success(self.request, text % {"email": self.instance.email})
+            return
+        space, invited = rules.convert(self.instance, account=data["account"], **conversion)
         if invited:
-            text = _("Client space created; %(email)s was invited to set a password.")
+            text = _("Client space created; %(name)s was invited to set a password.")
         else:
-            text = _("Client space created for the existing account of %(email)s.")
-        messages.success(self.request, text % {"email": self.instance.email})
+            text = _("Client space created for the account of %(name)s.")
+        messages.success(self.request, text % {"name": display_name(space.coachee)})
 
 
 class TrialRequestAdmin(ModelAdmin):
@@ -179,6 +188,8 @@ class TrialRequestAdmin(ModelAdmin):
     menu_icon = "help"
     button_helper_class = TrialButtonHelper
     permission_helper_class = TrialPermissionHelper
+    # Both actions need the right to change trial requests (see spaces.admin_locks).
+    locked_actions = {"schedule": "edit", "convert": "edit"}
     inspect_view_enabled = True
     inspect_view_fields = (
         "name",

@@ -1,6 +1,7 @@
 """Forms of trials: the public request, and staff's schedule and convert actions."""
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -93,11 +94,33 @@ class ConvertTrialForm(forms.Form):
     planned_sessions = forms.IntegerField(
         label=_("Planned sessions"), min_value=1, max_value=100, initial=6
     )
+    account = forms.CharField(
+        label=_("Existing account (username)"),
+        max_length=150,
+        required=False,
+        help_text=_(
+            "Only if you know the prospect's own account. Left empty, the prospect gets an "
+            "e-mail to confirm their address, and the space is created, with a new account, "
+            "when they do. An account is never picked by its e-mail address."
+        ),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["coach"].queryset = roles.coaches().order_by("last_name", "first_name")
         self.fields["coach"].label_from_instance = display_name
+
+    def clean_account(self):
+        username = self.cleaned_data["account"].strip()
+        if not username:
+            return None
+        User = get_user_model()
+        account = User.objects.filter(**{User.USERNAME_FIELD: username}, is_active=True).first()
+        if account is None:
+            raise forms.ValidationError(
+                _("No active account has the username “%(username)s”.") % {"username": username}
+            )
+        return account
 
     def clean(self):
         cleaned = super().clean()

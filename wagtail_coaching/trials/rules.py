@@ -14,25 +14,29 @@ Rules a caller may rely on:
   inside its join window (the same ``JITSI_JOIN_WINDOW_*`` settings as client sessions), for
   a non-moderator who is the prospect; the trial's coach gets a moderator token.
 * :func:`convert` creates (or picks) the organisation, the coachee's account and the client
-  space in one transaction, then e-mails a link to set a password.
+  space in one transaction, then e-mails a link to set a password. It never looks an account
+  up by e-mail address: anyone can put any address on their account. The coachee is the
+  account staff picked explicitly, or a new account for the prospect, created only once the
+  prospect confirmed their address with the signed link of :func:`request_confirmation`.
 """
 
 import hashlib
 import hmac
 import secrets
-from datetime import UTC, timedelta
+from datetime import UTC, date, timedelta
 
 import icalendar
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.tokens import default_token_generator
-from django.core.exceptions import ValidationError
+from django.core import signing
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.mail import EmailMultiAlternatives, mail_managers
 from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
@@ -284,18 +288,21 @@ def _free_username(email):
 def convert(
     trial,
     *,
+    account=None,
     organisation=None,
     organisation_name="",
     coach=None,
     start_date=None,
     planned_sessions=6,
     programme=None,
+    invite=True,
 ):
     """Turn ``trial`` into a client space; return ``(space, invited)``.
 
     ``organisation`` (an existing one) or ``organisation_name`` (a new one). The coachee is
-    the user with the trial's e-mail address, or a new account without a usable password;
-    ``invited`` is True when a set-password e-mail goes out.
+    ``account`` when staff picked one, else a new account without a usable password; an
+    account is never looked up by the trial's e-mail address. ``invited`` is True when the
+    coachee has no password yet; the set-password e-mail goes out only if ``invite``.
     """
     if trial.status == TrialStatus.CONVERTED:
         raise ValidationError(_("This trial is already converted."))
@@ -304,9 +311,14 @@ def convert(
         raise ValidationError(_("Choose the coach of the new client space."))
     User = get_user_model()
     with transaction.atomic():
+        # Two confirmations of one link at once convert it once.
+        if TrialRequest.objects.select_for_update().get(pk=trial.pk).status == (
+            TrialStatus.CONVERTED
+        ):
+            raise ValidationError(_("This trial is already converted."))
         if organisation is None:
             organisation, _created = Organisation.objects.get_or_create(name=organisation_name)
-        coachee = User.objects.filter(email__iexact=trial.email).order_by("pk").first()
+        coachee = account
         if coachee is None:
             first, last = split_name(trial.name)
             coachee = User(
@@ -336,9 +348,89 @@ def convert(
         trial.converted_space = space
         trial.save(update_fields=["status", "converted_space"])
         invited = not coachee.has_usable_password()
-        if invited:
+        if invited and invite:
             transaction.on_commit(lambda: send_set_password(coachee, space, trial.language))
     return space, invited
+
+
+# --- Conversion confirmed by the prospect ----------------------------------------------------
+
+CONFIRM_SALT = "wagtail_coaching.trials.confirm-conversion"
+# Days a confirmation link works.
+CONFIRM_DAYS = 14
+
+
+def confirmation_token(
+    trial, *, organisation=None, organisation_name="", coach, start_date, planned_sessions
+):
+    """A signed token holding the trial, its address and the conversion staff chose."""
+    return signing.dumps(
+        {
+            "trial": str(trial.public_id),
+            "email": trial.email.lower(),
+            "organisation": organisation.pk if organisation else None,
+            "organisation_name": organisation_name,
+            "coach": coach.pk,
+            "start_date": start_date.isoformat(),
+            "planned_sessions": planned_sessions,
+        },
+        salt=CONFIRM_SALT,
+        compress=True,
+    )
+
+
+def request_confirmation(trial, **conversion):
+    """E-mail the prospect a link to confirm their address; the space is created only when
+    they confirm (:func:`convert_confirmed`). ``conversion`` as for :func:`convert`."""
+    if trial.status == TrialStatus.CONVERTED:
+        raise ValidationError(_("This trial is already converted."))
+    token = confirmation_token(trial, **conversion)
+    url = ical.site_url(reverse("wagtail_coaching:trial_confirm", kwargs={"token": token}))
+    context = {"name": trial.name, "coach": conversion["coach"], "url": url, "days": CONFIRM_DAYS}
+    with translation.override(trial.language or None):
+        subject = _("Confirm your address to open your coaching space")
+        body = render_to_string("wagtail_coaching/trials/email/confirm_address.txt", context)
+    message = EmailMultiAlternatives(subject, body, _from_email(), [trial.email])
+    transaction.on_commit(message.send)
+    return url
+
+
+def pending_conversion(token):
+    """``(trial, conversion)`` for a valid, unused confirmation token, else None: a link that
+    is altered, expired, already used, or for an address the trial no longer has."""
+    try:
+        data = signing.loads(token, salt=CONFIRM_SALT, max_age=timedelta(days=CONFIRM_DAYS))
+        trial = TrialRequest.objects.get(public_id=data["trial"])
+        coach = get_user_model().objects.get(pk=data["coach"], is_active=True)
+        organisation = (
+            Organisation.objects.get(pk=data["organisation"]) if data["organisation"] else None
+        )
+        start_date = date.fromisoformat(data["start_date"])
+    except (signing.BadSignature, KeyError, ValueError, TypeError, ObjectDoesNotExist):
+        return None
+    if trial.status == TrialStatus.CONVERTED or trial.email.lower() != data["email"]:
+        return None
+    return trial, {
+        "organisation": organisation,
+        "organisation_name": data["organisation_name"],
+        "coach": coach,
+        "start_date": start_date,
+        "planned_sessions": data["planned_sessions"],
+    }
+
+
+def convert_confirmed(token):
+    """Convert the trial of a confirmation token, with a new account for the prospect who
+    just proved they read this address; return the space, or None for a dead link."""
+    pending = pending_conversion(token)
+    if pending is None:
+        return None
+    trial, conversion = pending
+    try:
+        space, _invited = convert(trial, invite=False, **conversion)
+    except ValidationError:
+        return None
+    return space
 
 
 def set_password_url(user):

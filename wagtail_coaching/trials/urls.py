@@ -12,4 +12,5 @@ urlpatterns = [
     path(f"{_trial}room/token/", views.coach_room_token, name="trial_room_token"),
     path(f"{_trial}room/presence/", views.coach_room_presence, name="trial_room_presence"),
     path(f"{_trial}outcome/", views.trial_outcome, name="trial_outcome"),
+    path("trials/confirm/<str:token>/", views.confirm_conversion, name="trial_confirm"),
 ]

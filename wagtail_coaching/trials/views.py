@@ -103,9 +103,12 @@ def _room_page(request, trial, *, token_url, presence_url, is_coach, status=200)
             "csrfToken": get_token(request),
         },
     }
+    # An ended trial's guest link is a link in someone's mailbox, perhaps forwarded: it says
+    # the trial is over and names nobody.
+    context["ended"] = not is_coach and not context["is_open"] and not context["too_early"]
     with timezone.override(zone):
         response = render_page(request, "wagtail_coaching/trials/room.html", context)
-    if not is_coach and not context["is_open"] and not context["too_early"]:
+    if context["ended"]:
         response.status_code = 410
     response["X-Robots-Tag"] = "noindex, nofollow"
     return room_security_headers(response)
@@ -219,3 +222,28 @@ def trial_outcome(request, public_id):
         return render_page(
             request, "wagtail_coaching/trials/outcome.html", {"trial": trial, "form": form}
         )
+
+
+# --- The prospect confirms their address: the conversion happens -------------------------------
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def confirm_conversion(request, token):
+    """GET explains; POST (so that a mail scanner opening the link converts nothing) creates
+    the space with a new account and sends the prospect on to choose a password."""
+    pending = rules.pending_conversion(token)
+    if pending is None:
+        return render_page(
+            request, "wagtail_coaching/trials/confirm_address.html", {"dead": True}, status=404
+        )
+    trial, conversion = pending
+    if request.method == "POST":
+        space = rules.convert_confirmed(token)
+        if space is not None:
+            return redirect(rules.set_password_url(space.coachee))
+    return render_page(
+        request,
+        "wagtail_coaching/trials/confirm_address.html",
+        {"trial": trial, "coach": conversion["coach"]},
+    )
