@@ -30,7 +30,7 @@ from wagtail_coaching.programmes.answers import (
 )
 from wagtail_coaching.programmes.journey import build_journey, module_url
 from wagtail_coaching.programmes.pages import ModulePage
-from wagtail_coaching.programmes.progress import Action, ModuleProgress, StepMark
+from wagtail_coaching.programmes.progress import Action, ModuleProgress, StepMark, record_start
 from wagtail_coaching.spaces import gate
 from wagtail_coaching.spaces.models import ClientSpace
 from wagtail_coaching.spaces.rendering import render_page
@@ -105,12 +105,10 @@ def _journey_url(space):
 
 @gate.space_view(queryset=SPACE_QUERYSET)
 def space_module(request, space, module_id):
-    """A module inside the space; opening it as the coachee records that it was started."""
+    """A module inside the space. Opening it starts nothing: the coachee's first answer,
+    action or tick does (``progress.record_start``)."""
     module = _module_or_404(space, module_id)
-    progress = None
-    if _is_coachee(request, space):
-        progress, _created = ModuleProgress.objects.get_or_create(space=space, module=module)
-    return _render_module(request, space, module, progress=progress)
+    return _render_module(request, space, module, progress=_progress_of(space, module))
 
 
 @gate.space_view(queryset=SPACE_QUERYSET, methods=("GET", "HEAD", "POST"))
@@ -190,7 +188,7 @@ def space_module_complete(request, space, module_id):
     if not _is_coachee(request, space):
         raise PermissionDenied("Only the coachee completes a module.")
     done = request.POST.get("done") == "1"
-    progress, _created = ModuleProgress.objects.get_or_create(space=space, module=module)
+    progress = record_start(space, module)
     if done and progress.completed_at is None:
         progress.completed_at = timezone.now()
         progress.save(update_fields=["completed_at"])
