@@ -1,9 +1,10 @@
-"""The user's calendar settings (time zone, private feed address) and the feed itself."""
+"""The user's calendar settings (time zone, private feed address), the feed itself, and one
+session as an ``.ics`` file ("Add to calendar")."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -12,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from wagtail_coaching.sessions import ical
 from wagtail_coaching.sessions.forms import TimeZoneForm
 from wagtail_coaching.sessions.models import CoachingSession
-from wagtail_coaching.spaces import lock, preferences
+from wagtail_coaching.spaces import gate, lock, preferences
 from wagtail_coaching.spaces.rendering import render_page
 
 
@@ -78,4 +79,15 @@ def calendar_feed(request, token):
     ).select_related("space__coach", "space__coachee", "space")
     response = HttpResponse(ical.feed(sessions), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="coaching.ics"'
+    return response
+
+
+@gate.space_view(queryset=lock.ClientSpace.objects.select_related("coach", "coachee"))
+def session_ics(request, space, session_id):
+    """One session of the space as an iCalendar file to add to one's own calendar; the same
+    event (UID, times, room address) as the invitations, so calendars do not duplicate it."""
+    session = get_object_or_404(CoachingSession, space=space, pk=session_id)
+    session.space = space
+    response = HttpResponse(ical.feed([session]), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="coaching-session.ics"'
     return response
