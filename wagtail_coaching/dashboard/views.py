@@ -9,9 +9,11 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from wagtail_coaching.dashboard.agenda import coach_agenda
 from wagtail_coaching.sessions.models import CoachingSession, SessionStatus
-from wagtail_coaching.spaces import gate, lock
+from wagtail_coaching.spaces import audit, gate, lock
 from wagtail_coaching.spaces.models import ClientSpace
+from wagtail_coaching.spaces.preferences import user_timezone
 from wagtail_coaching.spaces.rendering import render_page
 
 
@@ -39,14 +41,27 @@ def my_coaching(request):
     return render_page(
         request,
         "wagtail_coaching/my_coaching.html",
-        {"spaces": spaces},
+        {"spaces": spaces, **_agenda_context(request, space_ids)},
     )
 
 
-@gate.space_view(queryset=lambda: _with_next_session(ClientSpace.objects.all()))
+def _agenda_context(request, space_ids):
+    """The next-session card's spaces and, for a coach, the agenda (a constant number of
+    queries whatever the number of spaces), in the reader's time zone."""
+    zone = user_timezone(request.user)
+    with timezone.override(zone):
+        agenda = coach_agenda(request.user, space_ids)
+    return {"space_ids": space_ids, "agenda": agenda, "time_zone": zone}
+
+
+@gate.space_view(
+    queryset=ClientSpace.objects.select_related("coach", "coachee", "organisation", "programme")
+)
 def space_detail(request, space):
     """A client space's front door; 404 for anyone who may not enter it, the contract first
-    for a participant who has not accepted it."""
+    for a participant who has not accepted it. Opening it is the visit that My coaching
+    counts new activity from."""
+    audit.record_visit(request.user, space)
     return render_page(
         request,
         [
