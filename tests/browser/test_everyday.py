@@ -18,6 +18,7 @@ from tests.factories import (
     UserFactory,
 )
 from wagtail_coaching.sessions.models import CoachingSession
+from wagtail_coaching.spaces import content
 
 
 @pytest.fixture
@@ -107,3 +108,26 @@ def test_planning_in_the_past_is_refused_with_a_clear_message(page, login, space
     page.get_by_role("button", name="Plan and send the invitations").click()
     expect(page.get_by_role("alert")).to_contain_text("is already past: choose a time to come.")
     assert not CoachingSession.objects.exists()
+
+
+def test_a_closed_space_can_be_read_not_changed(page, login, space):
+    note = content.Note(space=space, author=space.coachee, visibility="shared")
+    note.body = "What I learnt in six sessions."
+    note.save()
+    space.status = "closed"
+    space.save()
+    login(page, space.coachee)
+    page.goto(space.get_absolute_url())
+    expect(page.get_by_role("region", name="Next session")).to_contain_text(
+        "This space is closed: no more sessions."
+    )
+    page.get_by_role("link", name="Notes").first.click()
+    expect(page.get_by_text("What I learnt in six sessions.")).to_be_visible()
+    expect(page.get_by_role("note")).to_have_text(
+        "This space is closed: it can be read and exported, not changed."
+    )
+    expect(page.get_by_role("button", name="Save the note")).to_have_count(0)
+    expect(page.get_by_role("link", name="Edit")).to_have_count(0)
+    page.goto(f"/coaching/spaces/{space.public_id}/documents/")
+    expect(page.get_by_role("button", name="Upload")).to_have_count(0)
+    expect(page.get_by_role("note")).to_be_visible()

@@ -42,6 +42,11 @@ def _is_coachee(request, space):
     return space.coachee_id == request.user.pk
 
 
+def _may_answer(request, space):
+    """The coachee answers, adds and ticks actions, while the space is not closed."""
+    return _is_coachee(request, space) and not space.is_read_only
+
+
 def _module_or_404(space, module_id):
     if space.programme is None:
         raise Http404("No programme.")
@@ -77,7 +82,7 @@ def space_journey(request, space):
 
 def _render_module(request, space, module, *, posted=None, status=200, progress=None):
     coaching = load_module_answers(
-        space, module, can_answer=_is_coachee(request, space), posted=posted
+        space, module, can_answer=_may_answer(request, space), posted=posted
     )
     response = render_page(
         request,
@@ -129,7 +134,7 @@ def space_answer(request, space, module_id, block_id):
                 space,
                 module=module,
                 child=child,
-                coaching=load_module_answers(space, module, can_answer=_is_coachee(request, space)),
+                coaching=load_module_answers(space, module, can_answer=_may_answer(request, space)),
                 module_url=anchor,
             ),
         )

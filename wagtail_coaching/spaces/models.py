@@ -138,6 +138,12 @@ class ClientSpace(models.Model):
     def get_absolute_url(self):
         return reverse("wagtail_coaching:space", kwargs={"public_id": self.public_id})
 
+    @property
+    def is_read_only(self):
+        """A closed space is read-only for both participants: its content can be read and
+        exported, not changed (``gate.space_view`` refuses the changes)."""
+        return self.status == ClientSpaceStatus.CLOSED
+
     def clean(self):
         errors = {}
         if self.coach_id and self.coachee_id and self.coach_id == self.coachee_id:
