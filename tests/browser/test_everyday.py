@@ -131,3 +131,19 @@ def test_a_closed_space_can_be_read_not_changed(page, login, space):
     page.goto(f"/coaching/spaces/{space.public_id}/documents/")
     expect(page.get_by_role("button", name="Upload")).to_have_count(0)
     expect(page.get_by_role("note")).to_be_visible()
+
+
+@pytest.mark.parametrize(("width", "height"), [(1366, 768), (1024, 768)])
+def test_the_room_gives_the_portrait_video_the_larger_share(page, login, space, width, height):
+    session = CoachingSessionFactory(
+        space=space, starts_at=timezone.now() - datetime.timedelta(minutes=2)
+    )
+    page.set_viewport_size({"width": width, "height": height})
+    login(page, space.coachee)
+    page.goto(f"/coaching/spaces/{space.public_id}/sessions/{session.pk}/room/")
+    video = page.locator(".coaching-room__frame").bounding_box()
+    panel = page.locator(".coaching-room__panel").bounding_box()
+    assert video["width"] >= 360
+    assert video["width"] > panel["width"]
+    assert video["height"] > video["width"]  # portrait
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
