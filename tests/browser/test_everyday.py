@@ -147,3 +147,26 @@ def test_the_room_gives_the_portrait_video_the_larger_share(page, login, space, 
     assert video["width"] > panel["width"]
     assert video["height"] > video["width"]  # portrait
     assert page.evaluate("document.documentElement.scrollWidth") <= width
+
+
+def test_text_typed_on_the_board_reads_at_16_px_at_least(page, login, space):
+    session = CoachingSessionFactory(
+        space=space, starts_at=timezone.now() - datetime.timedelta(minutes=2)
+    )
+    page.set_viewport_size({"width": 1366, "height": 768})
+    login(page, space.coachee)
+    page.goto(f"/coaching/spaces/{space.public_id}/sessions/{session.pk}/room/")
+    page.get_by_role("button", name="Text", exact=True).click()
+    page.get_by_label("Text to place").fill("Calm and clear")
+    canvas = page.locator(".coaching-board__canvas")
+    canvas.click(position={"x": 60, "y": 60})
+    shown = canvas.bounding_box()["width"]
+    state = f"/coaching/spaces/{space.public_id}/board/?since=0"
+    ops = []
+    for _attempt in range(50):
+        ops = [op for op in page.request.get(state).json()["ops"] if op.get("kind") == "text"]
+        if ops:
+            break
+        page.wait_for_timeout(100)
+    [op] = ops
+    assert op["size"] * shown / 1000 >= 16
