@@ -9,7 +9,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from playwright.sync_api import Error as PlaywrightError
-from wagtail.models import Locale, Page, Site
+from wagtail.models import Collection, Locale, Page, Site
 
 from sandbox.home.models import HomePage
 from tests.conftest import accept_contract
@@ -28,8 +28,10 @@ def demo(transactional_db):
     """The demo on a flushed database: a home page and site first, as the sandbox has."""
     site = Site.objects.filter(is_default_site=True).first()
     if site is None or not isinstance(site.root_page.specific, HomePage):
-        # A flushed database (after another browser test) has no page tree at all.
+        # A flushed database (after another browser test) has no page tree, no collection.
         Locale.objects.get_or_create(language_code="en")
+        if Collection.get_first_root_node() is None:
+            Collection.add_root(name="Root")
         root = Page.get_first_root_node() or Page.add_root(title="Root", slug="root")
         home = root.add_child(instance=HomePage(title="Welcome", slug="welcome-phone"))
         Site.objects.update(is_default_site=False)
