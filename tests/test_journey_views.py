@@ -58,23 +58,38 @@ def reflection_of(module):
 # --- Progress ------------------------------------------------------------------------------
 
 
-def test_opening_a_module_as_the_coachee_records_the_start(client, programme_world):
+def test_a_module_starts_with_the_coachees_first_save_not_when_opened(client, programme_world):
     w = programme_world
     client.force_login(w.coach)
     assert client.get(module_url(w.space, w.module)).status_code == 200
-    assert not ModuleProgress.objects.exists()  # the coach looking does not start it
     client.force_login(w.coachee)
     response = client.get(module_url(w.space, w.module))
     assert response.status_code == 200
-    assert 'data-state="started"' in response.content.decode()
+    assert 'data-state="not_started"' in response.content.decode()
+    assert not ModuleProgress.objects.exists()  # opening a module starts nothing
+    url = answer_url(w.space, w.module, reflection_of(w.module))
+    assert client.post(url, {"text": "First thoughts", "version": "0"}).status_code == 302
+    assert 'data-state="started"' in client.get(module_url(w.space, w.module)).content.decode()
     progress = ModuleProgress.objects.get()
     assert (progress.space, progress.module_id, progress.completed_at) == (
         w.space,
         w.module.pk,
         None,
     )
-    client.get(module_url(w.space, w.module))
+    client.post(url, {"text": "Second thoughts", "version": "1"})
     assert ModuleProgress.objects.count() == 1
+
+
+@pytest.mark.parametrize("how", ["action", "done"])
+def test_an_action_or_marking_done_starts_a_module(client, programme_world, how):
+    w = programme_world
+    client.force_login(w.coachee)
+    if how == "action":
+        url = answer_url(w.space, w.module, block_ids(w.module, "action_plan")[0])
+        client.post(url, {"action_id": str(uuid.uuid4()), "text": "Call Alice"})
+    else:
+        client.post(done_url(w.space, w.module), {"done": "1"})
+    assert ModuleProgress.objects.filter(space=w.space, module=w.module).count() == 1
 
 
 def test_completing_a_module_shows_on_the_next_journey_view(client, programme_world):

@@ -210,6 +210,7 @@ EXPECTED |= {
     "session_confirm": (_session, _only(coach=OK)),
     "session_move": (_session, _only(coach=OK)),
     "session_cancel": (_session, _only(coach=OK)),
+    "session_ics": (_session, _only(coach=OK, coachee=OK)),
     "board_state": (lambda w: {"public_id": w.space.public_id}, _only(coach=OK, coachee=OK)),
     "board_ops": (
         lambda w: {"public_id": w.space.public_id},

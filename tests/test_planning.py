@@ -261,3 +261,52 @@ def test_space_page_queries_do_not_grow_with_sessions(client, world):
         body = client.get(world.space.get_absolute_url()).content.decode()
     assert body.count("coaching-session coaching-session--planned") == 11
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+@pytest.mark.parametrize(
+    ("change", "when", "message"),
+    [
+        ({}, -datetime.timedelta(hours=1), "is already past: choose a time to come."),
+        ({"status": "closed"}, datetime.timedelta(days=2), "This space is closed"),
+        (
+            {"start_date": datetime.date(2099, 1, 10)},
+            datetime.timedelta(days=2),
+            "This space is not active yet: it starts on 2099-01-10.",
+        ),
+    ],
+    ids=["past", "closed", "not-started"],
+)
+def test_refused_plans_say_why_and_invite_nobody(
+    client, world, django_capture_on_commit_callbacks, change, when, message
+):
+    for name, value in change.items():
+        setattr(world.space, name, value)
+    world.space.save()
+    set_zone(world.coach, "UTC")
+    client.force_login(world.coach)
+    start = timezone.now() + when
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            plan_url(world.space),
+            {
+                "date": start.date().isoformat(),
+                "time": start.strftime("%H:%M"),
+                "duration_minutes": 60,
+            },
+        )
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not CoachingSession.objects.filter(space=world.space).exists()
+    assert mail.outbox == []
+
+
+def test_moving_a_session_into_the_past_is_refused(world, django_capture_on_commit_callbacks):
+    session = CoachingSessionFactory(
+        space=world.space, starts_at=timezone.now() + datetime.timedelta(days=1)
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        with pytest.raises(planning.ValidationError, match="already past"):
+            planning.move_session(session, timezone.now() - datetime.timedelta(minutes=5), 60)
+    session.refresh_from_db()
+    assert session.sequence == 0
+    assert mail.outbox == []

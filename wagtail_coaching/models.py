@@ -10,7 +10,7 @@ from .programmes.progress import Action, Answer, ModuleProgress, StepMark
 from .sessions.board import Board, BoardOperation
 from .sessions.models import CoachingSession
 from .sessions.presence import PresenceSpan
-from .spaces.audit import AccessEvent
+from .spaces.audit import AccessEvent, SpaceVisit
 from .spaces.content import Goal, GoalChange, Note, SpaceDocument
 from .spaces.contracts import ContractAcceptance, ContractTemplate
 from .spaces.crypto import SpaceKey
@@ -52,6 +52,7 @@ __all__ = [
     "ProgrammePage",
     "SpaceDocument",
     "SpaceKey",
+    "SpaceVisit",
     "StepMark",
     "TrialRequest",
     "TrialRequestPage",

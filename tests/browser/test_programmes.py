@@ -114,12 +114,14 @@ def test_coachee_answers_completes_a_module_and_sees_the_picture_change(page, lo
 
     page.locator(".coaching-journey-modules").get_by_role("link", name="Module 1").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Module 1")
-    expect(page.locator(".coaching-module-state")).to_have_text("Started")
+    # Opening a module does not start it; the first answer does.
+    expect(page.locator(".coaching-module-state")).to_have_text("Not started")
 
     reflection = page.locator(".coaching-reflection")
     reflection.get_by_label("Your answer").fill(SECRET)
     reflection.get_by_role("button", name="Save my answer").click()
     expect(page.locator(".messages")).to_contain_text("Saved.")
+    expect(page.locator(".coaching-module-state")).to_have_text("Started")
     expect(page.locator(".coaching-reflection textarea")).to_have_value(SECRET)
 
     scale = page.locator(".coaching-scale")

@@ -10,10 +10,12 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from wagtail_coaching.dashboard.agenda import coach_agenda
 from wagtail_coaching.reporting import home
 from wagtail_coaching.sessions.models import CoachingSession, SessionStatus
-from wagtail_coaching.spaces import gate, lock
+from wagtail_coaching.spaces import audit, gate, lock
 from wagtail_coaching.spaces.models import ClientSpace, ClientSpaceStatus
+from wagtail_coaching.spaces.preferences import user_timezone
 from wagtail_coaching.spaces.rendering import render_page
 
 
@@ -67,6 +69,7 @@ def my_spaces(request):
         "spaces_statuses": ClientSpaceStatus.choices,
         "spaces_filtered": bool(query or status),
         "spaces_searchable": bool(query or status) or len(space_ids) >= SEARCH_FROM,
+        "space_ids": space_ids,
     }
 
 
@@ -78,7 +81,17 @@ def my_coaching(request):
     context = my_spaces(request)
     # Sponsors' HR have no space: their organisations' reports are what they come for.
     context["report_summaries"] = home.organisation_summaries(request.user)
+    context.update(_agenda_context(request, context["space_ids"]))
     return render_page(request, "wagtail_coaching/my_coaching.html", context)
+
+
+def _agenda_context(request, space_ids):
+    """The next-session card's spaces and, for a coach, the agenda (a constant number of
+    queries whatever the number of spaces), in the reader's time zone."""
+    zone = user_timezone(request.user)
+    with timezone.override(zone):
+        agenda = coach_agenda(request.user, space_ids)
+    return {"agenda": agenda, "time_zone": zone}
 
 
 SPACE_PAGE = ClientSpace.objects.select_related("coach", "coachee", "organisation", "programme")
@@ -87,7 +100,9 @@ SPACE_PAGE = ClientSpace.objects.select_related("coach", "coachee", "organisatio
 @gate.space_view(queryset=SPACE_PAGE)
 def space_detail(request, space):
     """A client space's front door; 404 for anyone who may not enter it, the contract first
-    for a participant who has not accepted it."""
+    for a participant who has not accepted it. Opening it is the visit that My coaching
+    counts new activity from."""
+    audit.record_visit(request.user, space)
     # The sessions are read once, for the list and for the next one.
     sessions = list(space.sessions.order_by("starts_at"))
     now = timezone.now()

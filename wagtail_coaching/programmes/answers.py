@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from wagtail_coaching.programmes.progress import Action, Answer, AnswerKind
+from wagtail_coaching.programmes.progress import Action, Answer, AnswerKind, record_start
 
 SAVED, UNCHANGED, CONFLICT = "saved", "unchanged", "conflict"
 
@@ -141,6 +141,7 @@ def save_answer(*, space, module, block_id, kind, content, seen_version, user):
                     for name, value in content.items():
                         setattr(answer, name, value)  # after ``space``: text is encrypted
                     answer.save()
+                    record_start(space, module)
             except IntegrityError:
                 # Another request created it between our read and our write.
                 answer = Answer.objects.get(space=space, module=module, block_id=block_id)
@@ -155,6 +156,7 @@ def save_answer(*, space, module, block_id, kind, content, seen_version, user):
         answer.version += 1
         answer.updated_by = user
         answer.save()
+        record_start(space, module)
         return SAVED, answer
 
 
@@ -180,6 +182,7 @@ def add_action(*, space, module, block_id, public_id, text, due_date, user):
             )
             action.text = text  # after ``space``: the text is encrypted
             action.save()
+            record_start(space, module)
     except IntegrityError:
         return False, Action.objects.filter(space=space, public_id=public_id).first()
     return True, action
@@ -192,6 +195,8 @@ def set_action_done(action, done):
     action.done = done
     action.done_at = timezone.now() if done else None
     action.save(update_fields=["done", "done_at"])
+    if done:
+        record_start(action.space, action.module)
     return action
 
 

@@ -15,6 +15,9 @@ Definitions a caller may rely on:
   never count as held and never add time.
 * *Time spent* is the sum of the ``confirmed_minutes`` of held sessions: only minutes the
   coach confirmed count.
+* A module is *started* when the coachee first writes something in it (an answer, a checklist
+  tick, an action, an action ticked) or marks it done: :func:`record_start` is called where
+  that is written. Opening a module's page starts nothing.
 * A module is *completed* when the coachee marked it done (its ``completed_at`` is set).
 * A percentage is an integer between 0 and 100; a part larger than its whole gives 100 and
   an empty whole gives 0.
@@ -40,7 +43,7 @@ HELD = SessionStatus.DONE
 
 
 class ModuleProgress(models.Model):
-    """A module opened (started) and perhaps marked done (completed) in a space."""
+    """A module started (the coachee wrote in it) and perhaps marked done (completed)."""
 
     space = models.ForeignKey(
         ClientSpace,
@@ -74,6 +77,17 @@ class ModuleProgress(models.Model):
     @property
     def is_completed(self):
         return self.completed_at is not None
+
+
+def record_start(space, module):
+    """The progress row of ``module`` in ``space``, created if the module was not started yet.
+
+    Called by the writers of the coachee's work (answers, actions, marking done), never by a
+    page view, so that merely opening a module does not count as starting it."""
+    if module is None:
+        return None
+    progress, _created = ModuleProgress.objects.get_or_create(space=space, module=module)
+    return progress
 
 
 class StepMark(models.Model):

@@ -30,7 +30,7 @@ from wagtail_coaching.programmes.answers import (
 )
 from wagtail_coaching.programmes.journey import build_journey, module_url
 from wagtail_coaching.programmes.pages import ModulePage
-from wagtail_coaching.programmes.progress import Action, ModuleProgress, StepMark
+from wagtail_coaching.programmes.progress import Action, ModuleProgress, StepMark, record_start
 from wagtail_coaching.spaces import gate
 from wagtail_coaching.spaces.models import ClientSpace
 from wagtail_coaching.spaces.rendering import render_page
@@ -40,6 +40,11 @@ SPACE_QUERYSET = ClientSpace.objects.select_related("programme", "coach", "coach
 
 def _is_coachee(request, space):
     return space.coachee_id == request.user.pk
+
+
+def _may_answer(request, space):
+    """The coachee answers, adds and ticks actions, while the space is not closed."""
+    return _is_coachee(request, space) and not space.is_read_only
 
 
 def _module_or_404(space, module_id):
@@ -77,7 +82,7 @@ def space_journey(request, space):
 
 def _render_module(request, space, module, *, posted=None, status=200, progress=None):
     coaching = load_module_answers(
-        space, module, can_answer=_is_coachee(request, space), posted=posted
+        space, module, can_answer=_may_answer(request, space), posted=posted
     )
     response = render_page(
         request,
@@ -105,12 +110,10 @@ def _journey_url(space):
 
 @gate.space_view(queryset=SPACE_QUERYSET)
 def space_module(request, space, module_id):
-    """A module inside the space; opening it as the coachee records that it was started."""
+    """A module inside the space. Opening it starts nothing: the coachee's first answer,
+    action or tick does (``progress.record_start``)."""
     module = _module_or_404(space, module_id)
-    progress = None
-    if _is_coachee(request, space):
-        progress, _created = ModuleProgress.objects.get_or_create(space=space, module=module)
-    return _render_module(request, space, module, progress=progress)
+    return _render_module(request, space, module, progress=_progress_of(space, module))
 
 
 @gate.space_view(queryset=SPACE_QUERYSET, methods=("GET", "HEAD", "POST"))
@@ -131,7 +134,7 @@ def space_answer(request, space, module_id, block_id):
                 space,
                 module=module,
                 child=child,
-                coaching=load_module_answers(space, module, can_answer=_is_coachee(request, space)),
+                coaching=load_module_answers(space, module, can_answer=_may_answer(request, space)),
                 module_url=anchor,
             ),
         )
@@ -190,7 +193,7 @@ def space_module_complete(request, space, module_id):
     if not _is_coachee(request, space):
         raise PermissionDenied("Only the coachee completes a module.")
     done = request.POST.get("done") == "1"
-    progress, _created = ModuleProgress.objects.get_or_create(space=space, module=module)
+    progress = record_start(space, module)
     if done and progress.completed_at is None:
         progress.completed_at = timezone.now()
         progress.save(update_fields=["completed_at"])

@@ -1,11 +1,12 @@
-"""The user's preferences (language, time zone, private feed address), the feed itself, and
-the language switcher that also stores a logged-in user's language."""
+"""The user's preferences (language, time zone, private feed address), the feed itself, the
+language switcher that also stores a logged-in user's language, and one session as an
+``.ics`` file ("Add to calendar")."""
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -16,7 +17,7 @@ from django.views.i18n import set_language as django_set_language
 from wagtail_coaching.sessions import ical
 from wagtail_coaching.sessions.forms import LanguageForm, TimeZoneForm
 from wagtail_coaching.sessions.models import CoachingSession
-from wagtail_coaching.spaces import lock, preferences
+from wagtail_coaching.spaces import gate, lock, preferences
 from wagtail_coaching.spaces.rendering import render_page
 
 
@@ -123,4 +124,15 @@ def set_language(request):
     response = django_set_language(request)
     if request.user.is_authenticated:
         preferences.set_user_language(request.user, request.POST.get("language"))
+    return response
+
+
+@gate.space_view(queryset=lock.ClientSpace.objects.select_related("coach", "coachee"))
+def session_ics(request, space, session_id):
+    """One session of the space as an iCalendar file to add to one's own calendar; the same
+    event (UID, times, room address) as the invitations, so calendars do not duplicate it."""
+    session = get_object_or_404(CoachingSession, space=space, pk=session_id)
+    session.space = space
+    response = HttpResponse(ical.feed([session]), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="coaching-session.ics"'
     return response

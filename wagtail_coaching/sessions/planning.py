@@ -2,6 +2,8 @@
 
 Rules a caller may rely on:
 
+* a session is never planned or moved to a time already past, nor in a closed space, nor
+  before the space's start date (:func:`check_plannable`); a refused plan sends nothing;
 * a coach (or a coachee) is never booked into two sessions that overlap; the check runs
   with both people's rows locked, so two simultaneous bookings cannot both pass;
 * every change e-mails both participants an invitation (``METHOD:REQUEST``) or a
@@ -30,6 +32,7 @@ from wagtail_coaching.sessions.models import (
     SessionStatus,
     check_no_double_booking,
 )
+from wagtail_coaching.spaces.models import ClientSpaceStatus
 from wagtail_coaching.spaces.preferences import for_person
 
 
@@ -38,8 +41,35 @@ def _lock_people(space):
     list(User.objects.select_for_update().filter(pk__in=[space.coach_id, space.coachee_id]))
 
 
+def check_plannable(space, starts_at, now=None):
+    """Raise ``ValidationError`` (saying why) unless a session of ``space`` may be planned
+    at ``starts_at``: not in the past, not in a closed space, not before the space starts."""
+    now = now or timezone.now()
+    if space.status == ClientSpaceStatus.CLOSED:
+        raise ValidationError(
+            _("This space is closed: no session can be planned in it."), code="space_closed"
+        )
+    if starts_at <= now:
+        local = timezone.localtime(starts_at)
+        raise ValidationError(
+            _("%(date)s at %(time)s is already past: choose a time to come.")
+            % {"date": local.date().isoformat(), "time": local.strftime("%H:%M")},
+            code="in_the_past",
+        )
+    if timezone.localtime(starts_at).date() < space.start_date:
+        raise ValidationError(
+            _(
+                "This space is not active yet: it starts on %(start)s. "
+                "Plan the session on that day or later."
+            )
+            % {"start": space.start_date.isoformat()},
+            code="space_not_started",
+        )
+
+
 def plan_session(space, starts_at, duration_minutes, by=None):
     """Create a planned session and invite both participants."""
+    check_plannable(space, starts_at)
     with transaction.atomic():
         _lock_people(space)
         check_no_double_booking(space, starts_at, duration_minutes)
@@ -54,6 +84,7 @@ def move_session(session, starts_at, duration_minutes, by=None):
     """Move ``session``; both participants get the updated invitation."""
     if session.status != SessionStatus.PLANNED:
         raise ValidationError(_("Only a planned session can be moved."), code="not_planned")
+    check_plannable(session.space, starts_at)
     with transaction.atomic():
         _lock_people(session.space)
         check_no_double_booking(session.space, starts_at, duration_minutes, exclude=session)

@@ -12,6 +12,7 @@ urlpatterns = [
     path(f"{_session}confirm/", views.session_confirm, name="session_confirm"),
     path(f"{_session}move/", views.session_move, name="session_move"),
     path(f"{_session}cancel/", views.session_cancel, name="session_cancel"),
+    path(f"{_session}session.ics", calendar_views.session_ics, name="session_ics"),
     # The paper board and the room's documents panel.
     path(f"{_space}board/", board_views.board_state, name="board_state"),
     path(f"{_space}board/ops/", board_views.board_ops, name="board_ops"),

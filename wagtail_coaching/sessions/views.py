@@ -145,7 +145,7 @@ def session_room_token(request, space, session_id):
     return JsonResponse(options)
 
 
-@gate.space_view(queryset=ROOM_SPACES, methods=("POST",), background=("POST",))
+@gate.space_view(queryset=ROOM_SPACES, methods=("POST",), background=("POST",), closed_changes=True)
 def session_room_presence(request, space, session_id):
     """Record ``joined``, ``heartbeat`` or ``left`` (form-encoded, so ``sendBeacon`` works)."""
     session = _session_of(space, session_id)
@@ -166,7 +166,7 @@ def session_room_presence(request, space, session_id):
     return HttpResponse(status=204)
 
 
-@gate.space_view(queryset=ROOM_SPACES, methods=("GET", "HEAD", "POST"))
+@gate.space_view(queryset=ROOM_SPACES, methods=("GET", "HEAD", "POST"), closed_changes=True)
 def session_confirm(request, space, session_id):
     """The coach sees the measured minutes and confirms the ones that count."""
     session = _session_of(space, session_id)
@@ -227,7 +227,7 @@ def _session_form(request, space, *, session, initial, save, done):
     )
 
 
-@gate.space_view(queryset=ROOM_SPACES, methods=("GET", "HEAD", "POST"))
+@gate.space_view(queryset=ROOM_SPACES, methods=("GET", "HEAD", "POST"), closed_changes=True)
 def session_plan(request, space):
     return _session_form(
         request,
@@ -241,7 +241,7 @@ def session_plan(request, space):
     )
 
 
-@gate.space_view(queryset=ROOM_SPACES, methods=("GET", "HEAD", "POST"))
+@gate.space_view(queryset=ROOM_SPACES, methods=("GET", "HEAD", "POST"), closed_changes=True)
 def session_move(request, space, session_id):
     session = _session_of(space, session_id)
 
@@ -265,7 +265,7 @@ def session_move(request, space, session_id):
     )
 
 
-@gate.space_view(queryset=ROOM_SPACES, methods=("GET", "HEAD", "POST"))
+@gate.space_view(queryset=ROOM_SPACES, methods=("GET", "HEAD", "POST"), closed_changes=True)
 def session_cancel(request, space, session_id):
     session = _session_of(space, session_id)
     _require_coach(request.user, space)

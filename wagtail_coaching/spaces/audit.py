@@ -6,6 +6,7 @@ named by its random id only, never by its file name (which is content).
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from wagtail_coaching.spaces.models import ClientSpace, display_name
@@ -92,6 +93,37 @@ def record_entry_once(request, space):
         return
     record(space, request.user, AccessAction.ENTER)
     request.session[SESSION_KEY] = [*entered[-49:], key]
+
+
+class SpaceVisit(models.Model):
+    """When a participant last opened a space's front door: the "new since your last visit"
+    counts of My coaching start there. A time only; kept out of the access log so that
+    every visit does not add an event."""
+
+    space = models.ForeignKey(
+        ClientSpace, verbose_name=_("client space"), on_delete=models.CASCADE, related_name="+"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("who"), on_delete=models.CASCADE, related_name="+"
+    )
+    seen_at = models.DateTimeField(_("last visit"))
+
+    class Meta:
+        verbose_name = _("space visit")
+        verbose_name_plural = _("space visits")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "space"], name="wagtail_coaching_one_visit")
+        ]
+
+    def __str__(self):
+        return _("Visit %(id)s") % {"id": self.pk}
+
+
+def record_visit(user, space, now=None):
+    """Remember that ``user`` opened ``space``'s front door now (one row per person and space)."""
+    SpaceVisit.objects.update_or_create(
+        user=user, space=space, defaults={"seen_at": now or timezone.now()}
+    )
 
 
 def events_for(space):

@@ -9,11 +9,13 @@ that other doors, such as the live room's WebSocket, ask too.
 import functools
 import logging
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponseNotAllowed
+from django.http import HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils.http import urlencode
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from wagtail_coaching.spaces import audit, lock
@@ -82,7 +84,32 @@ def count_as_activity(request):
     setattr(request, ACTIVITY, True)
 
 
-def space_view(view=None, *, methods=SAFE_METHODS, queryset=None, contract=True, background=()):
+def refuse_change_of_closed_space(request, space):
+    """The answer to a change sent to a closed (read-only) space: a JSON 403 for scripts,
+    else back to the page it came from (or the space) with the reason; nothing changes."""
+    message = _("This space is closed: it can be read and exported, not changed.")
+    if "application/json" in request.headers.get("Accept", "") or (
+        request.content_type == "application/json"
+    ):
+        return JsonResponse({"error": message}, status=403)
+    messages.error(request, message)
+    back = request.headers.get("Referer", "")
+    if not url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        back = space.get_absolute_url()
+    return redirect(back)
+
+
+def space_view(
+    view=None,
+    *,
+    methods=SAFE_METHODS,
+    queryset=None,
+    contract=True,
+    background=(),
+    closed_changes=False,
+):
     """The decorator of every view that shows or changes anything of a client space.
 
     The view is called as ``view(request, space, **kwargs)`` where ``space`` comes from the
@@ -94,7 +121,9 @@ def space_view(view=None, *, methods=SAFE_METHODS, queryset=None, contract=True,
     3. the contract gate redirects a participant who has not accepted the contract that
        applies now (skip it with ``contract=False``, only for the contract pages themselves);
     4. a method not in ``methods`` gets 405;
-    5. content that cannot be decrypted gives a clear page (status 503), never the stored
+    5. a POST to a closed space is refused with a clear message (the space is read-only),
+       unless ``closed_changes`` (views whose own rules decide, e.g. sessions);
+    6. content that cannot be decrypted gives a clear page (status 503), never the stored
        bytes or a traceback.
 
     Responses are marked ``Cache-Control: private, no-store``. ``queryset`` narrows or
@@ -120,6 +149,8 @@ def space_view(view=None, *, methods=SAFE_METHODS, queryset=None, contract=True,
                 audit.record_entry_once(request, space)
             if request.method not in allowed:
                 return HttpResponseNotAllowed(allowed)
+            if request.method == "POST" and space.is_read_only and not closed_changes:
+                return refuse_change_of_closed_space(request, space)
             try:
                 return func(request, space, *args, **kwargs)
             except DecryptionError as exc:

@@ -173,6 +173,12 @@ class ClientSpace(models.Model):
                 if translated is not None:
                     self.programme = translated
 
+    @property
+    def is_read_only(self):
+        """A closed space is read-only for both participants: its content can be read and
+        exported, not changed (``gate.space_view`` refuses the changes)."""
+        return self.status == ClientSpaceStatus.CLOSED
+
     def clean(self):
         errors = {}
         if self.language and supported_language(self.language) is None:

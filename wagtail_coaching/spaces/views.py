@@ -49,7 +49,7 @@ def _get_or_404(queryset, uid):
 # --- Contract ------------------------------------------------------------------------------
 
 
-@gate.space_view(contract=False, methods=("GET", "HEAD", "POST"))
+@gate.space_view(contract=False, methods=("GET", "HEAD", "POST"), closed_changes=True)
 def contract(request, space):
     """Read and accept the contract that applies to the space, in the space's language."""
 

@@ -1,10 +1,11 @@
-"""Template tags of the sessions block on a space page."""
+"""Template tags of sessions on site pages: a space's sessions block and the next-session card."""
 
 from django import template
 from django.utils import timezone
 
-from wagtail_coaching.sessions import jitsi
+from wagtail_coaching.sessions import jitsi, upcoming
 from wagtail_coaching.sessions.models import SessionStatus
+from wagtail_coaching.spaces.models import ClientSpaceStatus
 from wagtail_coaching.spaces.preferences import user_timezone
 
 register = template.Library()
@@ -33,5 +34,21 @@ def coaching_space_sessions(context, space, sessions=None):
         "space": space,
         "rows": rows,
         "is_coach": space.coach_id == user.pk,
+        "time_zone": user_timezone(user),
+    }
+
+
+@register.inclusion_tag("wagtail_coaching/room/next_session.html", takes_context=True)
+def coaching_next_session(context, space=None, space_ids=()):
+    """The reader's next session, of ``space`` or of the spaces ``space_ids`` (the lock's
+    ids, on My coaching), with its join button and "Add to calendar" (one query)."""
+    user = context["request"].user
+    ids = [space.pk] if space is not None else list(space_ids)
+    session = upcoming.next_session(ids) if ids else None
+    return {
+        "card": upcoming.card(session) if session else None,
+        "in_space": space is not None,
+        "space_closed": space is not None and space.status == ClientSpaceStatus.CLOSED,
+        "is_coach": session is not None and session.space.coach_id == user.pk,
         "time_zone": user_timezone(user),
     }

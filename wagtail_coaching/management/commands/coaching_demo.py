@@ -1,7 +1,14 @@
-"""Fill an empty database with a believable coaching demo. Running it again changes nothing."""
+"""Fill an empty database with a believable coaching demo. Running it again changes nothing,
+except that Camille and Claire always have a session whose video room is open now.
+
+Content (notes, goals and their history, a document, a board drawing, answers) is written
+through the app's own functions, so it is encrypted like real content. Dates hold together:
+nothing is completed after its space closed, and each space plans as many sessions as its
+programme."""
 
 import datetime
 import io
+import math
 
 import swapper
 from django.conf import settings
@@ -9,6 +16,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.core.files.base import ContentFile
 from django.core.files.images import ImageFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone, translation
@@ -23,8 +31,9 @@ from wagtail_coaching.management.commands._demo_programmes import (
 )
 from wagtail_coaching.programmes.pages import ModulePage, ProgrammeIndexPage, ProgrammePage
 from wagtail_coaching.programmes.progress import Action, Answer, ModuleProgress, StepMark
+from wagtail_coaching.sessions import board, jitsi
 from wagtail_coaching.sessions.models import CoachingSession, SessionStatus
-from wagtail_coaching.spaces import lock, roles
+from wagtail_coaching.spaces import content, documents, lock, roles
 from wagtail_coaching.spaces.contracts import DEFAULT_BODY, DEFAULT_TITLE, ContractTemplate
 from wagtail_coaching.spaces.models import ClientSpace, ClientSpaceStatus, Organisation
 from wagtail_coaching.spaces.preferences import set_user_language
@@ -65,9 +74,10 @@ PEOPLE = [
     ("sofia", "Sofia", "Lindqvist", "coachee"),
 ]
 
-# coachee, coach, status, start (days from today), end (days), planned sessions,
+# coachee, coach, status, start (days from today), end (days),
 # sessions as (days from now, hour, status, confirmed minutes), programme language,
-# modules completed (indexes), modules started but not completed
+# modules completed (indexes), modules started but not completed. Each space plans as many
+# sessions as its programme; Camille's open session (``open_session``) completes hers.
 SPACES = [
     (
         "camille",
@@ -75,7 +85,6 @@ SPACES = [
         ClientSpaceStatus.ACTIVE,
         -45,
         75,
-        8,
         [
             (-42, 9, "done", 55),
             (-28, 9, "done", 60),
@@ -94,7 +103,6 @@ SPACES = [
         ClientSpaceStatus.PLANNED,
         7,
         120,
-        6,
         [(8, 14, "planned", None)],
         "fr",
         [],
@@ -106,7 +114,6 @@ SPACES = [
         ClientSpaceStatus.CLOSED,
         -180,
         -20,
-        4,
         [
             (-170, 11, "done", 60),
             (-140, 11, "done", 60),
@@ -139,6 +146,7 @@ class Command(BaseCommand):
             )
         with transaction.atomic():
             created = self.build()
+            self.open_session()
         self.stdout.write(
             self.style.SUCCESS("Demo data created.") if created else "Demo data already present."
         )
@@ -166,7 +174,6 @@ class Command(BaseCommand):
             status,
             start,
             end,
-            planned,
             sessions,
             language,
             completed,
@@ -181,7 +188,7 @@ class Command(BaseCommand):
                 status=status,
                 start_date=today + datetime.timedelta(days=start),
                 end_date=today + datetime.timedelta(days=end),
-                planned_sessions=planned,
+                planned_sessions=programme.planned_sessions,
             )
             for days, hour, session_status, minutes in sessions:
                 CoachingSession.objects.create(
@@ -191,23 +198,109 @@ class Command(BaseCommand):
                     status=SessionStatus(session_status),
                     confirmed_minutes=minutes,
                 )
-            self.journey(space, modules, completed, started, now)
+            # Nothing is done after the space's end: its last day is the latest date.
+            last = min(now, now + datetime.timedelta(days=end))
+            self.journey(space, modules, completed, started, last)
+            if status == ClientSpaceStatus.ACTIVE:
+                self.space_content(space)
         return True
 
-    def journey(self, space, modules, completed, started, now):
-        """Progress of a space: modules completed with answers, modules only opened."""
+    def open_session(self):
+        """Give Camille and Claire a session whose room is open now, unless one is."""
+        space = ClientSpace.objects.filter(
+            organisation__name=ORGANISATION, coachee__username="camille"
+        ).first()
+        if space is None:
+            return
+        now = timezone.now()
+        planned = CoachingSession.objects.filter(
+            space=space,
+            status=SessionStatus.PLANNED,
+            starts_at__gte=now - datetime.timedelta(days=1),
+        )
+        if any(jitsi.is_room_open(session, now) for session in planned):
+            return
+        CoachingSession.objects.create(
+            space=space,
+            starts_at=now.replace(second=0, microsecond=0) - datetime.timedelta(minutes=5),
+            duration_minutes=60,
+        )
+
+    def space_content(self, space):
+        """Notes, goals with their history, a document and a board drawing, each written by
+        the app's own functions (encrypted under the space's key)."""
+        coach, coachee = space.coach, space.coachee
+        for author, visibility, body in (
+            (coachee, "shared", "Before the next session: what I want to say to my team."),
+            (coachee, "private", "I felt nervous, and it went better than I feared."),
+            (coach, "private", "Camille names her fears more easily; build on the budget win."),
+        ):
+            note = content.Note(space=space, author=author, visibility=visibility)
+            note.body = body
+            note.save()
+        goal = content.Goal(space=space, created_by=coachee)
+        goal.title = "Lead the Monday meeting without notes"
+        goal.why = "To be present with my team instead of reading."
+        goal.save()
+        for progress in (0, 30, 60):
+            goal.progress = progress
+            goal.save()
+            content.record_goal_change(goal, coachee)
+        second = content.Goal(space=space, created_by=coachee, progress=20)
+        second.title = "Ask for feedback once a week"
+        second.save()
+        content.record_goal_change(second, coachee)
+        documents.store_document(
+            space,
+            coachee,
+            SimpleUploadedFile(
+                "my-week.txt",
+                b"My week\n- Monday: team meeting\n- Thursday: budget review\n",
+                "text/plain",
+            ),
+        )
+        board.apply(
+            space,
+            coach,
+            {
+                "kind": "stroke",
+                "id": "demo-circle",
+                "tool": "pen",
+                "color": "#0b6e4f",
+                "width": 4,
+                "points": [[200 + dx, 150 + dy] for dx, dy in _circle(80)],
+            },
+        )
+        board.apply(
+            space,
+            coachee,
+            {
+                "kind": "text",
+                "id": "demo-text",
+                "x": 140,
+                "y": 300,
+                "text": "Calm, clear, present",
+                "color": "#1d2430",
+                "size": 24,
+            },
+        )
+
+    def journey(self, space, modules, completed, started, last):
+        """Progress of a space: modules completed with answers, modules only started, all
+        before ``last`` (now, or the end of a closed space)."""
         for rank, index in enumerate(completed):
             module = modules[index]
+            done = last - datetime.timedelta(days=2 + (len(completed) - 1 - rank) * 10)
             ModuleProgress.objects.create(
                 space=space,
                 module=module,
-                started_at=now - datetime.timedelta(days=40 - rank * 10),
-                completed_at=now - datetime.timedelta(days=38 - rank * 10),
+                started_at=done - datetime.timedelta(days=2),
+                completed_at=done,
             )
-            self.answer(space, module)
+            self.answer(space, module, done)
         for index in started:
             ModuleProgress.objects.create(
-                space=space, module=modules[index], started_at=now - datetime.timedelta(days=2)
+                space=space, module=modules[index], started_at=last - datetime.timedelta(days=2)
             )
         if len(completed) == len(modules):
             # A closed journey: the coach marked the assessment and the closing review done.
@@ -217,8 +310,8 @@ class Command(BaseCommand):
                         space=space, step_id=raw["id"], done=True, marked_by=space.coach
                     )
 
-    def answer(self, space, module):
-        """Plausible answers to every interactive block of ``module``."""
+    def answer(self, space, module, done):
+        """Plausible answers to every interactive block of ``module``, done by ``done``."""
         for child in module.body:
             kind = child.block_type
             common = {"space": space, "module": module, "block_id": child.id}
@@ -236,14 +329,15 @@ class Command(BaseCommand):
                     **common,
                 )
             elif kind == "action_plan":
-                for text, days, done in (
+                when = done
+                for text, days, is_done in (
                     ("Hold a one-to-one with each team member", 14, True),
                     ("Ask for feedback after the next meeting", 30, False),
                 ):
                     action = Action(
-                        due_date=timezone.localdate() + datetime.timedelta(days=days),
-                        done=done,
-                        done_at=timezone.now() if done else None,
+                        due_date=timezone.localdate(when) + datetime.timedelta(days=days),
+                        done=is_done,
+                        done_at=when if is_done else None,
                         created_by=space.coachee,
                         **common,
                     )
@@ -418,3 +512,14 @@ class Command(BaseCommand):
         }
         for username, first, last, role in PEOPLE:
             self.stdout.write(f"  {username:<14} {first} {last}: {roles[role]}")
+
+
+def _circle(radius, steps=24):
+    """Points of a circle of ``radius`` around the origin (the demo board's drawing)."""
+    return [
+        [
+            round(radius * math.cos(2 * math.pi * n / steps), 1),
+            round(radius * math.sin(2 * math.pi * n / steps), 1),
+        ]
+        for n in range(steps + 1)
+    ]

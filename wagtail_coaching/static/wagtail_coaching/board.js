@@ -92,6 +92,15 @@
             Math.round(Math.min(H, Math.max(0, y)) * 10) / 10];
   }
 
+  // Typed text reads at 16 CSS pixels at least on the board as the writer sees it (the
+  // board is W units wide, drawn at the canvas's width); the server accepts 8 to 120 units.
+  var MIN_TEXT_PX = 16;
+  function textSize() {
+    var shown = canvas.getBoundingClientRect().width || W;
+    var minimum = Math.ceil(MIN_TEXT_PX * W / shown);
+    return Math.min(120, Math.max(minimum, 12 + width * 4));
+  }
+
   canvas.addEventListener("pointerdown", function (event) {
     if (event.button !== undefined && event.button > 0) { return; }
     event.preventDefault();
@@ -100,7 +109,7 @@
       if (!value) { setStatus(text.needText); textInput.focus(); return; }
       var point = boardPoint(event);
       addLocal({ kind: "text", id: newId(), x: point[0], y: point[1], text: value,
-                 color: color, size: 12 + width * 4 });
+                 color: color, size: textSize() });
       textInput.value = "";
       return;
     }

@@ -1,0 +1,64 @@
+"""What comes next for a participant: their next session and when its video room opens.
+
+The next session is the first planned one whose room has not closed yet (so a session under
+way is still "next" until its window closes). Only times, statuses and the participants'
+names are read; never content. Whether someone may really join is still decided by
+``jitsi`` when the room page and its token are asked for.
+"""
+
+from datetime import timedelta
+
+from django.urls import reverse
+from django.utils import timezone
+
+from wagtail_coaching.conf import get_setting
+from wagtail_coaching.sessions import jitsi
+from wagtail_coaching.sessions.models import LONGEST_SESSION, CoachingSession, SessionStatus
+from wagtail_coaching.spaces.models import ClientSpaceStatus
+
+# Enough planned sessions to step over the ones whose room already closed.
+CANDIDATES = 20
+
+
+def next_session(space_ids, now=None):
+    """The next session of the spaces ``space_ids`` (ids the lock gave), or None. One query."""
+    now = now or timezone.now()
+    earliest = now - LONGEST_SESSION - timedelta(minutes=get_setting("JITSI_JOIN_WINDOW_AFTER"))
+    candidates = (
+        CoachingSession.objects.filter(
+            space_id__in=space_ids, status=SessionStatus.PLANNED, starts_at__gte=earliest
+        )
+        .exclude(space__status=ClientSpaceStatus.CLOSED)
+        .select_related("space__coach", "space__coachee", "space__programme")
+        .order_by("starts_at", "pk")[:CANDIDATES]
+    )
+    for session in candidates:
+        if jitsi.join_window(session)[1] >= now:
+            return session
+    return None
+
+
+def session_urls(session):
+    kwargs = {"public_id": session.space.public_id, "session_id": session.pk}
+    return {
+        "room": reverse("wagtail_coaching:session_room", kwargs=kwargs),
+        "calendar": reverse("wagtail_coaching:session_ics", kwargs=kwargs),
+    }
+
+
+def card(session, now=None):
+    """What the next-session card shows of ``session``: its times, its join window (as
+    epoch milliseconds too, for the page's script), whether the room is open, its links."""
+    now = now or timezone.now()
+    opens, closes = jitsi.join_window(session)
+    return {
+        "session": session,
+        "space": session.space,
+        "opens_at": opens,
+        "closes_at": closes,
+        "is_open": jitsi.is_room_open(session, now),
+        "opens_ms": int(opens.timestamp() * 1000),
+        "closes_ms": int(closes.timestamp() * 1000),
+        "now_ms": int(now.timestamp() * 1000),
+        "urls": session_urls(session),
+    }
