@@ -40,7 +40,8 @@ def _owner(callback):
         ours = target.model._meta.app_label == APP or type(target).__module__.startswith(APP)
         return (target, target.model) if ours else None
     view_class = getattr(view, "view_class", None)
-    model = getattr(view_class, "model", None)
+    # A view of another app's model (the people choosers) names the model that locks it.
+    model = getattr(view_class, "lock_model", None) or getattr(view_class, "model", None)
     if isinstance(model, type) and model._meta.app_label == APP:
         return None, model
     module = getattr(view_class, "__module__", None) or getattr(view, "__module__", "")
@@ -134,7 +135,9 @@ def url_for(name, arguments, model, objects):
     values = {"organisation_id": space.organisation_id, "public_id": space.public_id}
     kwargs = {}
     for argument in arguments:
-        if argument in ("instance_pk", "pk") and model in objects:
+        if argument == "pk" and name.endswith("_chooser:chosen"):
+            kwargs[argument] = space.coach_id  # a person each people chooser offers
+        elif argument in ("instance_pk", "pk") and model in objects:
             kwargs[argument] = objects[model].pk
         elif argument in values:
             kwargs[argument] = values[argument]

@@ -26,10 +26,11 @@ PAGES = {
     # page: (url name, extra kwargs builder, queries)
     # Then the space with the lock's verdict and the contract's state, in one query; the
     # pages that show encrypted content read the space's key once.
-    "space": ("space", lambda w: {}, 5),  # + sessions, reader's time zone
+    # + the visit, sessions, the next-session card's session and the reader's time zone
+    "space": ("space", lambda w: {}, 8),
     "journey": ("space_journey", lambda w: {}, 10),  # + modules, progress, sessions, marks,
     # actions, goals, key
-    "module": ("space_module", lambda w: {"module_id": w.module.pk}, 7),
+    "module": ("space_module", lambda w: {"module_id": w.module.pk}, 8),
     "room": ("session_room", lambda w: {"session_id": w.session.pk}, 8),
     "room token": ("session_room_token", lambda w: {"session_id": w.session.pk}, 4),
     "board poll": ("board_state", lambda w: {}, 5),
@@ -210,13 +211,14 @@ def test_my_coaching_costs_the_same_queries_for_5_or_60_spaces(
     url = reverse("wagtail_coaching:my_coaching")
     client.force_login(world.other_coach)  # one space
     client.get(url)
-    # session, user, the lock's ids, count, page, trials, organisations reported to
-    with django_assert_num_queries(7):
+    # session, user, the lock's ids, count, page, trials, organisations reported to, the
+    # next-session card and the coach's agenda
+    with django_assert_num_queries(13):
         client.get(url)
     client.force_login(busy_coach.coach)  # sixty spaces
     for params in ({}, {"page": 2}, {"q": "Number1", "status": "active"}):
         client.get(url, params)
-        with django_assert_num_queries(7):
+        with django_assert_num_queries(13):
             assert client.get(url, params).status_code == 200
 
 

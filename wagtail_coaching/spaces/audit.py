@@ -121,9 +121,10 @@ class SpaceVisit(models.Model):
 
 def record_visit(user, space, now=None):
     """Remember that ``user`` opened ``space``'s front door now (one row per person and space)."""
-    SpaceVisit.objects.update_or_create(
-        user=user, space=space, defaults={"seen_at": now or timezone.now()}
-    )
+    now = now or timezone.now()
+    # One UPDATE on every visit but the first.
+    if not SpaceVisit.objects.filter(user=user, space=space).update(seen_at=now):
+        SpaceVisit.objects.get_or_create(user=user, space=space, defaults={"seen_at": now})
 
 
 def events_for(space):

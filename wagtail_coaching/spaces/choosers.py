@@ -9,8 +9,8 @@ form still checks every rule on the server (``forms.ClientSpaceAdminForm``).
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q
+from django.http import Http404
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms.choosers import BaseFilterForm
@@ -20,7 +20,7 @@ from wagtail.admin.viewsets.chooser import ChooserViewSet
 from wagtail.admin.widgets.chooser import BaseChooser
 
 from wagtail_coaching.spaces import eligibility
-from wagtail_coaching.spaces.models import display_name
+from wagtail_coaching.spaces.models import ClientSpace, display_name
 
 SPACE_EDITOR_PERMISSIONS = (
     "wagtail_coaching.add_clientspace",
@@ -63,10 +63,13 @@ class RoleViewMixin:
     """Shared by the chooser's views: who may open it, and which users it offers."""
 
     candidates = None  # a callable returning the queryset of users allowed in the role
+    # The model whose admin rights open the chooser (see ``may_choose_people``).
+    lock_model = ClientSpace
 
     def dispatch(self, request, *args, **kwargs):
         if not may_choose_people(request.user):
-            raise PermissionDenied
+            # Refused like every other admin URL of the app: as if it did not exist.
+            raise Http404
         return super().dispatch(request, *args, **kwargs)
 
     def get_display_title(self, instance):
@@ -146,7 +149,7 @@ class RoleChooserViewSet(ChooserViewSet):
 
 def _role_chooser(role, candidates, choose_one_text, choose_another_text):
     return RoleChooserViewSet(
-        f"coaching_{role}_chooser",
+        f"wagtail_coaching_{role}_chooser",
         url_prefix=f"coaching/choose-{role}",
         candidates=candidates,
         choose_one_text=choose_one_text,
