@@ -17,12 +17,23 @@ import os  # noqa: E402
 from wagtail_coaching.spaces.keys import parse_key_ring_env  # noqa: E402
 
 # First, so that its log-in and password pages win over the Django admin's.
-INSTALLED_APPS = ["wagtail_coaching", "guardian", "wagtail_modeladmin", *INSTALLED_APPS]
+INSTALLED_APPS = ["wagtail_coaching", "guardian", "wagtail_modeladmin", *INSTALLED_APPS, "axes"]
 AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked login before any check
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
-MIDDLEWARE += ["wagtail_coaching.middleware.IdleSessionTimeoutMiddleware"]
+MIDDLEWARE += [
+    "wagtail_coaching.middleware.IdleSessionTimeoutMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks
+]
+# Login throttling (django-axes) on the site's and the admin's login pages.
+AXES_FAILURE_LIMIT = 5
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_CALLABLE = "wagtail_coaching.accounts.lockout.lockout_response"
+AXES_ENABLE_ADMIN = False
+# One password-reset path for site users: Wagtail's admin reset serves admin users only.
+WAGTAILADMIN_USER_PASSWORD_RESET_FORM = "wagtail_coaching.accounts.forms.AdminPasswordResetForm"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "wagtail_coaching:my_coaching"
 LOGOUT_REDIRECT_URL = "/"
