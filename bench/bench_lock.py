@@ -296,6 +296,9 @@ class Result:
     queries: int
     median_ms: float
     p95_ms: float
+    # Median CPU time of this process (the database server excluded on PostgreSQL): a
+    # machine busy with other jobs disturbs it far less than wall time.
+    cpu_ms: float = 0.0
 
 
 def count_queries(func):
@@ -321,13 +324,21 @@ def measure(cases, repeat):
         queries[label] = count_queries(func)
     # Timed without query capture, whose bookkeeping would be counted too.
     samples = {label: [] for label, _ in cases}
+    cpu = {label: [] for label, _ in cases}
     for _ in range(repeat):
         for label, func in cases:
-            started = time.perf_counter()
+            started, cpu_started = time.perf_counter(), time.process_time()
             func()
             samples[label].append((time.perf_counter() - started) * 1000)
+            cpu[label].append((time.process_time() - cpu_started) * 1000)
     return [
-        Result(label, queries[label], statistics.median(times), _p95(times))
+        Result(
+            label,
+            queries[label],
+            statistics.median(times),
+            _p95(times),
+            statistics.median(cpu[label]),
+        )
         for label, times in samples.items()
     ]
 

@@ -6,14 +6,17 @@ Run from the repository root::
     .venv/bin/python bench/bench_pages.py --sqlite --spaces 2000   # quick, to debug
 
 It runs the sandbox's *production* settings (``bench/pages_settings.py``) on its own
-PostgreSQL database, ``wagtail_coaching_bench_pages_19`` on the server of ``DATABASE_URL``,
-which it drops and creates itself, so no other database is touched. It bulk-loads N client
+PostgreSQL database, ``wagtail_coaching_bench_pages`` (or ``$WAGTAIL_COACHING_BENCH_DB``) on
+the server of ``DATABASE_URL``, which it drops and creates itself, so no other database is
+touched. ``--keep-db`` keeps it, and a later run with ``--reuse-db`` measures the code of
+the moment on the data already built (migrating it first). It bulk-loads N client
 spaces as ``bench_lock.py`` does, gives one coachee's space a programme, an open session,
 notes, goals, documents and a board, and gives three coaches 5, 40 and 200 spaces. Then:
 
 * in-process (``django.test.Client``), interleaved rounds: each space page (front door,
   journey, module, room, room token, board poll, notes) and My coaching for each coach, with
-  its query count and its median time as a ratio to the home page of the same run;
+  its query count, its median time and its median CPU time of this process, each as a
+  ratio to the home page of the same run;
 * ``lock.may_enter`` against a raw ``EXISTS`` on the grant table;
 * if ``wrk`` is installed: gunicorn with 2 sync workers on 127.0.0.1 (``--port``, default
   9191), the home page and the space pages in turns for 3 rounds, requests per second and
@@ -39,7 +42,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-BENCH_DB_NAME = "wagtail_coaching_bench_pages_19"
+BENCH_DB_NAME = os.environ.get("WAGTAIL_COACHING_BENCH_DB", "wagtail_coaching_bench_pages")
 DEFAULT_SERVER_URL = "postgres://postgres@127.0.0.1:5432/wagtail_coaching"
 SERVER_URL = os.environ.get("DATABASE_URL", DEFAULT_SERVER_URL)
 HOST = "localhost"  # the Wagtail Site created by sandbox/home/migrations/0002
@@ -58,14 +61,27 @@ def parse_args():
     parser.add_argument(
         "--keep-db", action="store_true", help="PostgreSQL: keep the database afterwards"
     )
+    parser.add_argument(
+        "--reuse-db",
+        action="store_true",
+        help="PostgreSQL: measure on the data a --keep-db run left (implies --keep-db)",
+    )
     args = parser.parse_args()
+    if args.reuse_db and args.sqlite:
+        parser.error("--reuse-db works on PostgreSQL only")
+    args.keep_db = args.keep_db or args.reuse_db
     if args.spaces < 300 or args.repeat < 1 or args.seconds < 1:
         parser.error("--spaces must be at least 300, --repeat and --seconds at least 1")
     return args
 
 
 ARGS = parse_args()
-WORK_DIR = tempfile.mkdtemp(prefix="coaching-bench-pages-")
+if ARGS.keep_db and not ARGS.sqlite:
+    # The documents' private files live as long as the database that names them.
+    WORK_DIR = os.path.join(tempfile.gettempdir(), f"coaching-bench-pages-{BENCH_DB_NAME}")
+    os.makedirs(WORK_DIR, exist_ok=True)
+else:
+    WORK_DIR = tempfile.mkdtemp(prefix="coaching-bench-pages-")
 if ARGS.sqlite:
     DATABASE_URL = f"sqlite:///{WORK_DIR}/bench.sqlite3"
 else:
@@ -144,6 +160,15 @@ def coach_with_spaces(name, count, org_id):
     return coach
 
 
+def open_session(space):
+    """A session of ``space`` whose video room is open now."""
+    return CoachingSession.objects.create(
+        space=space,
+        starts_at=timezone.now() - timedelta(minutes=5),
+        duration_minutes=60,
+    )
+
+
 def furnish(space, coachee, coach):
     """What a coachee's space holds after some weeks: a programme, an open session, notes,
     goals, documents, board strokes, and both participants' acceptance of the contract."""
@@ -153,11 +178,7 @@ def furnish(space, coachee, coach):
     contract = contracts.applicable_contract(space)
     for user in (coachee, coach):
         contracts.accept(user, space, contract, contract.sha256)
-    session = CoachingSession.objects.create(
-        space=space,
-        starts_at=timezone.now() - timedelta(minutes=5),
-        duration_minutes=60,
-    )
+    session = open_session(space)
     with transaction.atomic():
         for number in range(20):
             note = content.Note(space=space, author=coachee, visibility="shared")
@@ -368,12 +389,18 @@ TARGETS = {
 def print_pages(results):
     home = results[0]
     say("\nPages, in-process (django.test.Client), interleaved; ratio to the home page")
-    say(f"  {'page':<28} {'queries':>7} {'median ms':>10} {'p95 ms':>8} {'vs home':>8}  target")
+    say("  (CPU: this process's CPU time, the database server's excluded)")
+    say(
+        f"  {'page':<28} {'queries':>7} {'median ms':>10} {'p95 ms':>8} {'vs home':>8}"
+        f" {'CPU ms':>7} {'CPU vs':>7}  target"
+    )
     for result in results:
         ratio = result.median_ms / home.median_ms
+        cpu_ratio = result.cpu_ms / home.cpu_ms if home.cpu_ms else 0
         say(
             f"  {result.label:<28} {result.queries:>7} {result.median_ms:>10.2f} "
-            f"{result.p95_ms:>8.2f} {ratio:>7.2f}x  {TARGETS.get(result.label, '')}"
+            f"{result.p95_ms:>8.2f} {ratio:>7.2f}x {result.cpu_ms:>7.2f} {cpu_ratio:>6.2f}x"
+            f"  {TARGETS.get(result.label, '')}"
         )
 
 
@@ -397,11 +424,9 @@ def print_throughput(rates, seconds):
         say(f"  {label:<28} {rate:>8.1f} {rate / home:>7.2f}x  {target}")
 
 
-def run():
+def build():
+    """Load the spaces; ``(coachee, space, module, session, coaches)`` to measure."""
     started = time.perf_counter()
-    say(f"Database {connection.settings_dict['NAME']} ({connection.vendor}); migrating ...")
-    bench_lock.migrate()
-    call_command("collectstatic", interactive=False, verbosity=0)
     say(f"Building {ARGS.spaces:,} client spaces ...")
     bench_lock.build(ARGS.spaces)
     _coach, coachee, space = bench_lock.pick_users()
@@ -410,6 +435,23 @@ def run():
     module, session = furnish(space, coachee, space.coach)
     bench_lock.analyze()
     say(f"  built in {time.perf_counter() - started:.0f} s")
+    return coachee, space, module, session, coaches
+
+
+def built():
+    """What :func:`build` returned, found again in a kept database (``--reuse-db``)."""
+    space = ClientSpace.objects.select_related("coachee").get(programme__isnull=False)
+    module = space.programme.get_children().specific().first()
+    coaches = [(size, User.objects.get(username=f"coach{size}")) for size in COACH_SIZES]
+    say("Reusing the data of a previous run.")
+    return space.coachee, space, module, open_session(space), coaches
+
+
+def run():
+    say(f"Database {connection.settings_dict['NAME']} ({connection.vendor}); migrating ...")
+    bench_lock.migrate()
+    call_command("collectstatic", interactive=False, verbosity=0)
+    coachee, space, module, session, coaches = built() if ARGS.reuse_db else build()
     for name, value in bench_lock.row_counts().items():
         say(f"  {name:<18} {value:>10,}")
     bench_lock.print_load("before measuring")
@@ -428,7 +470,7 @@ def run():
 
 
 def main():
-    if not ARGS.sqlite:
+    if not ARGS.sqlite and not ARGS.reuse_db:
         bench_lock.recreate_postgres_database()
     try:
         run()
