@@ -16,7 +16,6 @@ from xml.sax.saxutils import escape
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, models, transaction
-from django.db.models import Q
 from django.db.models.expressions import RawSQL
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext
@@ -221,16 +220,19 @@ DEFAULT_BODY = _(
 )
 
 
-def _applicable_contract_sql(space):
-    """SQL selecting the id of the contract version that applies to the spaces of the table
-    ``space`` (quoted): the same rule as :func:`applicable_contract` — in the space's language
-    (its own, else the site's, a parameter), a programme's latest version (a contract written
-    for a programme applies to its translations too), else the organisation's, else the
-    default.
+def _applicable_contract_sql(language, organisation_id, programme_id):
+    """SQL selecting the id of the contract version that applies to a space, or no row: the
+    one rule of which contract applies, for the gate and for :func:`applicable_contract`.
+
+    The arguments are SQL expressions for the space's language, organisation id and
+    programme id: columns of the space's table in the gate's query, placeholders (``%s``)
+    bound to an instance's values otherwise; their parameters come in that order. The
+    rule: in the space's language, a programme's latest version (a contract written for a
+    programme applies to its translations too), else the organisation's, else the default.
 
     Plain SQL, not a queryset: the gate compiles it on every request, and the ORM's
     compilation of the same subquery cost more than the whole query's execution. A missing
-    programme (NULL) matches nothing, as ``NULL = NULL`` is never true.
+    organisation or programme (NULL) matches nothing, as ``NULL = NULL`` is never true.
     """
     quote = connection.ops.quote_name
     table = quote(ContractTemplate._meta.db_table)
@@ -239,15 +241,22 @@ def _applicable_contract_sql(space):
     pages = quote(programme._meta.get_field("translation_key").model._meta.db_table)
     return (
         f"SELECT c.id FROM {table} c"  # noqa: S608 (identifiers from _meta, values as params)
-        f" WHERE c.language = COALESCE(NULLIF({space}.language, ''), %s) AND ("
+        f" WHERE c.language = {language} AND ("
         " (c.organisation_id IS NULL AND c.programme_id IS NULL)"
-        f" OR (c.organisation_id = {space}.organisation_id AND c.programme_id IS NULL)"
+        f" OR (c.organisation_id = {organisation_id} AND c.programme_id IS NULL)"
         f" OR c.programme_id IN (SELECT t.id FROM {pages} t JOIN {pages} p"
-        f" ON t.translation_key = p.translation_key WHERE p.id = {space}.programme_id))"
+        f" ON t.translation_key = p.translation_key WHERE p.id = {programme_id}))"
         " ORDER BY CASE WHEN c.programme_id IS NOT NULL THEN 2"
         " WHEN c.organisation_id IS NOT NULL THEN 1 ELSE 0 END DESC,"
         " c.version DESC, c.id DESC LIMIT 1"
     )
+
+
+def _applicable_to(space):
+    """:func:`_applicable_contract_sql` bound to ``space``'s own values (saved or not, as a
+    form about to save it holds them), as an expression for ``pk=``."""
+    sql = _applicable_contract_sql("%s", "%s", "%s")
+    return RawSQL(sql, [space_language(space), space.organisation_id, space.programme_id])
 
 
 def space_language(space):
@@ -266,19 +275,6 @@ def default_contract_available(language):
         return str(DEFAULT_BODY) != source
 
 
-def _candidates(space, language):
-    scopes = Q(organisation__isnull=True, programme__isnull=True)
-    scopes |= Q(organisation_id=space.organisation_id, programme__isnull=True)
-    if space.programme_id:
-        # A contract written for a programme applies to its translations too.
-        scopes |= Q(programme__translation_key=space.programme.translation_key)
-    return (
-        ContractTemplate.objects.filter(scopes, language=language)
-        .order_by("-version")
-        .only("pk", "version", "language", "organisation_id", "programme_id", "title", "body")
-    )
-
-
 def applicable_contract(space):
     """The contract version that applies to ``space``, in the space's language.
 
@@ -287,15 +283,10 @@ def applicable_contract(space):
     the catalogue translates it; otherwise None (the space cannot be entered, nor made
     active: see :func:`contract_available`).
     """
+    contract = ContractTemplate.objects.filter(pk=_applicable_to(space)).first()
+    if contract is not None:
+        return contract
     language = space_language(space)
-    candidates = list(_candidates(space, language))
-
-    def rank(contract):
-        return (2 if contract.programme_id else 1 if contract.organisation_id else 0,)
-
-    if candidates:
-        best = max(rank(c) for c in candidates)
-        return next(c for c in candidates if rank(c) == best)
     if not default_contract_available(language):
         return None
     with translation.override(language):
@@ -313,12 +304,17 @@ def with_contract_state(queryset, user):
     """``queryset`` of spaces, each annotated with ``contract_accepted``: whether ``user``
     accepted the contract version that applies to it now (False while no contract exists).
 
-    The same rule as :func:`applicable_contract` and :func:`current_acceptance`, decided by
-    ids inside the query that reads the spaces: no contract text is loaded.
+    The same rule as :func:`applicable_contract` and :func:`current_acceptance` (one SQL
+    text, bound here to the space table's columns), decided by ids inside the query that
+    reads the spaces: no contract text is loaded.
     """
     quote = connection.ops.quote_name
     space = quote(ClientSpace._meta.db_table)
-    applicable = _applicable_contract_sql(space)
+    applicable = _applicable_contract_sql(
+        f"COALESCE(NULLIF({space}.language, ''), %s)",
+        f"{space}.organisation_id",
+        f"{space}.programme_id",
+    )
     accepted = (
         f"EXISTS (SELECT 1 FROM {quote(ContractAcceptance._meta.db_table)} a"  # noqa: S608
         f" WHERE a.space_id = {space}.id AND a.user_id = %s AND a.contract_id = ({applicable}))"
@@ -332,8 +328,10 @@ def with_contract_state(queryset, user):
 
 def contract_available(space):
     """True when a contract exists, or can be made, in ``space``'s language."""
-    language = space_language(space)
-    return default_contract_available(language) or _candidates(space, language).exists()
+    return (
+        default_contract_available(space_language(space))
+        or ContractTemplate.objects.filter(pk=_applicable_to(space)).exists()
+    )
 
 
 def current_acceptance(user, space, contract=None):
