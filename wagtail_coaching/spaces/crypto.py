@@ -145,11 +145,17 @@ def _unwrap(space, row):
 
 
 def data_key_for(space, create=True):
-    """The space's unwrapped data key (cached on the instance for this request)."""
+    """The space's unwrapped data key (cached on the instance for this request).
+
+    A space read with ``select_related("data_key")`` (as the pages showing content read it,
+    with the space and the lock in one query) costs no query here."""
     cached = getattr(space, _CACHE_ATTR, None)
     if cached is not None:
         return cached
-    row = SpaceKey.objects.filter(space=space).first()
+    if ClientSpace.data_key.is_cached(space):
+        row = getattr(space, "data_key", None)
+    else:
+        row = SpaceKey.objects.filter(space=space).first()
     if row is None:
         if not create:
             raise DecryptionError("This client space has no data key yet.")
@@ -196,6 +202,7 @@ def destroy_space_key(space):
     )
     if hasattr(space, _CACHE_ATTR):
         delattr(space, _CACHE_ATTR)
+    space._state.fields_cache.pop("data_key", None)
 
 
 def is_erased(space):

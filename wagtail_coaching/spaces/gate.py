@@ -26,6 +26,9 @@ from wagtail_coaching.spaces.rendering import render_page
 
 logger = logging.getLogger(__name__)
 
+# The spaces a view reads when it names no queryset: with their wrapped data key.
+WITH_DATA_KEY = ClientSpace.objects.select_related("data_key")
+
 
 def admit(user, public_id, queryset=None, contract=True):
     """``(space, accepted)`` for ``user`` at the door of the space ``public_id``.
@@ -35,11 +38,13 @@ def admit(user, public_id, queryset=None, contract=True):
     accepted the contract that applies now (always True with ``contract=False``); content
     is shown only when it is True. Nothing is recorded: callers do that.
     """
+    if queryset is None:
+        # The space's wrapped data key comes with it: pages showing content unwrap it without
+        # a query of their own (``crypto.data_key_for``).
+        queryset = WITH_DATA_KEY
     if contract and user.is_authenticated:
         # The lock and the contract in one query: no contract text is read.
-        queryset = with_contract_state(
-            ClientSpace.objects.all() if queryset is None else queryset, user
-        )
+        queryset = with_contract_state(queryset, user)
     space = lock.get_space_or_404(user, public_id, queryset=queryset)
     return space, not contract or contract_accepted(user, space)
 
