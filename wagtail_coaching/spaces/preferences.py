@@ -9,8 +9,12 @@ import contextlib
 import secrets
 import zoneinfo
 
+from asgiref.local import Local
 from django.conf import settings
+from django.core.signals import request_finished, request_started
 from django.db import models
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
@@ -96,11 +100,46 @@ def user_language(user):
     return _language_and_zone(user)[0]
 
 
+# A request reads each person's preferences once, however many times its view, template tags
+# and time zone blocks ask (``_read.by_user``, set only while a request runs). Saving or
+# deleting preferences forgets them, so a change shows at once.
+_read = Local()
+
+
+@receiver(request_started)
+def _start_reading(**kwargs):
+    _read.by_user = {}
+
+
+@receiver(request_finished)
+def _stop_reading(**kwargs):
+    _read.by_user = None
+
+
+@receiver(post_save, sender=CoachingPreferences)
+@receiver(post_delete, sender=CoachingPreferences)
+def _forget_read(sender, instance, **kwargs):
+    by_user = getattr(_read, "by_user", None)
+    if by_user:
+        by_user.pop(instance.user_id, None)
+
+
+def _stored_language_and_zone(user):
+    """``(language, time_zone)`` as stored for ``user`` (blank when not set)."""
+    if user is None or not getattr(user, "pk", None):
+        return "", ""
+    by_user = getattr(_read, "by_user", None)
+    if by_user is not None and user.pk in by_user:
+        return by_user[user.pk]
+    row = CoachingPreferences.objects.filter(user=user).values_list("language", "time_zone")
+    stored = row.first() or ("", "")
+    if by_user is not None:
+        by_user[user.pk] = stored
+    return stored
+
+
 def _language_and_zone(user):
-    language, zone = "", ""
-    if user is not None and getattr(user, "pk", None):
-        row = CoachingPreferences.objects.filter(user=user).values_list("language", "time_zone")
-        language, zone = row.first() or ("", "")
+    language, zone = _stored_language_and_zone(user)
     try:
         tzinfo = zoneinfo.ZoneInfo(zone or settings.TIME_ZONE)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
