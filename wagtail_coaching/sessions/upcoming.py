@@ -20,6 +20,11 @@ from wagtail_coaching.spaces.models import ClientSpaceStatus
 CANDIDATES = 20
 
 
+def _is_to_come(session, now):
+    """The rule: planned, and its room has not closed yet."""
+    return session.status == SessionStatus.PLANNED and jitsi.join_window(session)[1] >= now
+
+
 def next_session(space_ids, now=None):
     """The next session of the spaces ``space_ids`` (ids the lock gave), or None. One query."""
     now = now or timezone.now()
@@ -32,10 +37,20 @@ def next_session(space_ids, now=None):
         .select_related("space__coach", "space__coachee", "space__programme")
         .order_by("starts_at", "pk")[:CANDIDATES]
     )
-    for session in candidates:
-        if jitsi.join_window(session)[1] >= now:
-            return session
-    return None
+    return next((session for session in candidates if _is_to_come(session, now)), None)
+
+
+def next_of_space(space, sessions, now=None):
+    """The next session of ``space`` among ``sessions`` (all of its sessions, already read),
+    by the same rule as :func:`next_session`, without a query; None for a closed space."""
+    if space.status == ClientSpaceStatus.CLOSED:
+        return None
+    now = now or timezone.now()
+    to_come = [session for session in sessions if _is_to_come(session, now)]
+    session = min(to_come, key=lambda s: (s.starts_at, s.pk), default=None)
+    if session is not None:
+        session.space = space
+    return session
 
 
 def session_urls(session):

@@ -39,12 +39,16 @@ def coaching_space_sessions(context, space, sessions=None):
 
 
 @register.inclusion_tag("wagtail_coaching/room/next_session.html", takes_context=True)
-def coaching_next_session(context, space=None, space_ids=()):
+def coaching_next_session(context, space=None, space_ids=(), sessions=None):
     """The reader's next session, of ``space`` or of the spaces ``space_ids`` (the lock's
-    ids, on My coaching), with its join button and "Add to calendar" (one query)."""
+    ids, on My coaching), with its join button and "Add to calendar" (one query, none when
+    the view passes ``sessions``, all the sessions of ``space``)."""
     user = context["request"].user
     ids = [space.pk] if space is not None else list(space_ids)
-    session = upcoming.next_session(ids) if ids else None
+    if space is not None and sessions is not None:
+        session = upcoming.next_of_space(space, sessions)
+    else:
+        session = upcoming.next_session(ids) if ids else None
     return {
         "card": upcoming.card(session) if session else None,
         "in_space": space is not None,
