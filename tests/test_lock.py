@@ -136,7 +136,7 @@ def test_the_permission_id_is_resolved_once_and_forgotten_after_migrate(
     with django_assert_num_queries(1):
         assert lock.may_enter(world.coachee, world.space)
     emit_post_migrate_signal(verbosity=0, interactive=False, db="default")  # as flush does
-    assert lock._enter_permission_id is None
+    assert lock._permission_ids == {}
     assert lock.enter_permission_id() == Permission.objects.get(codename="enter_clientspace").pk
 
 

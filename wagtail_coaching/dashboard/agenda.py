@@ -1,6 +1,6 @@
 """The coach's agenda on My coaching: the day and the week across every space they coach.
 
-Four lists, read in three queries whatever the number of spaces:
+Four lists, read in two queries whatever the number of spaces:
 
 * the planned sessions of today and of the six days after (in the coach's time zone);
 * the sessions over whose minutes the coach has not confirmed yet;
@@ -14,7 +14,8 @@ Counts, times, names and links only: no content is read, so none can reach the p
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
-from django.db.models import Count, DateTimeField, Exists, F, OuterRef, Subquery, Value
+from django.contrib.auth import get_user_model
+from django.db.models import Count, DateTimeField, Exists, F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -81,49 +82,104 @@ def _coached_spaces(user, space_ids, now):
                 SpaceDocument.objects.all(), "space", "uploaded_at", "uploaded_by", user
             ),
         )
-        .select_related("coachee", "programme")
         .order_by("pk")
+        .values_list(*_row_fields())
     )
 
 
+# What the agenda reads of each coached space: the figures it decides on, and what its lists
+# show. Plain rows, not model instances: a coach of 200 spaces sees a few of them listed.
+_SPACE_FIELDS = (
+    "pk",
+    "public_id",
+    "status",
+    "start_date",
+    "has_next",
+    "new_answers",
+    "new_goal_changes",
+    "new_documents",
+    "coachee_id",
+    "coachee__first_name",
+    "coachee__last_name",
+)
+
+
+def _row_fields():
+    return (*_SPACE_FIELDS, f"coachee__{get_user_model().USERNAME_FIELD}")
+
+
+class _Spaces(dict):
+    """Coached spaces by id, as rows; a row becomes a ``ClientSpace`` (with its coachee's
+    name) only when a list shows it."""
+
+    def __init__(self, rows, coach):
+        super().__init__((row[0], dict(zip(_row_fields(), row, strict=True))) for row in rows)
+        self.coach = coach
+        self.made = {}
+
+    def space(self, pk):
+        if pk not in self.made:
+            row = self[pk]
+            coachee = get_user_model()(pk=row["coachee_id"])
+            coachee.first_name = row["coachee__first_name"]
+            coachee.last_name = row["coachee__last_name"]
+            setattr(coachee, coachee.USERNAME_FIELD, row[f"coachee__{coachee.USERNAME_FIELD}"])
+            space = ClientSpace(
+                pk=pk,
+                public_id=row["public_id"],
+                status=row["status"],
+                start_date=row["start_date"],
+                coach=self.coach,
+                coachee=coachee,
+            )
+            for name in ("has_next", "new_answers", "new_goal_changes", "new_documents"):
+                setattr(space, name, row[name])
+            self.made[pk] = space
+        return self.made[pk]
+
+
 def coach_agenda(user, space_ids, now=None):
-    """The agenda of ``user`` over the spaces ``space_ids`` (the lock's ids) they coach, or
-    None when they coach none of them."""
+    """The agenda of ``user`` over the spaces ``space_ids`` (the lock's ids, or the lock's
+    query of them: a subquery keeps the statements the same size however many spaces) they
+    coach, or None when they coach none of them."""
     now = now or timezone.now()
-    spaces = {space.pk: space for space in _coached_spaces(user, space_ids, now)}
+    spaces = _Spaces(_coached_spaces(user, space_ids, now), user)
     if not spaces:
         return None
     agenda = Agenda()
-    for space in spaces.values():
-        if space.status != ClientSpaceStatus.CLOSED and not space.has_next:
-            agenda.without_next.append(space)
-        if space.new_answers or space.new_goal_changes or space.new_documents:
-            agenda.activity.append(space)
+    for pk, row in spaces.items():
+        if row["status"] != ClientSpaceStatus.CLOSED and not row["has_next"]:
+            agenda.without_next.append(spaces.space(pk))
+        if row["new_answers"] or row["new_goal_changes"] or row["new_documents"]:
+            agenda.activity.append(spaces.space(pk))
 
     zone = timezone.get_current_timezone()
     today = timezone.localtime(now, zone).date()
     day_start = timezone.make_aware(datetime.combine(today, time.min), zone)
     week_end = day_start + timedelta(days=WEEK_DAYS)
     tomorrow = timezone.make_aware(datetime.combine(today + timedelta(days=1), time.min), zone)
-    week = CoachingSession.objects.filter(
-        space_id__in=spaces, status=SessionStatus.PLANNED, starts_at__gte=day_start
-    ).filter(starts_at__lt=week_end)
-    for session in week.order_by("starts_at", "pk"):
-        session.space = spaces[session.space_id]
-        row = upcoming.card(session, now)
-        (agenda.today if session.starts_at < tomorrow else agenda.this_week).append(row)
-
-    # Over, neither cancelled nor missed, minutes not confirmed (as ``needs_confirmation``,
-    # at ``now``).
-    past = CoachingSession.objects.filter(
-        space_id__in=spaces,
+    # Both session lists in one query: the planned sessions of the week, and those over,
+    # neither cancelled nor missed, whose minutes are not confirmed (as
+    # ``needs_confirmation``, at ``now``).
+    week = Q(status=SessionStatus.PLANNED, starts_at__gte=day_start, starts_at__lt=week_end)
+    unconfirmed = Q(
         status__in=(SessionStatus.PLANNED, SessionStatus.DONE),
         confirmed_minutes__isnull=True,
         starts_at__lt=now,
     )
-    for session in past.order_by("starts_at", "pk"):
-        session.space = spaces[session.space_id]
-        if session.ends_at <= now:
+    coached = ClientSpace.objects.filter(pk__in=space_ids, coach_id=user.pk).values("pk")
+    sessions = CoachingSession.objects.filter(week | unconfirmed, space_id__in=coached)
+    for session in sessions.order_by("starts_at", "pk"):
+        session.space = spaces.space(session.space_id)
+        if session.status == SessionStatus.PLANNED and day_start <= session.starts_at < week_end:
+            row = upcoming.card(session, now)
+            (agenda.today if session.starts_at < tomorrow else agenda.this_week).append(row)
+        if (
+            session.status in (SessionStatus.PLANNED, SessionStatus.DONE)
+            and session.confirmed_minutes is None
+            and session.starts_at < now
+            and session.ends_at <= now
+        ):
             agenda.to_confirm.append(session)
     agenda.without_next.sort(key=lambda space: space.start_date)
     return agenda

@@ -37,7 +37,8 @@ def my_spaces(request):
     """The context of My coaching's list: the spaces ``request.user`` may enter, filtered
     by ``?q=`` (a participant's name) and ``?status=``, 25 a page (``?page=``).
 
-    Three queries whatever the number of spaces: the lock's ids, the count, the page.
+    Three queries whatever the number of spaces: the lock's ids, the count (only when
+    searching: otherwise it is the number of ids), the page.
     """
     query = request.GET.get("q", "").strip()[:100]
     status = request.GET.get("status", "")
@@ -60,7 +61,11 @@ def my_spaces(request):
             | Q(coach__username__icontains=word)
         )
     spaces = _with_next_session(spaces).order_by("-start_date", "pk")
-    page = Paginator(spaces, SPACES_PER_PAGE).get_page(request.GET.get("page"))
+    paginator = Paginator(spaces, SPACES_PER_PAGE)
+    if not (query or status):
+        # Every space the lock opens is listed: their number is known without a query.
+        paginator.count = len(space_ids)
+    page = paginator.get_page(request.GET.get("page"))
     return {
         "spaces": page.object_list,
         "spaces_page": page,
@@ -81,7 +86,7 @@ def my_coaching(request):
     context = my_spaces(request)
     # Sponsors' HR have no space: their organisations' reports are what they come for.
     context["report_summaries"] = home.organisation_summaries(request.user)
-    context.update(_agenda_context(request, context["space_ids"]))
+    context.update(_agenda_context(request, lock.spaces_for_user(request.user).values("pk")))
     return render_page(request, "wagtail_coaching/my_coaching.html", context)
 
 

@@ -44,30 +44,38 @@ def _is_real_user(user):
     return bool(user is not None and user.is_authenticated and user.is_active)
 
 
-# The primary key of the ``enter_clientspace`` permission, resolved once per process: every
-# request asks the lock, and finding the permission by name joins ``auth_permission`` and
-# ``django_content_type`` each time. The row is created by ``migrate`` and never changes
-# afterwards; a flush or migrate (tests) sends ``post_migrate``, which forgets the id.
-_enter_permission_id = None
+# The primary keys of the app's object permissions, resolved once per process: every request
+# asks the lock, and finding a permission by name joins ``auth_permission`` and
+# ``django_content_type`` each time. The rows are created by ``migrate`` and never change
+# afterwards; a flush or migrate (tests) sends ``post_migrate``, which forgets the ids.
+_permission_ids = {}
+
+
+def _permission_id(codename):
+    if codename not in _permission_ids:
+        _permission_ids[codename] = (
+            Permission.objects.filter(codename=codename, content_type__app_label=APP_LABEL)
+            .values_list("pk", flat=True)
+            .get()
+        )
+    return _permission_ids[codename]
 
 
 def enter_permission_id():
     """The primary key of the ``enter_clientspace`` permission (one query per process)."""
-    global _enter_permission_id
-    if _enter_permission_id is None:
-        _enter_permission_id = (
-            Permission.objects.filter(codename=ENTER_SPACE, content_type__app_label=APP_LABEL)
-            .values_list("pk", flat=True)
-            .get()
-        )
-    return _enter_permission_id
+    return _permission_id(ENTER_SPACE)
+
+
+def reports_permission_id():
+    """The primary key of the ``view_organisation_reports`` permission (one query per
+    process)."""
+    return _permission_id(VIEW_REPORTS)
 
 
 @receiver(post_migrate)
 def clear_cache(**kwargs):
-    """Forget the cached permission id (after ``migrate`` or a test's flush)."""
-    global _enter_permission_id
-    _enter_permission_id = None
+    """Forget the cached permission ids (after ``migrate`` or a test's flush)."""
+    _permission_ids.clear()
 
 
 def _entry_rows():
@@ -269,15 +277,12 @@ def organisations_reported_to(user):
     """
     if not _is_real_user(user):
         return Organisation.objects.none()
+    permission_id = reports_permission_id()
     user_rows = OrganisationUserObjectPermission.objects.filter(
-        user_id=user.pk,
-        permission__codename=VIEW_REPORTS,
-        permission__content_type__app_label=APP_LABEL,
+        user_id=user.pk, permission_id=permission_id
     ).values("content_object_id")
     group_rows = OrganisationGroupObjectPermission.objects.filter(
-        group__in=user.groups.all(),
-        permission__codename=VIEW_REPORTS,
-        permission__content_type__app_label=APP_LABEL,
+        group__user=user.pk, permission_id=permission_id
     ).values("content_object_id")
     return Organisation.objects.filter(Q(pk__in=user_rows) | Q(pk__in=group_rows))
 

@@ -151,6 +151,14 @@ class ClientSpace(models.Model):
     def get_absolute_url(self):
         return reverse("wagtail_coaching:space", kwargs={"public_id": self.public_id})
 
+    def get_status_display(self):
+        # Django's generic get_FOO_display hashes every (lazy, translated) choice label on
+        # each call; My coaching shows 25 statuses a page.
+        try:
+            return ClientSpaceStatus(self.status).label
+        except ValueError:
+            return self.status
+
     def resolve_language(self):
         """Fill in the space's language and use its programme's translation in it.
 
