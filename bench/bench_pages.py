@@ -479,7 +479,8 @@ def main():
             bench_lock.drop_postgres_database()
         elif not ARGS.sqlite:
             say(f"\nKept database {BENCH_DB_NAME}.")
-        shutil.rmtree(WORK_DIR, ignore_errors=True)
+        if ARGS.sqlite or not ARGS.keep_db:
+            shutil.rmtree(WORK_DIR, ignore_errors=True)
 
 
 if __name__ == "__main__":
