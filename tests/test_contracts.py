@@ -201,3 +201,19 @@ def test_a_version_number_is_unique_in_its_scope_on_every_database(world, scope)
     # Another scope numbers its own versions from 1.
     other = ContractTemplate.objects.create(title="other", body="c", organisation=world.other_org)
     assert (first.version, other.version) == (1, 1)
+
+
+def test_the_rule_reads_a_space_as_a_form_holds_it_before_saving(world):
+    """The admin form asks about a space before saving it: the rule reads the instance's own
+    values, not the row in the database."""
+    default = ContractTemplate.objects.create(title="Default", body="d")
+    programme, _modules = make_programme(title="Leadership", modules=1)
+    for_programme = ContractTemplate.objects.create(
+        title="Leadership", body="p", programme=programme
+    )
+    world.space.programme = programme  # not saved
+    assert contracts.applicable_contract(world.space) == for_programme
+    assert contracts.contract_available(world.space)
+    world.space.refresh_from_db()
+    assert contracts.applicable_contract(world.space) == default
+    assert _state(world.space, world.coachee) is False
