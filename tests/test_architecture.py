@@ -26,6 +26,7 @@ RANKS = {
 # The package top registers and wires everything: these may import any domain.
 TOP = {
     "apps",
+    "compat",
     "checks",
     "middleware",
     "models",
