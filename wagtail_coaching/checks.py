@@ -151,6 +151,30 @@ def check_task_backend_for_deployment(app_configs, **kwargs):
     return []
 
 
+def _whole_number(value, lowest):
+    return isinstance(value, int) and not isinstance(value, bool) and value >= lowest
+
+
+@register(Tags.compatibility)
+def check_report_export_settings(app_configs, **kwargs):
+    errors = []
+    for name, lowest, check_id in (
+        ("REPORT_BACKGROUND_SIZE", 0, "wagtail_coaching.E015"),
+        ("REPORT_EXPORT_HOURS", 1, "wagtail_coaching.E016"),
+    ):
+        value = get_setting(name)
+        if not _whole_number(value, lowest):
+            errors.append(
+                Error(
+                    f"WAGTAIL_COACHING_{name} must be a whole number of at least {lowest}, "
+                    f"got {value!r}.",
+                    hint=f"The default is {DEFAULTS[name]}.",
+                    id=check_id,
+                )
+            )
+    return errors
+
+
 @register(Tags.compatibility)
 def check_report_settings(app_configs, **kwargs):
     size = get_setting("REPORT_MIN_GROUP_SIZE")

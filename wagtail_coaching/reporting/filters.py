@@ -96,10 +96,8 @@ def filtered_rows(filterset, organisation, *, figures=True):
     if figures:
         rows = queries.report_rows(organisation, filterset.chosen_period)
     else:
-        rows = (
+        rows = queries.export_spaces(
             queries.organisation_spaces(organisation, filterset.chosen_period)
-            .select_related("coachee", "coach", "programme")
-            .defer("programme__steps")
         )
     if filterset.is_valid():
         rows = filterset.filter_queryset(rows)

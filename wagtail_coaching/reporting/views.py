@@ -172,10 +172,8 @@ class OrganisationReportView(ReportView):
     def get_base_queryset(self):
         if self.is_export:
             # Exports read the figures with grouped joins (exports.spreadsheet_rows).
-            return (
+            return queries.export_spaces(
                 queries.organisation_spaces(self.organisation, self.period)
-                .select_related("coachee", "coach", "programme")
-                .defer("programme__steps")
             )
         return queries.report_rows(self.organisation, self.period)
 
