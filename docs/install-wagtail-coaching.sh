@@ -17,7 +17,14 @@ import os  # noqa: E402
 from wagtail_coaching.spaces.keys import parse_key_ring_env  # noqa: E402
 
 # First, so that its log-in and password pages win over the Django admin's.
-INSTALLED_APPS = ["wagtail_coaching", "guardian", "wagtail_modeladmin", *INSTALLED_APPS, "axes"]
+INSTALLED_APPS = [
+    "wagtail_coaching",
+    "guardian",
+    "wagtail_modeladmin",
+    *INSTALLED_APPS,
+    "axes",
+    "django_tasks_db",
+]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # first: refuses a locked login before any check
     "django.contrib.auth.backends.ModelBackend",
@@ -37,6 +44,8 @@ WAGTAILADMIN_USER_PASSWORD_RESET_FORM = "wagtail_coaching.accounts.forms.AdminPa
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "wagtail_coaching:my_coaching"
 LOGOUT_REDIRECT_URL = "/"
+# Background tasks (large report exports): kept in the database, run by `manage.py db_worker`.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # Secrets and addresses come from the environment. Without them `migrate` and
 # `collectstatic` still run; `manage.py check --deploy` says what is missing.

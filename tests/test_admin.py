@@ -215,9 +215,16 @@ def test_staff_choose_who_sees_an_organisation_s_reports(client, world):
     page = client.get(url)
     assert page.status_code == 200
     assert "People who see the reports" in page.content.decode()
+    # The form lists the current readers only, never every user.
+    assert page.context["form"].fields["remove_report_users"].queryset.count() == 1
     response = client.post(
         url,
-        {"name": "Acme", "report_users": [world.other_hr.pk], "report_groups": [hr_group.pk]},
+        {
+            "name": "Acme",
+            "add_report_user": world.other_hr.pk,
+            "remove_report_users": [world.hr.pk],
+            "report_groups": [hr_group.pk],
+        },
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     users, groups = lock.report_readers(world.org)
@@ -227,3 +234,28 @@ def test_staff_choose_who_sees_an_organisation_s_reports(client, world):
     member.groups.add(hr_group)
     assert lock.may_view_reports(member, world.org)
     assert lock.may_view_reports(world.other_hr, world.org)
+
+
+def test_the_report_reader_chooser_offers_neither_coaches_nor_coachees(client, world):
+    from wagtail_coaching.spaces import choosers
+
+    client.force_login(world.staff)
+    url = reverse(choosers.report_reader_chooser.get_url_name("choose"))
+    response = client.get(url)
+    assert response.status_code == 200
+    offered = set(
+        response.context["results"].object_list
+        if hasattr(response.context["results"], "object_list")
+        else response.context["results"]
+    )
+    assert world.hr in offered and world.other_hr in offered
+    for user in (world.coach, world.other_coach, world.coachee, world.other_coachee):
+        assert user not in offered
+    # And the form refuses them too, whatever is posted.
+    edit = f"/admin/wagtail_coaching/organisation/edit/{world.org.pk}/"
+    response = client.post(edit, {"name": "Acme", "add_report_user": world.coach.pk})
+    assert response.status_code == 200
+    assert not lock.may_view_reports(world.coach, world.org)
+    # Someone who may not edit organisations cannot open the chooser.
+    client.force_login(world.editor)
+    assert client.get(url).status_code == 404

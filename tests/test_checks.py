@@ -25,6 +25,9 @@ def test_the_sandbox_configuration_passes():
         ("WAGTAIL_COACHING_SESSION_DEFAULT_DURATION", 0, "wagtail_coaching.E012"),
         ("WAGTAIL_COACHING_SESSION_DEFAULT_DURATION", True, "wagtail_coaching.E012"),
         ("WAGTAIL_COACHING_BASE_TEMPLATE", None, "wagtail_coaching.E013"),
+        ("WAGTAIL_COACHING_REPORT_BACKGROUND_SIZE", "2000", "wagtail_coaching.E015"),
+        ("WAGTAIL_COACHING_REPORT_BACKGROUND_SIZE", -1, "wagtail_coaching.E015"),
+        ("WAGTAIL_COACHING_REPORT_EXPORT_HOURS", 0, "wagtail_coaching.E016"),
     ],
 )
 def test_bad_settings_are_reported_with_a_hint(setting, value, check_id):

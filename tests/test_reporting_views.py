@@ -90,6 +90,34 @@ URLS = {
     "programmes": lambda w: reverse(f"{NS}:programmes", args=[w.org.pk]),
     "space_pdf": lambda w: reverse(f"{NS}:space_pdf", args=[w.org.pk, w.space.public_id]),
 }
+
+
+def ready_export(w):
+    """A report of ``w.org`` built in the background, ready to download."""
+    if not hasattr(w, "export"):
+        from django.core.files.base import ContentFile
+
+        from wagtail_coaching.reporting.models import ReportExport
+        from wagtail_coaching.spaces.uploads import private_storage
+
+        name = private_storage().save("report-exports/t.pdf", ContentFile(b"%PDF-1.4 figures"))
+        w.export = ReportExport.objects.create(
+            organisation=w.org,
+            requested_by=w.hr,
+            format="pdf",
+            language="en",
+            status="ready",
+            rows=2,
+            file_name=name,
+            download_name="coaching-report-acme.pdf",
+        )
+    return w.export
+
+
+URLS["export"] = lambda w: reverse(f"{NS}:export", args=[w.org.pk, ready_export(w).pk])
+URLS["export_download"] = lambda w: reverse(
+    f"{NS}:export_download", args=[w.org.pk, ready_export(w).pk]
+)
 EXPECTED = {name: ORG_ONLY for name in URLS} | {
     "index": {
         "hr": REDIRECT,  # one organisation: straight to its report

@@ -5,6 +5,7 @@ import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from django.apps import apps
 from django.conf import global_settings, settings
 from django.core.checks import Error, Tags, Warning, register
 from django.core.files.storage import FileSystemStorage
@@ -13,6 +14,7 @@ from django.shortcuts import resolve_url
 from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 from django.utils.module_loading import import_string
 
+from wagtail_coaching import compat
 from wagtail_coaching.conf import DEFAULTS, get_setting
 from wagtail_coaching.spaces import contracts
 from wagtail_coaching.spaces.idle import MIN_IDLE_TIMEOUT
@@ -50,6 +52,126 @@ def check_installation(app_configs, **kwargs):
                 id="wagtail_coaching.E003",
             )
         )
+    return errors
+
+
+TASKS_HINT = (
+    "Set TASKS = {'default': {'BACKEND': 'django_tasks_db.DatabaseBackend'}}, add "
+    "'django_tasks_db' to INSTALLED_APPS and run `manage.py db_worker` (see the README, "
+    '"Background tasks").'
+)
+
+
+def _task_backend_config():
+    """The default task backend's settings, as the tasks framework will read them."""
+    tasks = getattr(settings, "TASKS", None)
+    if tasks is None or tasks is getattr(global_settings, "TASKS", None):
+        # Neither framework needs TASKS: both then run tasks at once, in the request.
+        return {"BACKEND": f"{compat.TASKS_MODULE}.backends.immediate.ImmediateBackend"}
+    return tasks.get(compat.DEFAULT_TASK_BACKEND_ALIAS)
+
+
+@register(Tags.compatibility)
+def check_task_backend(app_configs, **kwargs):
+    """The default task backend loads, is built for the framework the app uses, has its
+    database table when it is the database backend, and serves the app's queue."""
+    config = _task_backend_config()
+    if not config or not config.get("BACKEND"):
+        return [
+            Error(
+                f"TASKS has no '{compat.DEFAULT_TASK_BACKEND_ALIAS}' backend.",
+                hint=TASKS_HINT,
+                id="wagtail_coaching.E090",
+            )
+        ]
+    path = config["BACKEND"]
+    try:
+        backend_class = import_string(path)
+    except ImportError as exc:
+        return [
+            Error(
+                f"The task backend {path!r} cannot be imported: {exc}.",
+                hint=TASKS_HINT,
+                id="wagtail_coaching.E090",
+            )
+        ]
+    if not (isinstance(backend_class, type) and issubclass(backend_class, compat.BaseTaskBackend)):
+        return [
+            Error(
+                f"The task backend {path!r} is not a backend of {compat.TASKS_MODULE}, the "
+                "tasks framework used with this version of Django.",
+                hint=f"Use a backend built on {compat.TASKS_MODULE}; " + TASKS_HINT,
+                id="wagtail_coaching.E091",
+            )
+        ]
+    errors = []
+    if path == compat.DATABASE_BACKEND and not apps.is_installed(compat.DATABASE_BACKEND_APP):
+        errors.append(
+            Error(
+                f"The task backend is {path!r} but '{compat.DATABASE_BACKEND_APP}' is missing "
+                "from INSTALLED_APPS.",
+                hint=f"Add '{compat.DATABASE_BACKEND_APP}' to INSTALLED_APPS, then migrate.",
+                id="wagtail_coaching.E092",
+            )
+        )
+    queues = config.get("QUEUES", [compat.DEFAULT_TASK_QUEUE_NAME])
+    if compat.DEFAULT_TASK_QUEUE_NAME not in queues:
+        errors.append(
+            Error(
+                f"The default task backend does not serve the queue "
+                f"{compat.DEFAULT_TASK_QUEUE_NAME!r}, where the app puts its tasks.",
+                hint=f"Add {compat.DEFAULT_TASK_QUEUE_NAME!r} to TASKS['default']['QUEUES'].",
+                id="wagtail_coaching.E093",
+            )
+        )
+    if backend_class.__name__ == "DummyBackend":
+        errors.append(
+            Warning(
+                "The default task backend is the dummy backend: background work (large "
+                "report exports) is stored and never done.",
+                hint=TASKS_HINT,
+                id="wagtail_coaching.W090",
+            )
+        )
+    return errors
+
+
+@register(Tags.compatibility, deploy=True)
+def check_task_backend_for_deployment(app_configs, **kwargs):
+    config = _task_backend_config() or {}
+    if str(config.get("BACKEND", "")).endswith(".ImmediateBackend"):
+        return [
+            Warning(
+                "Tasks run at once, inside the web request (the immediate task backend): "
+                "large report exports may outlast the server's timeout.",
+                hint=TASKS_HINT,
+                id="wagtail_coaching.W091",
+            )
+        ]
+    return []
+
+
+def _whole_number(value, lowest):
+    return isinstance(value, int) and not isinstance(value, bool) and value >= lowest
+
+
+@register(Tags.compatibility)
+def check_report_export_settings(app_configs, **kwargs):
+    errors = []
+    for name, lowest, check_id in (
+        ("REPORT_BACKGROUND_SIZE", 0, "wagtail_coaching.E015"),
+        ("REPORT_EXPORT_HOURS", 1, "wagtail_coaching.E016"),
+    ):
+        value = get_setting(name)
+        if not _whole_number(value, lowest):
+            errors.append(
+                Error(
+                    f"WAGTAIL_COACHING_{name} must be a whole number of at least {lowest}, "
+                    f"got {value!r}.",
+                    hint=f"The default is {DEFAULTS[name]}.",
+                    id=check_id,
+                )
+            )
     return errors
 
 

@@ -39,6 +39,12 @@ DEFAULTS = {
     "SESSION_IDLE_TIMEOUT": 30 * 60,
     # Anonymised reports show a group's figures only when it holds at least this many spaces.
     "REPORT_MIN_GROUP_SIZE": 5,
+    # Organisation reports of more client spaces than this are built in the background (PDF
+    # and XLSX; CSV always streams) by the task worker, then offered on the report page.
+    "REPORT_BACKGROUND_SIZE": 2000,
+    # Hours a report built in the background is kept before coaching_prune_report_exports
+    # deletes it.
+    "REPORT_EXPORT_HOURS": 24,
     # TrueType fonts embedded in report PDFs: {"regular": path, "bold": path}. None: DejaVu
     # Sans from Debian's fonts-dejavu-core if installed, else Bitstream Vera (in reportlab).
     "PDF_FONTS": None,

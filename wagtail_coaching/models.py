@@ -7,6 +7,7 @@ The models themselves are in the domain packages (``spaces``, ``sessions``, ``pr
 
 from .programmes.pages import ModulePage, ProgrammeIndexPage, ProgrammePage
 from .programmes.progress import Action, Answer, ModuleProgress, StepMark
+from .reporting.models import ReportExport
 from .sessions.board import Board, BoardOperation
 from .sessions.models import CoachingSession
 from .sessions.presence import PresenceSpan
@@ -27,6 +28,7 @@ from .trials.models import TrialRequest
 from .trials.pages import TrialRequestPage
 
 __all__ = [
+    "ReportExport",
     "AccessEvent",
     "Action",
     "Answer",

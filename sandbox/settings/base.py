@@ -21,6 +21,8 @@ INSTALLED_APPS = [
     "guardian",
     "wagtail_modeladmin",
     "axes",
+    # The database task backend: background work waits in a table for `manage.py db_worker`.
+    "django_tasks_db",
     "wagtail.contrib.forms",
     "wagtail.contrib.simple_translation",
     "wagtail.locales",
@@ -106,6 +108,10 @@ if os.environ.get("REDIS_URL"):
     }
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+
+# Background tasks (Django's tasks framework): kept in the database and run by
+# `manage.py db_worker`, a process started beside the web server.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

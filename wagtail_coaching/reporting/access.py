@@ -35,7 +35,13 @@ def reportable_organisations(user):
 
 
 def may_see_any_report(user):
-    return reportable_organisations(user).exists()
+    """Whether ``user`` sees any report; asked by several menus of one admin page, so the
+    answer is kept on the user object (one request's)."""
+    answer = getattr(user, "_coaching_sees_reports", None)
+    if answer is None:
+        answer = reportable_organisations(user).exists()
+        user._coaching_sees_reports = answer
+    return answer
 
 
 def get_organisation_or_404(user, organisation_id):

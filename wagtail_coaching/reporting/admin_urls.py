@@ -20,6 +20,16 @@ urlpatterns = [
     ),
     path("<int:organisation_id>/pdf/", views.organisation_report_pdf, name="organisation_pdf"),
     path(
+        "<int:organisation_id>/exports/<uuid:export_id>/",
+        views.ExportView.as_view(),
+        name="export",
+    ),
+    path(
+        "<int:organisation_id>/exports/<uuid:export_id>/download/",
+        views.export_download,
+        name="export_download",
+    ),
+    path(
         "<int:organisation_id>/programmes/",
         views.ProgrammeAveragesView.as_view(),
         name="programmes",

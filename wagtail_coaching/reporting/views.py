@@ -6,12 +6,7 @@ Who sees what is decided by :mod:`.access` (admin) and :mod:`wagtail_coaching.sp
 Responses carry ``Cache-Control: private, no-store``.
 """
 
-import datetime
-from collections import OrderedDict
-
-import django_filters
-from django import forms
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.defaultfilters import slugify
 from django.urls import reverse
@@ -21,16 +16,17 @@ from django.utils.functional import cached_property
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
-from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.reports import ReportView
 from wagtail.admin.widgets.button import HeaderButton
 
 from wagtail_coaching.conf import get_setting
-from wagtail_coaching.programmes.pages import ProgrammePage
-from wagtail_coaching.reporting import access, pdf, queries
-from wagtail_coaching.spaces.models import ClientSpace, ClientSpaceStatus, display_name
+from wagtail_coaching.reporting import access, exports, pdf, queries
+from wagtail_coaching.reporting.filters import ReportFilterSet, filtered_rows
+from wagtail_coaching.reporting.models import ExportStatus, ReportExport
+from wagtail_coaching.spaces.models import ClientSpace, display_name
+from wagtail_coaching.spaces.uploads import private_storage
 
 NAMESPACE = "wagtail_coaching_reports"
 
@@ -56,91 +52,6 @@ def _local_date(value):
 def _show_date(value):
     value = _local_date(value)
     return formats.date_format(value, "DATE_FORMAT") if value else ""
-
-
-# --- Filters ---------------------------------------------------------------------------------
-
-
-class ReportFilterForm(forms.Form):
-    def clean(self):
-        cleaned = super().clean()
-        period = cleaned.get("period")
-        if period and period.start and period.stop and period.start > period.stop:
-            self.add_error("period", _("The period ends before it starts."))
-        return cleaned
-
-
-class ReportFilterSet(WagtailFilterSet):
-    """Period, programme and status: the same filters for the page, the exports and PDFs."""
-
-    period = django_filters.DateFromToRangeFilter(
-        label=gettext_lazy("Period"),
-        method="filter_period",
-        widget=DateRangePickerWidget,
-    )
-    programme = django_filters.ModelChoiceFilter(
-        label=gettext_lazy("Programme"),
-        queryset=ProgrammePage.objects.none(),
-        empty_label=gettext_lazy("All programmes"),
-    )
-    status = django_filters.ChoiceFilter(
-        label=gettext_lazy("Status"),
-        choices=ClientSpaceStatus.choices,
-        empty_label=gettext_lazy("Any status"),
-    )
-
-    class Meta:
-        model = ClientSpace
-        fields = []
-        form = ReportFilterForm
-
-    def __init__(self, *args, organisation, **kwargs):
-        super().__init__(*args, **kwargs)
-        # Only programmes this organisation's spaces follow: titles are public, but a
-        # list of every programme says nothing useful here.
-        self.filters["programme"].queryset = (
-            ProgrammePage.objects.filter(
-                pk__in=ClientSpace.objects.filter(organisation=organisation).values("programme_id")
-            )
-            .defer_streamfields()
-            .order_by("title")
-        )
-
-    def filter_period(self, queryset, name, value):
-        period = queries.Period(_as_date(value.start), _as_date(value.stop))
-        return queryset.filter(period.overlapping_spaces())
-
-    @cached_property
-    def chosen_period(self):
-        """The chosen period (all time unless a valid one was given)."""
-        if self.is_valid() and self.form.cleaned_data.get("period"):
-            value = self.form.cleaned_data["period"]
-            return queries.Period(_as_date(value.start), _as_date(value.stop))
-        return queries.ALL_TIME
-
-    def described(self):
-        """``(label, value)`` of the chosen programme and status, for the PDF's cover."""
-        if not self.is_valid():
-            return []
-        pairs = []
-        if self.form.cleaned_data.get("programme"):
-            pairs.append((_("Programme"), self.form.cleaned_data["programme"].title))
-        if self.form.cleaned_data.get("status"):
-            pairs.append((_("Status"), ClientSpaceStatus(self.form.cleaned_data["status"]).label))
-        return pairs
-
-
-def _as_date(value):
-    # django-filter turns the chosen days into datetimes (start and end of day).
-    return value.date() if isinstance(value, datetime.datetime) else value
-
-
-def filtered_rows(filterset, organisation):
-    """The report's rows for ``filterset``'s choices (annotated for its period)."""
-    rows = queries.report_rows(organisation, filterset.chosen_period)
-    if filterset.is_valid():
-        rows = filterset.filter_queryset(rows)
-    return rows
 
 
 # --- The report ------------------------------------------------------------------------------
@@ -224,40 +135,8 @@ class OrganisationReportView(ReportView):
         ReportLinkColumn("final_report", label=gettext_lazy("Report (PDF)")),
     ]
 
-    list_export = [
-        "coachee",
-        "coach",
-        "organisation",
-        "programme",
-        "status",
-        "sessions_held",
-        "sessions_planned",
-        "modules_completed",
-        "modules_total",
-        "minutes",
-        "hours",
-        "first_session",
-        "last_session",
-        "start_date",
-        "end_date",
-    ]
-    export_headings = {
-        "coachee": gettext_lazy("Coachee"),
-        "coach": gettext_lazy("Coach"),
-        "organisation": gettext_lazy("Organisation"),
-        "programme": gettext_lazy("Programme"),
-        "status": gettext_lazy("Status"),
-        "sessions_held": gettext_lazy("Sessions held"),
-        "sessions_planned": gettext_lazy("Sessions planned"),
-        "modules_completed": gettext_lazy("Modules completed"),
-        "modules_total": gettext_lazy("Modules in the programme"),
-        "minutes": gettext_lazy("Minutes"),
-        "hours": gettext_lazy("Hours"),
-        "first_session": gettext_lazy("First session"),
-        "last_session": gettext_lazy("Last session"),
-        "start_date": gettext_lazy("Start date"),
-        "end_date": gettext_lazy("End date"),
-    }
+    list_export = exports.FIELDS
+    export_headings = exports.HEADINGS
 
     def dispatch(self, request, *args, **kwargs):
         self.organisation = access.get_organisation_or_404(request.user, kwargs["organisation_id"])
@@ -286,20 +165,44 @@ class OrganisationReportView(ReportView):
     def get_filterset_kwargs(self):
         return {**super().get_filterset_kwargs(), "organisation": self.organisation}
 
+    @property
+    def period(self):
+        return self.filters.chosen_period if self.filters else queries.ALL_TIME
+
     def get_base_queryset(self):
-        period = self.filters.chosen_period if self.filters else queries.ALL_TIME
-        return queries.report_rows(self.organisation, period)
+        if self.is_export:
+            # Exports read the figures with grouped joins (exports.spreadsheet_rows).
+            return queries.export_spaces(
+                queries.organisation_spaces(self.organisation, self.period)
+            )
+        return queries.report_rows(self.organisation, self.period)
 
     def order_queryset(self, queryset):
+        if self.is_export:
+            figure = (self.ordering or "").lstrip("-")
+            if figure in FIGURES:
+                queryset = queries.with_figure(queryset, figure, self.period)
         # A unique last key keeps pagination stable when many rows tie.
         queryset = super().order_queryset(queryset)
         return queryset.order_by(*queryset.query.order_by, "pk")
 
     def get_filename(self):
-        return _("coaching-report-%(name)s-%(date)s") % {
-            "name": slugify(self.organisation.name) or self.organisation.pk,
-            "date": datetime.date.today().strftime("%Y-%m-%d"),
-        }
+        return exports.spreadsheet_name(self.organisation)
+
+    def as_spreadsheet(self, queryset, spreadsheet_format):
+        if spreadsheet_format == self.FORMAT_XLSX and exports.in_background(queryset.count()):
+            return _background(self.request, self.organisation, "xlsx")
+        rows = exports.spreadsheet_rows(queryset, self.period)
+        if spreadsheet_format == self.FORMAT_XLSX:
+            return _private(
+                FileResponse(
+                    exports.xlsx_file(rows, self.organisation),
+                    as_attachment=True,
+                    content_type=exports.XLSX_TYPE,
+                    filename=f"{self.get_filename()}.xlsx",
+                )
+            )
+        return super().as_spreadsheet(rows, spreadsheet_format)
 
     def _with_query(self, url):
         params = self.request.GET.copy()
@@ -328,32 +231,11 @@ class OrganisationReportView(ReportView):
         ]
 
     def to_row_dict(self, item):
-        return OrderedDict(
-            [
-                ("coachee", display_name(item.coachee)),
-                ("coach", display_name(item.coach)),
-                ("organisation", self.organisation.name),
-                ("programme", item.programme.title if item.programme else ""),
-                ("status", item.get_status_display()),
-                ("sessions_held", item.sessions_held),
-                ("sessions_planned", item.planned_sessions),
-                ("modules_completed", item.modules_completed),
-                ("modules_total", item.modules_total),
-                ("minutes", item.minutes_spent),
-                ("hours", queries.hours(item.minutes_spent)),
-                ("first_session", _local_date(item.first_session_at)),
-                ("last_session", _local_date(item.last_session_at)),
-                ("start_date", item.start_date),
-                ("end_date", item.end_date),
-            ]
-        )
+        return exports.row_values(item, self.organisation)
 
     def preprocess_field_value(self, field, value, export_format):
         value = super().preprocess_field_value(field, value, export_format)
-        # Spreadsheet programs run a cell starting with one of these as a formula.
-        if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-            value = "'" + value
-        return value
+        return exports.spreadsheet_safe(value)
 
     def get_context_data(self, *args, **kwargs):
         context = super().get_context_data(*args, **kwargs)
@@ -363,6 +245,7 @@ class OrganisationReportView(ReportView):
         )
         if not self.is_export:
             context["totals"] = queries.totals(self.object_list, period)
+            context["exports"] = exports.recent_exports(self.organisation, self.request.user)
         return context
 
 
@@ -438,23 +321,98 @@ class ProgrammeAveragesView(ReportMixin, TemplateView):
 
 
 def organisation_report_pdf(request, organisation_id):
-    """The organisation report as a PDF, for the same filters as the report page."""
+    """The organisation report as a PDF, for the same filters as the report page; built in
+    the background above ``REPORT_BACKGROUND_SIZE`` client spaces."""
     organisation = access.get_organisation_or_404(request.user, organisation_id)
     filterset = ReportFilterSet(request.GET, request=request, organisation=organisation)
-    rows = filtered_rows(filterset, organisation)
-    groups = queries.programme_groups(rows, filterset.chosen_period)
-    content = pdf.organisation_report(
+    if exports.in_background(filtered_rows(filterset, organisation, figures=False).count()):
+        return _background(request, organisation, "pdf")
+    content = exports.organisation_pdf(organisation, filterset, get_language())
+    return _pdf_response(content, exports.pdf_name(organisation))
+
+
+# --- Exports built in the background -----------------------------------------------------------
+
+FIGURES = {
+    "sessions_held",
+    "minutes_spent",
+    "first_session_at",
+    "last_session_at",
+    "modules_completed",
+    "modules_total",
+}
+
+
+def _background(request, organisation, format):
+    """Queue the export and send the user to the page that follows it."""
+    params = request.GET.copy()
+    for key in ("export", "p", "_w_filter_fragment", "ordering"):
+        params.pop(key, None)
+    export = exports.request_export(
+        user=request.user,
         organisation=organisation,
-        period=filterset.chosen_period,
-        rows=rows.order_by("coachee__last_name", "coachee__first_name", "pk"),
-        totals=queries.totals_of_groups(groups),
-        months=queries.hours_per_month(rows, filterset.chosen_period),
-        groups=groups,
-        filters=filterset.described(),
+        format=format,
+        query=params.urlencode(),
         language=get_language(),
     )
-    name = slugify(organisation.name) or organisation.pk
-    return _pdf_response(content, _("coaching-report-%(name)s.pdf") % {"name": name})
+    return _private(
+        redirect(f"{NAMESPACE}:export", organisation_id=organisation.pk, export_id=export.pk)
+    )
+
+
+def _export_or_404(request, organisation_id, export_id):
+    organisation = access.get_organisation_or_404(request.user, organisation_id)
+    try:
+        return ReportExport.objects.select_related("organisation").get(
+            pk=export_id, organisation=organisation, created_at__gte=exports.kept_since()
+        )
+    except ReportExport.DoesNotExist as exc:
+        raise Http404("No such export.") from exc
+
+
+class ExportView(ReportMixin, TemplateView):
+    """Where a report built in the background stands; the file once it is ready."""
+
+    template_name = "wagtail_coaching/reporting/export.html"
+    page_title = gettext_lazy("Report being prepared")
+    header_icon = "download"
+
+    def get(self, request, organisation_id, export_id):
+        self.export = _export_or_404(request, organisation_id, export_id)
+        self.organisation = self.export.organisation
+        context = self.get_context_data(
+            export=self.export,
+            organisation=self.organisation,
+            refresh=self.export.status in (ExportStatus.WAITING, ExportStatus.RUNNING),
+            report_url=reverse(
+                f"{NAMESPACE}:organisation", kwargs={"organisation_id": self.organisation.pk}
+            ),
+        )
+        return _private(self.render_to_response(context))
+
+    def get_page_subtitle(self):
+        return self.organisation.name
+
+
+def export_download(request, organisation_id, export_id):
+    """The file of a ready export, to users who may see the organisation's reports only."""
+    export = _export_or_404(request, organisation_id, export_id)
+    if not export.is_ready:
+        raise Http404("This export is not ready.")
+    storage = private_storage()
+    try:
+        handle = storage.open(export.file_name, "rb")
+    except (FileNotFoundError, OSError) as exc:
+        raise Http404("This export's file is gone.") from exc
+    content_type = "application/pdf" if export.format == "pdf" else exports.XLSX_TYPE
+    return _private(
+        FileResponse(
+            handle,
+            as_attachment=True,
+            content_type=content_type,
+            filename=export.download_name,
+        )
+    )
 
 
 def space_final_report_pdf(request, organisation_id, public_id):

@@ -20,7 +20,7 @@ from wagtail.admin.viewsets.chooser import ChooserViewSet
 from wagtail.admin.widgets.chooser import BaseChooser
 
 from wagtail_coaching.spaces import eligibility
-from wagtail_coaching.spaces.models import ClientSpace, display_name
+from wagtail_coaching.spaces.models import display_name
 
 SPACE_EDITOR_PERMISSIONS = (
     "wagtail_coaching.add_clientspace",
@@ -28,8 +28,14 @@ SPACE_EDITOR_PERMISSIONS = (
 )
 
 
-def may_choose_people(user):
-    return bool(user.is_active and any(user.has_perm(p) for p in SPACE_EDITOR_PERMISSIONS))
+ORGANISATION_EDITOR_PERMISSIONS = (
+    "wagtail_coaching.add_organisation",
+    "wagtail_coaching.change_organisation",
+)
+
+
+def may_choose_people(user, permissions=SPACE_EDITOR_PERMISSIONS):
+    return bool(user.is_active and any(user.has_perm(p) for p in permissions))
 
 
 def user_label(user):
@@ -63,11 +69,11 @@ class RoleViewMixin:
     """Shared by the chooser's views: who may open it, and which users it offers."""
 
     candidates = None  # a callable returning the queryset of users allowed in the role
-    # The model whose admin rights open the chooser (see ``may_choose_people``).
-    lock_model = ClientSpace
+    # The admin rights that open the chooser (see ``may_choose_people``).
+    permissions = SPACE_EDITOR_PERMISSIONS
 
     def dispatch(self, request, *args, **kwargs):
-        if not may_choose_people(request.user):
+        if not may_choose_people(request.user, self.permissions):
             # Refused like every other admin URL of the app: as if it did not exist.
             raise Http404
         return super().dispatch(request, *args, **kwargs)
@@ -128,15 +134,18 @@ class RoleChooserViewSet(ChooserViewSet):
     model = get_user_model()
     icon = "user"
     per_page = 10
-    register_widget = False  # only the client space form uses these choosers
+    register_widget = False  # only the app's own forms use these choosers
     base_widget_class = UserChooserWidgetBase
     choose_view_class = ChooseUserView
     choose_results_view_class = ChooseUserResultsView
     chosen_view_class = ChosenUserView
     candidates = None
+    permissions = SPACE_EDITOR_PERMISSIONS
 
     def get_common_view_kwargs(self, **kwargs):
-        return super().get_common_view_kwargs(candidates=self.candidates, **kwargs)
+        return super().get_common_view_kwargs(
+            candidates=self.candidates, permissions=self.permissions, **kwargs
+        )
 
     def get_urlpatterns(self):
         # Choosing only: no "create" tab and no multiple choice.
@@ -147,11 +156,14 @@ class RoleChooserViewSet(ChooserViewSet):
         ]
 
 
-def _role_chooser(role, candidates, choose_one_text, choose_another_text):
+def _role_chooser(
+    role, candidates, choose_one_text, choose_another_text, permissions=SPACE_EDITOR_PERMISSIONS
+):
     return RoleChooserViewSet(
         f"wagtail_coaching_{role}_chooser",
         url_prefix=f"coaching/choose-{role}",
         candidates=candidates,
+        permissions=permissions,
         choose_one_text=choose_one_text,
         choose_another_text=choose_another_text,
     )
@@ -169,4 +181,11 @@ participant_chooser = _role_chooser(
     _("Choose a coach to give access"),
     _("Choose another coach"),
 )
-VIEWSETS = (coach_chooser, coachee_chooser, participant_chooser)
+report_reader_chooser = _role_chooser(
+    "report-reader",
+    eligibility.report_reader_candidates,
+    _("Choose who sees the reports"),
+    _("Choose another person"),
+    permissions=ORGANISATION_EDITOR_PERMISSIONS,
+)
+VIEWSETS = (coach_chooser, coachee_chooser, participant_chooser, report_reader_chooser)

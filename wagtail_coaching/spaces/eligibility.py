@@ -7,6 +7,7 @@ from django.db.models import Q
 
 from wagtail_coaching.spaces import lock, roles
 from wagtail_coaching.spaces.models import (
+    ClientSpace,
     OrganisationGroupObjectPermission,
     OrganisationUserObjectPermission,
 )
@@ -65,3 +66,14 @@ def coachee_candidates():
 def extra_participant_candidates():
     """Who may be given access besides the coach and the coachee: coaches who are not HR."""
     return roles.coaches().exclude(pk__in=report_viewers().values("pk"))
+
+
+def report_reader_candidates():
+    """Who may be chosen to see an organisation's reports: active users who are neither
+    coaches nor coachees (the report names every coachee of the organisation and their
+    figures; a coach or a coachee has no business reading those of others)."""
+    return (
+        roles.real_users()
+        .exclude(pk__in=roles.coaches().values("pk"))
+        .exclude(pk__in=ClientSpace.objects.values("coachee_id"))
+    )

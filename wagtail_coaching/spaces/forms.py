@@ -86,10 +86,6 @@ class UserChoiceField(forms.ModelChoiceField):
         return choosers.user_label(user)
 
 
-class UserMultipleChoiceField(forms.ModelMultipleChoiceField):
-    label_from_instance = UserChoiceField.label_from_instance
-
-
 class ClientSpaceAdminForm(WagtailAdminModelForm):
     add_participant = UserChoiceField(
         queryset=None,
@@ -207,16 +203,29 @@ class ClientSpaceAdminForm(WagtailAdminModelForm):
 
 
 class OrganisationAdminForm(WagtailAdminModelForm):
-    """The organisation, and who may see its sponsor reports (through the lock)."""
+    """The organisation, and who may see its sponsor reports (through the lock).
 
-    report_users = UserMultipleChoiceField(
+    People are added one at a time with a chooser limited to suitable users (never a coach
+    nor a coachee), and removed by ticking them: the form stays small whatever the number
+    of users.
+    """
+
+    add_report_user = UserChoiceField(
+        queryset=None,
+        required=False,
+        label=_("Add a person who sees the reports"),
+        help_text=_(
+            "Usually the sponsor's HR. They see counts, never content, and need access to "
+            "the Wagtail admin to open the reports. Coaches and coachees cannot be chosen."
+        ),
+        widget=choosers.report_reader_chooser.widget_class(),
+    )
+    remove_report_users = forms.ModelMultipleChoiceField(
         queryset=None,
         required=False,
         label=_("People who see the reports"),
-        help_text=_(
-            "Usually the sponsor's HR. They see counts, never content, and need access to "
-            "the Wagtail admin to open the reports."
-        ),
+        help_text=_("Tick the people who should no longer see the reports."),
+        widget=forms.CheckboxSelectMultiple,
     )
     report_groups = forms.ModelMultipleChoiceField(
         queryset=Group.objects.order_by("name"),
@@ -227,20 +236,24 @@ class OrganisationAdminForm(WagtailAdminModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["report_users"].queryset = roles.real_users().order_by(
-            "last_name", "first_name", "pk"
-        )
+        self.fields["add_report_user"].queryset = eligibility.report_reader_candidates()
+        users = roles.real_users().none()
         if self.instance.pk:
             users, groups = lock.report_readers(self.instance)
-            self.fields["report_users"].initial = list(users)
             self.fields["report_groups"].initial = list(groups)
+        self.fields["remove_report_users"].queryset = users.order_by(
+            "last_name", "first_name", "pk"
+        )
+        self.fields["remove_report_users"].label_from_instance = choosers.user_label
 
     def save(self, commit=True):
         organisation = super().save(commit=commit)
         if commit:
+            readers = set(self.fields["remove_report_users"].queryset)
+            readers -= set(self.cleaned_data.get("remove_report_users") or [])
+            if self.cleaned_data.get("add_report_user"):
+                readers.add(self.cleaned_data["add_report_user"])
             lock.set_report_readers(
-                organisation,
-                self.cleaned_data.get("report_users") or [],
-                self.cleaned_data.get("report_groups") or [],
+                organisation, readers, self.cleaned_data.get("report_groups") or []
             )
         return organisation
