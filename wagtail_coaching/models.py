@@ -23,11 +23,13 @@ from .spaces.models import (
     OrganisationUserObjectPermission,
 )
 from .spaces.preferences import CoachingPreferences
+from .spaces.proposals import AccessProposal
 from .trials.models import TrialRequest
 from .trials.pages import TrialRequestPage
 
 __all__ = [
     "AccessEvent",
+    "AccessProposal",
     "Action",
     "Answer",
     "Board",
