@@ -13,13 +13,15 @@ from wagtail_coaching.conf import get_setting
 from wagtail_coaching.spaces.preferences import for_person
 
 
-def send_notice(recipient, subject, message, url=""):
+def send_notice(recipient, subject, message, url="", email=None):
     """E-mail ``recipient`` (if they have an address) after the transaction commits.
 
     ``subject`` and ``message`` are callables returning text: they are called in the
-    recipient's language. ``url`` is an absolute link to where they can see more.
+    recipient's language. ``url`` is an absolute link to where they can see more. ``email``
+    sends to another address than the account's (the one it had before a change).
     """
-    if recipient is None or not recipient.email or not recipient.is_active:
+    address = email or (recipient.email if recipient is not None else "")
+    if recipient is None or not address or not recipient.is_active:
         return
 
     def send():
@@ -27,9 +29,7 @@ def send_notice(recipient, subject, message, url=""):
             context = {"recipient": recipient, "message": message(), "url": url}
             body = render_to_string("wagtail_coaching/email/notice_body.txt", context)
             title = " ".join(str(subject()).split())
-        EmailMultiAlternatives(
-            title, body, get_setting("FROM_EMAIL") or None, [recipient.email]
-        ).send()
+        EmailMultiAlternatives(title, body, get_setting("FROM_EMAIL") or None, [address]).send()
 
     transaction.on_commit(send)
 
