@@ -13,7 +13,7 @@ from .sessions.presence import PresenceSpan
 from .spaces.audit import AccessEvent, SpaceVisit
 from .spaces.content import Goal, GoalChange, Note, SpaceDocument
 from .spaces.contracts import ContractAcceptance, ContractTemplate
-from .spaces.crypto import SpaceKey
+from .spaces.crypto import DataKey
 from .spaces.models import (
     ClientSpace,
     ClientSpaceGroupObjectPermission,
@@ -35,6 +35,7 @@ __all__ = [
     "Board",
     "BoardOperation",
     "ClientSpace",
+    "DataKey",
     "ClientSpaceGroupObjectPermission",
     "ClientSpaceUserObjectPermission",
     "CoachingPreferences",
@@ -53,7 +54,6 @@ __all__ = [
     "ProgrammeIndexPage",
     "ProgrammePage",
     "SpaceDocument",
-    "SpaceKey",
     "SpaceVisit",
     "StepMark",
     "TrialRequest",
