@@ -235,3 +235,10 @@ def test_the_coachee_revokes_at_once(client, held):
     client.force_login(world.coachee)
     client.post(space_url(world, "revoke_access"), {"user": world.coach.pk})
     assert lock.may_enter(world.coach, world.space)
+
+
+@pytest.mark.parametrize("who", ["hr", "editor", "staff"])
+def test_only_coaches_who_are_not_hr_can_be_proposed(held, who):
+    with pytest.raises(consent.ProposalError):
+        consent.propose(held.space, getattr(held, who), held.staff)
+    assert not AccessProposal.objects.exists()

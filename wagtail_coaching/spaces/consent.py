@@ -22,7 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from wagtail_coaching.spaces import audit, lock
+from wagtail_coaching.spaces import audit, eligibility, lock, roles
 from wagtail_coaching.spaces.models import ClientSpace, display_name
 from wagtail_coaching.spaces.notices import absolute_url, send_notice
 from wagtail_coaching.spaces.proposals import AccessProposal, ProposalKind, ProposalStatus
@@ -85,6 +85,12 @@ def propose(space, user, actor, kind=ProposalKind.PARTICIPANT):
     withdraws an earlier pending one. Raises :class:`ProposalError` when ``user`` is
     already in or cannot be proposed.
     """
+    # The admin form says the same with the field; this holds for every caller.
+    if not roles.is_coach(user) or eligibility.is_report_viewer(user):
+        raise ProposalError(
+            _("%(user)s is not a coach who may enter spaces; only coaches can be proposed.")
+            % {"user": display_name(user)}
+        )
     if user.pk in (space.coach_id, space.coachee_id):
         raise ProposalError(
             _("%(user)s is already the coach or the coachee of this space.")
