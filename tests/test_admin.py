@@ -5,7 +5,7 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from wagtail_coaching.conf import get_setting
-from wagtail_coaching.spaces import lock, roles
+from wagtail_coaching.spaces import consent, lock, roles
 from wagtail_coaching.spaces.models import ClientSpace
 
 from .factories import CoachFactory, UserFactory
@@ -78,6 +78,11 @@ def test_staff_change_the_coach_in_the_admin(client, world):
     assert response.status_code == 302, response.content.decode()[:2000]
     assert not lock.may_enter(world.coach, world.space)
     assert lock.may_enter(new_coach, world.space)
+    # A space without content changes coach at once; extra access waits for the coachee.
+    assert not lock.may_enter(supervisor, world.space)
+    form = client.get(url).context["form"]
+    assert "Waiting for the coachee" in str(form.fields["add_participant"].help_text)
+    consent.accept(consent.pending(world.space).get(), world.space, world.coachee)
     assert lock.may_enter(supervisor, world.space)
     # The extra grant shows in the edit form, ready to be removed.
     form = client.get(url).context["form"]

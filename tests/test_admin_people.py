@@ -1,10 +1,10 @@
-"""Picking people for a client space: choosers limited by role, extra access granted one
+"""Picking people for a client space: choosers limited by role, extra access proposed one
 coach at a time with a confirmation, never to HR, and named in the coachee's access log."""
 
 import pytest
 from django.urls import reverse
 
-from wagtail_coaching.spaces import audit, lock
+from wagtail_coaching.spaces import audit, consent, lock
 from wagtail_coaching.spaces.models import ClientSpace
 
 from .conftest import accept_contract
@@ -102,15 +102,18 @@ def test_access_is_granted_only_when_confirmed(client, world):
     assert not lock.may_enter(world.other_coach, world.space)
 
 
-def test_the_grant_names_the_staff_member_in_the_coachees_log(client, world):
+def test_the_proposal_names_the_staff_member_in_the_coachees_log(client, world):
     world.staff.first_name, world.staff.last_name = "Stella", "Staffer"
     world.staff.save()
     client.force_login(world.staff)
     response = edit(client, world, add_participant=world.other_coach.pk, confirm_access="on")
     assert response.status_code == 302
-    assert lock.may_enter(world.other_coach, world.space)
-    event = audit.events_for(world.space).filter(action=audit.AccessAction.ACCESS_GRANTED)[0]
+    # Proposed, not granted: the coachee decides (see test_consent).
+    assert not lock.may_enter(world.other_coach, world.space)
+    event = audit.events_for(world.space).get(action=audit.AccessAction.PROPOSED)
     assert event.user == world.staff and event.subject_user == world.other_coach
+    consent.accept(consent.pending(world.space).get(), world.space, world.coachee)
+    assert lock.may_enter(world.other_coach, world.space)
 
     # The coachee reads it in their access log.
     client.force_login(world.coachee)
@@ -118,7 +121,7 @@ def test_the_grant_names_the_staff_member_in_the_coachees_log(client, world):
     body = client.get(url("access_log", world)).content.decode()
     assert "Stella Staffer" in body
 
-    # Removing access is logged the same way.
+    # Staff removing access is logged the same way.
     client.force_login(world.staff)
     response = edit(client, world, remove_participants=[world.other_coach.pk])
     assert response.status_code == 302

@@ -73,10 +73,13 @@ def test_key_rotation_without_downtime_then_rewrap(world):
     with override_settings(WAGTAIL_COACHING_MASTER_KEYS=KEY_B | KEY_A):
         assert crypto.decrypt_for_space(fresh(world.space), token, b"aad") == b"rotate me"
         crypto.encrypt_for_space(world.other_space, "new", b"aad")
-        assert crypto.SpaceKey.objects.get(space=world.other_space).master_key_id == "b"
+        assert (
+            crypto.DataKey.objects.get(space_public_id=world.other_space.public_id).master_key_id
+            == "b"
+        )
         call_command("coaching_rewrap_keys", stdout=(out := __import__("io").StringIO()))
         assert "Re-wrapped 1 data key(s) with master key 'b'; 0 left" in out.getvalue()
-    assert crypto.SpaceKey.objects.get(space=world.space).master_key_id == "b"
+    assert crypto.DataKey.objects.get(space_public_id=world.space.public_id).master_key_id == "b"
     # The old key can go now.
     with override_settings(WAGTAIL_COACHING_MASTER_KEYS=KEY_B):
         assert crypto.decrypt_for_space(fresh(world.space), token, b"aad") == b"rotate me"
@@ -110,10 +113,10 @@ def test_erased_space_is_unreadable(world):
 
 def test_wrapped_key_in_the_database_is_not_the_data_key(world):
     data_key = crypto.data_key_for(world.space)
-    row = crypto.SpaceKey.objects.get(space=world.space)
+    row = crypto.DataKey.objects.get(space_public_id=world.space.public_id)
     assert data_key not in bytes(row.wrapped_key)
     with connection.cursor() as cursor:
-        cursor.execute("SELECT wrapped_key FROM wagtail_coaching_spacekey")
+        cursor.execute("SELECT wrapped_key FROM wagtail_coaching_datakey")
         for (value,) in cursor.fetchall():
             assert data_key not in bytes(value)
 

@@ -18,7 +18,7 @@ from wagtail_coaching.sessions import board, consumers
 from wagtail_coaching.sessions.models import CoachingSession
 from wagtail_coaching.sessions.presence import PresenceSpan
 from wagtail_coaching.sessions.routing import live_url, websocket_application
-from wagtail_coaching.spaces import lock
+from wagtail_coaching.spaces import consent, lock
 
 from .conftest import accept_contract
 from .test_matrix import ROLES
@@ -240,6 +240,25 @@ def test_a_revoked_participant_is_disconnected(live_world):
     closed = socket.output(timeout=5)
     assert closed == {"type": "websocket.close", "code": consumers.CLOSE_REFUSED}
     # The coach keeps theirs.
+    other.send({"type": "ping"})
+    assert other.receive() == {"type": "pong"}
+    other.close()
+
+
+def _let_in(world):
+    """``world.other_coach`` proposed by staff and accepted by the coachee."""
+    proposal = consent.propose(world.space, world.other_coach, world.staff)
+    consent.accept(proposal, world.space, world.coachee)
+    accept_contract(world.other_coach, world.space)
+
+
+def test_the_coachee_removing_an_extra_person_closes_their_socket(live_world):
+    run(_let_in, live_world)
+    socket = Socket(live_world.space, live_world.other_coach)
+    other = Socket(live_world.space, live_world.coach)
+    assert socket.connect()[0] and other.connect()[0]
+    run(consent.revoke, live_world.space, live_world.other_coach, live_world.coachee)
+    assert socket.output(timeout=5) == {"type": "websocket.close", "code": consumers.CLOSE_REFUSED}
     other.send({"type": "ping"})
     assert other.receive() == {"type": "pong"}
     other.close()

@@ -179,6 +179,15 @@ def _space(w):
     return {"public_id": w.space.public_id}
 
 
+def _proposal(w):
+    """A pending proposal that ``w.other_coach`` may enter ``w.space`` (made once)."""
+    if not hasattr(w, "proposal"):
+        from wagtail_coaching.spaces import consent
+
+        w.proposal = consent.propose(w.space, w.other_coach, w.staff)
+    return w.proposal
+
+
 # Content of world.space: the note, goal and document are the coachee's; only their author
 # (the coachee) edits or deletes them, so the coach gets 404 on those URLs too.
 EXPECTED |= {
@@ -200,6 +209,13 @@ EXPECTED |= {
         _participants("coachee"),
     ),
     "access_log": (_space, _participants()),
+    # The coachee's answers to proposals of extra access, and removing access: POST only
+    # (who may send them is in test_consent).
+    "proposal_answer": (
+        lambda w: _space(w) | {"proposal_uid": _proposal(w).uid},
+        _only(coach=NOT_ALLOWED, coachee=NOT_ALLOWED),
+    ),
+    "revoke_access": (_space, _only(coach=NOT_ALLOWED, coachee=NOT_ALLOWED)),
     "export": (_space, _participants()),
     "export_download": (_space, _participants()),
     # Sessions, video room, paper board, calendar.

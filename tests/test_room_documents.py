@@ -100,7 +100,7 @@ def test_feed_costs_constant_queries_and_one_key_unwrap(client, space_content):
     def queries():
         with CaptureQueriesContext(connection) as captured:
             assert client.get(url("documents_feed", world)).status_code == 200
-        return len(captured), sum("spacekey" in q["sql"].lower() for q in captured)
+        return len(captured), sum("datakey" in q["sql"].lower() for q in captured)
 
     queries()  # the first request of a session loads more (session, contract)
     before = queries()

@@ -17,6 +17,7 @@ from django.utils.module_loading import import_string
 from wagtail_coaching import compat
 from wagtail_coaching.conf import DEFAULTS, get_setting
 from wagtail_coaching.spaces import contracts
+from wagtail_coaching.spaces import keystore as keystore_checks  # noqa: F401
 from wagtail_coaching.spaces.idle import MIN_IDLE_TIMEOUT
 from wagtail_coaching.spaces.keys import KeyRingError, parse_key_ring
 from wagtail_coaching.spaces.models import ClientSpace, ClientSpaceStatus

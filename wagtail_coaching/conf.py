@@ -34,6 +34,9 @@ DEFAULTS = {
     "SENDFILE_TTL": 120,
     # Days after a space's end date before the erasure command erases its content.
     "RETENTION_DAYS": 365,
+    # DATABASES alias of the per-space data keys (see spaces.keystore); when it is not
+    # defined, the keys stay in "default".
+    "KEYS_DATABASE": "coaching_keys",
     # Seconds without activity (background requests do not count) after which a logged-in
     # user is logged out; at least 300.
     "SESSION_IDLE_TIMEOUT": 30 * 60,

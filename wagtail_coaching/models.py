@@ -14,7 +14,7 @@ from .sessions.presence import PresenceSpan
 from .spaces.audit import AccessEvent, SpaceVisit
 from .spaces.content import Goal, GoalChange, Note, SpaceDocument
 from .spaces.contracts import ContractAcceptance, ContractTemplate
-from .spaces.crypto import SpaceKey
+from .spaces.crypto import DataKey
 from .spaces.models import (
     ClientSpace,
     ClientSpaceGroupObjectPermission,
@@ -24,17 +24,20 @@ from .spaces.models import (
     OrganisationUserObjectPermission,
 )
 from .spaces.preferences import CoachingPreferences
+from .spaces.proposals import AccessProposal
 from .trials.models import TrialRequest
 from .trials.pages import TrialRequestPage
 
 __all__ = [
     "ReportExport",
     "AccessEvent",
+    "AccessProposal",
     "Action",
     "Answer",
     "Board",
     "BoardOperation",
     "ClientSpace",
+    "DataKey",
     "ClientSpaceGroupObjectPermission",
     "ClientSpaceUserObjectPermission",
     "CoachingPreferences",
@@ -53,7 +56,6 @@ __all__ = [
     "ProgrammeIndexPage",
     "ProgrammePage",
     "SpaceDocument",
-    "SpaceKey",
     "SpaceVisit",
     "StepMark",
     "TrialRequest",

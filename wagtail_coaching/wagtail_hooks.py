@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail_modeladmin.options import modeladmin_register
 
+from .accounts import changes as account_changes
 from .privacy.admin import ErasableClientSpaceAdmin
 from .reporting import home as reporting_home
 from .reporting import hooks as reporting_hooks
@@ -55,3 +56,8 @@ hooks.register("register_admin_urls", reporting_hooks.admin_url_patterns)
 hooks.register("register_reports_menu_item", reporting_hooks.reports_menu_item)
 hooks.register("register_permissions", reporting_hooks.report_permissions)
 hooks.register("construct_homepage_panels", reporting_home.construct_homepage_panels)
+
+# --- Accounts: staff changes to a person's account are told to them and logged -----------------
+hooks.register("before_edit_user", account_changes.remember_account)
+hooks.register("after_edit_user", account_changes.account_saved)
+hooks.register("before_delete_user", account_changes.account_deleted)

@@ -1,7 +1,8 @@
 """Production settings: every secret and the database come from the environment.
 
 Required: DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS (comma-separated), DATABASE_URL
-(e.g. postgres://user:password@host:5432/name), WAGTAIL_COACHING_MASTER_KEYS and
+(e.g. postgres://user:password@host:5432/name), WAGTAIL_COACHING_KEYS_DATABASE_URL (the key
+store: another database), WAGTAIL_COACHING_MASTER_KEYS and
 WAGTAIL_COACHING_PRIVATE_ROOT. Optional: DJANGO_CSRF_TRUSTED_ORIGINS, WAGTAILADMIN_BASE_URL,
 DJANGO_HSTS_SECONDS, and the video rooms' WAGTAIL_COACHING_JITSI_DOMAIN,
 WAGTAIL_COACHING_JITSI_APP_ID with WAGTAIL_COACHING_JITSI_APP_SECRET (self-hosted Jitsi) or
@@ -46,6 +47,13 @@ WAGTAIL_COACHING_MASTER_KEYS = parse_key_ring_env(env("WAGTAIL_COACHING_MASTER_K
 WAGTAIL_COACHING_PRIVATE_ROOT = env("WAGTAIL_COACHING_PRIVATE_ROOT")
 
 DATABASES = {"default": dj_database_url.parse(env("DATABASE_URL"), conn_max_age=600)}
+# The per-space data keys in a database of their own, whose backups are kept no longer than
+# the erasure delay (README, "Erasure and backups"); without it they stay in "default".
+if os.environ.get("WAGTAIL_COACHING_KEYS_DATABASE_URL"):
+    DATABASES["coaching_keys"] = dj_database_url.parse(
+        os.environ["WAGTAIL_COACHING_KEYS_DATABASE_URL"], conn_max_age=600
+    )
+    DATABASE_ROUTERS = ["wagtail_coaching.spaces.keystore.KeyStoreRouter"]
 
 for _name in ("DOMAIN", "APP_ID", "APP_SECRET", "PRIVATE_KEY", "KEY_ID", "ISSUER", "SUBJECT"):
     _value = os.environ.get(f"WAGTAIL_COACHING_JITSI_{_name}")

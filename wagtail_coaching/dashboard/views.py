@@ -13,7 +13,7 @@ from django.views.decorators.http import require_safe
 from wagtail_coaching.dashboard.agenda import coach_agenda
 from wagtail_coaching.reporting import home
 from wagtail_coaching.sessions.models import CoachingSession, SessionStatus
-from wagtail_coaching.spaces import audit, gate, lock
+from wagtail_coaching.spaces import audit, consent, gate, lock
 from wagtail_coaching.spaces.models import ClientSpace, ClientSpaceStatus
 from wagtail_coaching.spaces.preferences import user_timezone
 from wagtail_coaching.spaces.rendering import render_page
@@ -126,5 +126,6 @@ def space_detail(request, space):
             "sessions": sessions,
             "is_coach": space.coach_id == request.user.pk,
             "is_coachee": space.coachee_id == request.user.pk,
+            "access": consent.front_door(space),
         },
     )

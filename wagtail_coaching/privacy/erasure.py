@@ -2,7 +2,8 @@
 
 Erasure deletes a space's notes, goals (with their history), documents (rows and stored
 files), module answers and actions and the paper board's operations, and destroys the
-space's data key, so copies of its content in backups are unreadable too.
+space's data key in the key store (``spaces.keystore``), so copies of the content database
+are unreadable too (copies of the key database are kept no longer than the erasure delay).
 The space itself, its sessions, contract acceptances and access log stay: they hold no
 content, and sponsor reports count them.
 """
@@ -18,7 +19,7 @@ from wagtail_coaching.conf import get_setting
 from wagtail_coaching.sessions import board
 from wagtail_coaching.spaces import audit
 from wagtail_coaching.spaces.content import content_counts
-from wagtail_coaching.spaces.crypto import SpaceKey, destroy_space_key
+from wagtail_coaching.spaces.crypto import destroy_space_key
 from wagtail_coaching.spaces.models import ClientSpace, ClientSpaceStatus
 
 
@@ -34,7 +35,10 @@ def retention_cutoff(today=None):
 def _due(today):
     """True for a closed space whose end date (else start date) is older than the retention
     period, and whose content is not erased yet."""
-    erased = SpaceKey.objects.filter(space=OuterRef("pk"), wrapped_key=None)
+    # The access log's "Content erased" marks it: the keys may live in another database.
+    erased = audit.AccessEvent.objects.filter(
+        space=OuterRef("pk"), action=audit.AccessAction.ERASED
+    )
     cutoff = retention_cutoff(today)
     ended = Q(end_date__lte=cutoff) | Q(end_date__isnull=True, start_date__lte=cutoff)
     return Q(status=ClientSpaceStatus.CLOSED) & ended & ~Exists(erased)

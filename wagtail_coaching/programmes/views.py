@@ -35,7 +35,7 @@ from wagtail_coaching.spaces import gate
 from wagtail_coaching.spaces.models import ClientSpace
 from wagtail_coaching.spaces.rendering import render_page
 
-SPACE_QUERYSET = ClientSpace.objects.select_related("programme", "coach", "coachee", "data_key")
+SPACE_QUERYSET = ClientSpace.objects.select_related("programme", "coach", "coachee")
 
 
 def _is_coachee(request, space):

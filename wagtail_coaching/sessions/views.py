@@ -33,7 +33,7 @@ CLIENT_ID_RE = re.compile(r"^[A-Za-z0-9-]{8,40}$")
 
 # Every view below is a gate.space_view: log-in, the lock (404 for anyone else), the
 # contract gate, no-store. They receive the space; sessions are looked up inside it.
-ROOM_SPACES = lock.ClientSpace.objects.select_related("coach", "coachee", "programme", "data_key")
+ROOM_SPACES = lock.ClientSpace.objects.select_related("coach", "coachee", "programme")
 
 
 def _session_of(space, session_id):

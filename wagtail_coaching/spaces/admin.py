@@ -67,7 +67,7 @@ class AccessEventAdmin(ModelAdmin):
     menu_label = gettext_lazy("Access log")
     menu_icon = "list-ul"
     permission_helper_class = ReadOnlyPermissionHelper
-    list_display = ("at", "space", "who", "action", "about")
+    list_display = ("at", "space", "who", "action", "about", "proposer")
     list_filter = ("action",)
     search_fields = ("user__username", "user__last_name", "space__organisation__name")
 
@@ -89,6 +89,12 @@ class AccessEventAdmin(ModelAdmin):
         return event.subject_label
 
     about.short_description = gettext_lazy("about")
+
+    @staticmethod
+    def proposer(event):
+        return event.proposer_label
+
+    proposer.short_description = gettext_lazy("proposed by")
 
 
 class OrganisationAdmin(ModelAdmin):

@@ -1,7 +1,10 @@
 """The access log of client spaces: who did what, when — never any content.
 
 :func:`record` is the only writer. Events name a person, an action and a time; a document is
-named by its random id only, never by its file name (which is content).
+named by its random id only, never by its file name (which is content). Names are copied into
+the event when it is written, so the log still names a person after their account is deleted.
+A person who holds access through a proposal (``proposals``) is logged with the staff member
+who proposed it, on every event.
 """
 
 from django.conf import settings
@@ -10,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from wagtail_coaching.spaces.models import ClientSpace, display_name
+from wagtail_coaching.spaces.proposals import accepted_proposal
 
 SESSION_KEY = "wagtail_coaching_entered_spaces"
 
@@ -22,6 +26,18 @@ class AccessAction(models.TextChoices):
     ACCESS_GRANTED = "granted", _("Access granted")
     ACCESS_REVOKED = "revoked", _("Access revoked")
     ERASED = "erased", _("Content erased")
+    PROPOSED = "proposed", _("Access proposed")
+    COACH_PROPOSED = "coach_proposed", _("New coach proposed")
+    ACCEPTED = "accepted", _("Proposal accepted by the coachee")
+    REFUSED = "refused", _("Proposal refused by the coachee")
+    PASSWORD_CHANGED = "password", _("Password changed by staff")
+    EMAIL_CHANGED = "email", _("E-mail address changed by staff")
+    RIGHTS_CHANGED = "rights", _("Admin rights changed by staff")
+    ACCOUNT_DELETED = "account_deleted", _("Account deleted")
+
+
+# Who a person is, kept with each event: their account may be deleted later.
+NAME_LENGTH = 255
 
 
 class AccessEvent(models.Model):
@@ -39,7 +55,7 @@ class AccessEvent(models.Model):
         blank=True,
         related_name="+",
     )
-    action = models.CharField(_("what"), max_length=16, choices=AccessAction.choices)
+    action = models.CharField(_("what"), max_length=24, choices=AccessAction.choices)
     # For permission changes: whose access changed. For downloads: the document's random id.
     subject_user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -50,6 +66,19 @@ class AccessEvent(models.Model):
         related_name="+",
     )
     object_uid = models.UUIDField(_("object id"), null=True, blank=True)
+    user_name = models.CharField(_("name"), max_length=NAME_LENGTH, blank=True)
+    subject_name = models.CharField(
+        _("name of the person concerned"), max_length=NAME_LENGTH, blank=True
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("proposed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    proposed_by_name = models.CharField(_("proposed by"), max_length=NAME_LENGTH, blank=True)
     at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
 
     class Meta:
@@ -63,25 +92,61 @@ class AccessEvent(models.Model):
 
     @property
     def who_label(self):
+        if self.user_name:
+            return self.user_name
         if self.user_id is None:
             return _("staff or system")
         return display_name(self.user)
 
     @property
     def subject_label(self):
+        if self.subject_name:
+            return self.subject_name
         return display_name(self.subject_user) if self.subject_user_id else ""
 
+    @property
+    def proposer_label(self):
+        """The staff member who proposed the access this event relies on, or ``""``."""
+        return self.proposed_by_name
 
-def record(space, user, action, subject_user=None, object_uid=None):
-    """Append one event to ``space``'s log. ``user`` may be None (a command, the system)."""
+
+def _loaded(user):
+    if user is not None and user.pk and not user.get_username():
+        return type(user).objects.filter(pk=user.pk).first()
+    return user
+
+
+def _name(user):
+    return display_name(user)[:NAME_LENGTH] if user is not None else ""
+
+
+def record(space, user, action, subject_user=None, object_uid=None, proposed_by=None):
+    """Append one event to ``space``'s log. ``user`` may be None (a command, the system).
+
+    Names are copied into the event. When ``proposed_by`` is not given and ``user`` holds
+    access through an accepted proposal, its proposer is named.
+    """
     if user is not None and not getattr(user, "is_authenticated", False):
         user = None
+    # The lock passes bare ``User(pk=...)`` for participants: read their names.
+    user, subject_user = _loaded(user), _loaded(subject_user)
+    if proposed_by is None and user is not None and user.pk != space.coachee_id:
+        proposal = accepted_proposal(space.pk, user.pk)
+        proposed_by_name = proposal.proposed_by_name if proposal else ""
+        proposed_by_id = proposal.proposed_by_id if proposal else None
+    else:
+        proposed_by_name = _name(proposed_by)
+        proposed_by_id = proposed_by.pk if proposed_by is not None else None
     return AccessEvent.objects.create(
         space=space,
         user=user,
+        user_name=_name(user),
         action=action,
         subject_user=subject_user,
+        subject_name=_name(subject_user),
         object_uid=object_uid,
+        proposed_by_id=proposed_by_id,
+        proposed_by_name=proposed_by_name,
     )
 
 

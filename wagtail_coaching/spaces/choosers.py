@@ -178,7 +178,7 @@ coachee_chooser = _role_chooser(
 participant_chooser = _role_chooser(
     "participant",
     eligibility.extra_participant_candidates,
-    _("Choose a coach to give access"),
+    _("Choose a coach to propose"),
     _("Choose another coach"),
 )
 report_reader_chooser = _role_chooser(

@@ -14,8 +14,12 @@ How it works, and what a caller may rely on:
 * Decryption **fails closed**: a wrong or missing key, a tampered or moved ciphertext, or an
   erased space raise :class:`DecryptionError` (or its subclass :class:`SpaceErased`); the
   stored bytes are never returned.
-* Erasing a space (:func:`destroy_space_key`) deletes its wrapped data key, so its content is
-  unreadable everywhere, backups included.
+* Wrapped data keys live in their own store (:mod:`.keystore`): a database alias of their
+  own when one is configured, else the content database. Erasing a space
+  (:func:`destroy_space_key`) destroys its wrapped data key there, so its content is
+  unreadable in the live database and in every copy of the content database; a copy of the
+  *key* database taken before the erasure can still unwrap it, which is why that database's
+  backups are kept no longer than the erasure delay. Deleting a space deletes its key.
 
 Reusing it for another model (e.g. a coachee's reflections)::
 
@@ -46,6 +50,9 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 from django.db import IntegrityError, models, transaction
+from django.db.models import OuterRef, Subquery
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -54,6 +61,7 @@ from wagtail_coaching.spaces.keys import (
     CryptoError,
     parse_key_ring,
 )
+from wagtail_coaching.spaces.keystore import is_separate, key_database
 from wagtail_coaching.spaces.models import ClientSpace
 
 TOKEN_PREFIX = b"WCG1"  # format marker: AES-256-GCM, 12-byte nonce, then ciphertext+tag
@@ -97,15 +105,12 @@ def _master_key(key_id):
 # --- Per-space data keys -------------------------------------------------------------------
 
 
-class SpaceKey(models.Model):
-    """The wrapped data key of one space. Never shown anywhere, never exported."""
+class DataKey(models.Model):
+    """The wrapped data key of one space, in the key store (:mod:`.keystore`). Never shown
+    anywhere, never exported. No foreign key: the key store may be another database, so
+    the space is named by its public id (also bound into the wrapping)."""
 
-    space = models.OneToOneField(
-        ClientSpace,
-        verbose_name=_("client space"),
-        on_delete=models.CASCADE,
-        related_name="data_key",
-    )
+    space_public_id = models.UUIDField(_("client space"), unique=True)
     master_key_id = models.CharField(_("master key id"), max_length=64)
     wrapped_key = models.BinaryField(_("wrapped data key"), null=True, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -116,7 +121,16 @@ class SpaceKey(models.Model):
         verbose_name_plural = _("space data keys")
 
     def __str__(self):
-        return f"SpaceKey({self.space_id}, {self.master_key_id})"
+        return f"DataKey({self.space_public_id}, {self.master_key_id})"
+
+
+def _keys():
+    """The data keys, read and written in the key store whether or not its router is set."""
+    return DataKey.objects.using(key_database())
+
+
+def _key_of(space):
+    return _keys().filter(space_public_id=space.public_id)
 
 
 def _wrap_aad(space):
@@ -144,28 +158,62 @@ def _unwrap(space, row):
         ) from None
 
 
+# The wrapped key's columns, read beside the space by with_data_key().
+_ANNOTATED = ("_wc_key_master_id", "_wc_key_wrapped")
+
+
+def with_data_key(queryset):
+    """``queryset`` whose spaces carry their wrapped data key, read in the same query.
+
+    Only when the key store is the content's database (one database, the default): a
+    separate key store cannot be joined, and :func:`data_key_for` reads the key there.
+    Decided when called, never at import, so a site's settings are the ones in force."""
+    if is_separate():
+        return queryset
+    key = DataKey.objects.filter(space_public_id=OuterRef("public_id"))
+    return queryset.annotate(
+        _wc_key_master_id=Subquery(key.values("master_key_id")[:1]),
+        _wc_key_wrapped=Subquery(key.values("wrapped_key")[:1]),
+    )
+
+
+def _annotated_key(space):
+    """The key row read beside ``space`` by :func:`with_data_key`, or None if there was none
+    (then the key store is asked: a space with no key yet, or a separate key store)."""
+    master_key_id = getattr(space, "_wc_key_master_id", None)
+    if master_key_id is None:
+        return None
+    return DataKey(
+        space_public_id=space.public_id,
+        master_key_id=master_key_id,
+        wrapped_key=getattr(space, "_wc_key_wrapped", None),
+    )
+
+
 def data_key_for(space, create=True):
     """The space's unwrapped data key (cached on the instance for this request).
 
-    A space read with ``select_related("data_key")`` (as the pages showing content read it,
-    with the space and the lock in one query) costs no query here."""
+    A space read through :func:`with_data_key` (as the gate reads the pages showing content,
+    with the space and the lock in one query) costs no query here when the key store is the
+    content's database."""
     cached = getattr(space, _CACHE_ATTR, None)
     if cached is not None:
         return cached
-    if ClientSpace.data_key.is_cached(space):
-        row = getattr(space, "data_key", None)
-    else:
-        row = SpaceKey.objects.filter(space=space).first()
+    row = _annotated_key(space)
+    if row is None:
+        row = _key_of(space).first()
     if row is None:
         if not create:
             raise DecryptionError("This client space has no data key yet.")
         data_key = AESGCM.generate_key(bit_length=256)
         key_id, wrapped = _wrap(space, data_key)
         try:
-            with transaction.atomic():
-                SpaceKey.objects.create(space=space, master_key_id=key_id, wrapped_key=wrapped)
+            with transaction.atomic(using=key_database()):
+                _keys().create(
+                    space_public_id=space.public_id, master_key_id=key_id, wrapped_key=wrapped
+                )
         except IntegrityError:  # created concurrently: use theirs
-            row = SpaceKey.objects.get(space=space)
+            row = _key_of(space).get()
             data_key = _unwrap(space, row)
     else:
         data_key = _unwrap(space, row)
@@ -180,33 +228,48 @@ def rewrap_all(batch_size=500):
     """
     key_id, _master = current_master_key()
     count = 0
-    stale = SpaceKey.objects.exclude(master_key_id=key_id).exclude(wrapped_key=None)
-    for row in stale.select_related("space").iterator(chunk_size=batch_size):
-        with transaction.atomic():
-            locked = SpaceKey.objects.select_for_update().get(pk=row.pk)
+    stale = _keys().exclude(master_key_id=key_id).exclude(wrapped_key=None)
+    for row in stale.iterator(chunk_size=batch_size):
+        # The wrapping binds the space's public id only: no need to read the space.
+        space = ClientSpace(public_id=row.space_public_id)
+        with transaction.atomic(using=key_database()):
+            locked = _keys().select_for_update().get(pk=row.pk)
             if locked.wrapped_key is None or locked.master_key_id == key_id:
                 continue
-            data_key = _unwrap(row.space, locked)
-            locked.master_key_id, locked.wrapped_key = _wrap(row.space, data_key)
-            locked.save(update_fields=["master_key_id", "wrapped_key"])
+            data_key = _unwrap(space, locked)
+            locked.master_key_id, locked.wrapped_key = _wrap(space, data_key)
+            locked.save(using=key_database(), update_fields=["master_key_id", "wrapped_key"])
             count += 1
     return count
 
 
+def stale_key_count():
+    """How many live data keys are wrapped by a master key other than the current one."""
+    key_id, _master = current_master_key()
+    return _keys().exclude(master_key_id=key_id).exclude(wrapped_key=None).count()
+
+
 def destroy_space_key(space):
-    """Destroy the space's data key: everything encrypted under it becomes unreadable."""
-    SpaceKey.objects.filter(space=space).update(wrapped_key=None, destroyed_at=timezone.now())
-    SpaceKey.objects.get_or_create(
-        space=space,
+    """Destroy the space's data key in the key store: everything encrypted under it becomes
+    unreadable. The row stays, empty, as the mark that the space was erased."""
+    _key_of(space).update(wrapped_key=None, destroyed_at=timezone.now())
+    _keys().get_or_create(
+        space_public_id=space.public_id,
         defaults={"master_key_id": "-", "wrapped_key": None, "destroyed_at": timezone.now()},
     )
-    if hasattr(space, _CACHE_ATTR):
-        delattr(space, _CACHE_ATTR)
-    space._state.fields_cache.pop("data_key", None)
+    for attr in (_CACHE_ATTR, *_ANNOTATED):
+        if hasattr(space, attr):
+            delattr(space, attr)
 
 
 def is_erased(space):
-    return SpaceKey.objects.filter(space=space, wrapped_key=None).exists()
+    return _key_of(space).filter(wrapped_key=None).exists()
+
+
+@receiver(post_delete, sender=ClientSpace)
+def forget_space_key(sender, instance, **kwargs):
+    """A deleted space's key goes too (there is no foreign key to cascade across stores)."""
+    _key_of(instance).delete()
 
 
 # --- Encrypting and decrypting -------------------------------------------------------------

@@ -5,7 +5,7 @@ from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
-from wagtail_coaching.spaces import choosers, contracts, eligibility, lock, roles
+from wagtail_coaching.spaces import choosers, consent, contracts, eligibility, lock, roles
 from wagtail_coaching.spaces.content import GoalStatus, NoteVisibility
 from wagtail_coaching.spaces.models import ClientSpaceStatus, display_name
 from wagtail_coaching.spaces.preferences import language_choices, language_name, site_language
@@ -53,7 +53,8 @@ class ContractForm(forms.Form):
 
 
 """Admin forms. Validation rules live on the models and in ``eligibility``; people are picked
-with the role choosers of ``choosers``, and extra access is granted one person at a time.
+with the role choosers of ``choosers``, and extra access is proposed one person at a time,
+taking effect only when the coachee accepts it (``consent``).
 These forms also offer the site's languages as choices and keep an active space from lacking
 a contract in its language."""
 
@@ -90,16 +91,20 @@ class ClientSpaceAdminForm(WagtailAdminModelForm):
     add_participant = UserChoiceField(
         queryset=None,
         required=False,
-        label=_("Give access to another coach"),
+        label=_("Propose access for another coach"),
         help_text=_(
-            "A substitute coach or a supervisor who may also enter this space and read "
-            "everything in it. The coach and the coachee always have access."
+            "A substitute coach or a supervisor who would also enter this space and read "
+            "everything in it. They enter only once the coachee accepts the proposal in "
+            "their space; the coach is told. The coach and the coachee always have access."
         ),
         widget=choosers.participant_chooser.widget_class(),
     )
     confirm_access = forms.BooleanField(
         required=False,
-        label=_("I confirm that this person may enter the space and read everything in it."),
+        label=_(
+            "I confirm that I propose this person: once the coachee accepts, they may enter "
+            "the space and read everything in it."
+        ),
     )
     remove_participants = forms.ModelMultipleChoiceField(
         queryset=None,
@@ -128,6 +133,26 @@ class ClientSpaceAdminForm(WagtailAdminModelForm):
         current = lock.extra_participants(self.instance) if self.instance.pk else users.none()
         self.fields["remove_participants"].queryset = current
         self.fields["remove_participants"].label_from_instance = choosers.user_label
+        # Once the space holds content, its people change only with the coachee's consent.
+        self.holds_content = consent.holds_content(self.instance)
+        if self.holds_content and "coach" in self.fields:
+            self.fields["coach"].help_text = _(
+                "This space holds content: a new coach is proposed to the coachee, and takes "
+                "over (the current coach losing access) only when the coachee accepts."
+            )
+        waiting = list(consent.pending(self.instance)) if self.instance.pk else []
+        if waiting:
+            self.fields["add_participant"].help_text = "{} {}".format(
+                self.fields["add_participant"].help_text,
+                _("Waiting for the coachee's answer: %(people)s.")
+                % {
+                    "people": ", ".join(
+                        _("%(user)s (proposed by %(who)s)")
+                        % {"user": p.user_name, "who": p.proposed_by_name}
+                        for p in waiting
+                    )
+                },
+            )
 
     def clean(self):
         cleaned = super().clean()
@@ -152,7 +177,30 @@ class ClientSpaceAdminForm(WagtailAdminModelForm):
                     % {"user": display_name(coachee)},
                 )
         self._clean_added_participant(cleaned, coach, coachee)
+        if (
+            self.holds_content
+            and coachee is not None
+            and coachee.pk != self.instance_before("coachee_id")
+        ):
+            self.add_error(
+                "coachee",
+                _("This space holds content: its coachee cannot be changed."),
+            )
         return cleaned
+
+    def instance_before(self, field):
+        """The saved value of ``field`` (None for a new space)."""
+        if self.instance.pk is None:
+            return None
+        if not hasattr(self, "_before"):
+            self._before = (
+                type(self.instance)
+                .objects.filter(pk=self.instance.pk)
+                .values("coach_id", "coachee_id")
+                .first()
+                or {}
+            )
+        return self._before.get(field)
 
     def _clean_added_participant(self, cleaned, coach, coachee):
         added = cleaned.get("add_participant")
@@ -192,13 +240,21 @@ class ClientSpaceAdminForm(WagtailAdminModelForm):
                 )
 
     def save(self, commit=True):
+        proposed_coach = None
+        previous_coach = self.instance_before("coach_id")
+        if self.holds_content and self.instance.coach_id != previous_coach:
+            # Not saved as such: proposed to the coachee, the current coach stays.
+            proposed_coach = self.instance.coach
+            self.instance.coach_id = previous_coach
         space = super().save(commit=commit)
         if commit:
             actor = getattr(self, "for_user", None)
             for user in self.cleaned_data.get("remove_participants") or []:
                 lock.revoke_entry(user, space, actor=actor)
             if self.cleaned_data.get("add_participant") is not None:
-                lock.grant_entry(self.cleaned_data["add_participant"], space, actor=actor)
+                consent.propose(space, self.cleaned_data["add_participant"], actor)
+            if proposed_coach is not None:
+                consent.propose(space, proposed_coach, actor, kind=consent.ProposalKind.COACH)
         return space
 
 

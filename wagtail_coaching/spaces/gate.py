@@ -20,15 +20,11 @@ from django.views.decorators.cache import never_cache
 
 from wagtail_coaching.spaces import audit, lock
 from wagtail_coaching.spaces.contracts import current_acceptance, with_contract_state
-from wagtail_coaching.spaces.crypto import DecryptionError
+from wagtail_coaching.spaces.crypto import DecryptionError, with_data_key
 from wagtail_coaching.spaces.models import ClientSpace
 from wagtail_coaching.spaces.rendering import render_page
 
 logger = logging.getLogger(__name__)
-
-# The spaces a view reads when it names no queryset: with their wrapped data key.
-WITH_DATA_KEY = ClientSpace.objects.select_related("data_key")
-
 
 def admit(user, public_id, queryset=None, contract=True):
     """``(space, accepted)`` for ``user`` at the door of the space ``public_id``.
@@ -38,10 +34,9 @@ def admit(user, public_id, queryset=None, contract=True):
     accepted the contract that applies now (always True with ``contract=False``); content
     is shown only when it is True. Nothing is recorded: callers do that.
     """
-    if queryset is None:
-        # The space's wrapped data key comes with it: pages showing content unwrap it without
-        # a query of their own (``crypto.data_key_for``).
-        queryset = WITH_DATA_KEY
+    # The space's wrapped data key comes with it: pages showing content unwrap it without
+    # a query of their own (``crypto.data_key_for``).
+    queryset = with_data_key(ClientSpace.objects.all() if queryset is None else queryset)
     if contract and user.is_authenticated:
         # The lock and the contract in one query: no contract text is read.
         queryset = with_contract_state(queryset, user)

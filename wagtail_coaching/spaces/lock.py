@@ -171,22 +171,37 @@ def people_with_access(space):
 # --- Granting and revoking -----------------------------------------------------------------
 
 
-def grant_entry(user, space, actor=None):
+def grant_entry(user, space, actor=None, proposed_by=None):
     """Let ``user`` enter ``space``. Idempotent; a change is recorded in the access log,
-    naming ``actor`` (the staff member who decided it) when given."""
+    naming ``actor`` (who decided it) and ``proposed_by`` (who proposed it) when given.
+
+    Staff never call this for extra people: they propose (``consent.propose``) and the
+    coachee's acceptance calls it."""
 
     if not _entry_rows().filter(user_id=user.pk, content_object_id=space.pk).exists():
         assign_perm(f"{APP_LABEL}.{ENTER_SPACE}", user, space)
-        audit.record(space, actor, audit.AccessAction.ACCESS_GRANTED, subject_user=user)
+        audit.record(
+            space,
+            actor,
+            audit.AccessAction.ACCESS_GRANTED,
+            subject_user=user,
+            proposed_by=proposed_by,
+        )
 
 
-def revoke_entry(user, space, actor=None):
+def revoke_entry(user, space, actor=None, proposed_by=None):
     """Close ``space`` to ``user``. Idempotent; a change is recorded in the access log,
     naming ``actor`` when given."""
 
     if _entry_rows().filter(user_id=user.pk, content_object_id=space.pk).exists():
         remove_perm(f"{APP_LABEL}.{ENTER_SPACE}", user, space)
-        audit.record(space, actor, audit.AccessAction.ACCESS_REVOKED, subject_user=user)
+        audit.record(
+            space,
+            actor,
+            audit.AccessAction.ACCESS_REVOKED,
+            subject_user=user,
+            proposed_by=proposed_by,
+        )
 
 
 @receiver(participants_saved, sender=ClientSpace)

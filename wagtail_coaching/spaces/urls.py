@@ -24,4 +24,10 @@ urlpatterns = [
         name="document_delete",
     ),
     path(f"{_space}log/", views.access_log, name="access_log"),
+    path(
+        f"{_space}access/<uuid:proposal_uid>/",
+        views.proposal_answer,
+        name="proposal_answer",
+    ),
+    path(f"{_space}access/revoke/", views.revoke_access, name="revoke_access"),
 ]

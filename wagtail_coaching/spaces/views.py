@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
-from wagtail_coaching.spaces import audit, content, contracts, gate
+from wagtail_coaching.spaces import audit, consent, content, contracts, gate
 from wagtail_coaching.spaces.documents import document_response, store_document
 from wagtail_coaching.spaces.forms import ContractForm, GoalForm, NoteForm, UploadForm
 from wagtail_coaching.spaces.preferences import language_name
@@ -380,3 +380,55 @@ def access_log(request, space):
         "wagtail_coaching/access_log.html",
         space_context(request, space, "log", events=events),
     )
+
+
+# --- Consent to extra access ---------------------------------------------------------------
+
+
+@gate.space_view(methods=("POST",))
+def proposal_answer(request, space, proposal_uid):
+    """The coachee accepts (``answer=accept``) or refuses (``answer=refuse``) a proposal of
+    extra access; anyone else gets 404, like a space they may not enter."""
+    if space.coachee_id != request.user.pk:
+        raise Http404("Only the coachee answers proposals.")
+    proposal = _get_or_404(consent.pending(space), proposal_uid)
+    answer = request.POST.get("answer")
+    try:
+        if answer == "accept":
+            consent.accept(proposal, space, request.user)
+            messages.success(
+                request, _("%(user)s may now enter this space.") % {"user": proposal.user_name}
+            )
+        elif answer == "refuse":
+            consent.refuse(proposal, space, request.user)
+            messages.success(
+                request,
+                _("You refused: %(user)s will not enter this space.")
+                % {"user": proposal.user_name},
+            )
+        else:
+            messages.error(request, _("Choose to accept or to refuse the proposal."))
+    except consent.ProposalError as exc:
+        messages.error(request, str(exc))
+    return redirect(space.get_absolute_url())
+
+
+@gate.space_view(methods=("POST",), closed_changes=True)
+def revoke_access(request, space):
+    """The coachee removes an extra participant's access at once."""
+    if space.coachee_id != request.user.pk:
+        raise Http404("Only the coachee removes access.")
+    try:
+        user_id = int(request.POST.get("user", ""))
+    except ValueError:
+        user_id = None
+    person = consent.revocable(space).filter(pk=user_id).first() if user_id else None
+    if person is None:
+        messages.error(request, _("This person has no extra access to this space."))
+    else:
+        consent.revoke(space, person, request.user)
+        messages.success(
+            request,
+            _("%(user)s can no longer enter this space.") % {"user": audit.display_name(person)},
+        )
+    return redirect(space.get_absolute_url())

@@ -18,9 +18,7 @@ class Command(BaseCommand):
             count = crypto.rewrap_all()
         except keys.CryptoError as exc:
             raise CommandError(str(exc)) from exc
-        left = (
-            crypto.SpaceKey.objects.exclude(master_key_id=key_id).exclude(wrapped_key=None).count()
-        )
+        left = crypto.stale_key_count()
         self.stdout.write(
             f"Re-wrapped {count} data key(s) with master key {key_id!r}; {left} left on older keys."
         )

@@ -1,0 +1,294 @@
+"""Extra access to a client space only with its coachee's consent.
+
+What a caller may rely on:
+
+* :func:`propose` is the only way staff open a space to someone new: a substitute coach or a
+  supervisor (a member of the coaches group, never HR), or a new coach once the space holds
+  content (:func:`holds_content`). Nothing opens until the coachee accepts (:func:`accept`)
+  inside their space; superusers go through the same door.
+* The proposal, the coachee's answer and every later event of the person let in name the
+  staff member who proposed it in the space's access log.
+* The coach (and the coachee, and the person proposed once accepted) are told by e-mail,
+  without content; the space's front door shows the proposals to both participants.
+* The coachee revokes an extra participant at once (:func:`revoke`): the lock's grant row is
+  deleted, which closes that person's open sockets (``sessions.live``).
+"""
+
+from datetime import timedelta
+
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from wagtail_coaching.spaces import audit, eligibility, lock, roles
+from wagtail_coaching.spaces.models import ClientSpace, display_name
+from wagtail_coaching.spaces.notices import absolute_url, send_notice
+from wagtail_coaching.spaces.proposals import AccessProposal, ProposalKind, ProposalStatus
+
+# The models whose rows are a space's content. Looked up by name: some live in domains
+# above this one (programmes, sessions).
+CONTENT_MODELS = ("Note", "Goal", "SpaceDocument", "Answer", "Action", "Board")
+
+
+class ProposalError(ValueError):
+    """A proposal that cannot be made or answered; the message says why."""
+
+
+def holds_content(space):
+    """Whether anything was written, answered, drawn or shared in ``space``."""
+    if space.pk is None:
+        return False
+    return any(
+        apps.get_model("wagtail_coaching", name).objects.filter(space_id=space.pk).exists()
+        for name in CONTENT_MODELS
+    )
+
+
+def pending(space):
+    return AccessProposal.objects.filter(space=space, status=ProposalStatus.PENDING).select_related(
+        "user", "proposed_by"
+    )
+
+
+# How long the front door shows an answered proposal.
+SHOWN_FOR = timedelta(days=30)
+
+
+def front_door(space):
+    """What a space's front door shows about access: the pending proposals, the extra people
+    with access (each with ``proposed_by_name``), and the proposals answered lately."""
+    extra = list(revocable(space))
+    names = dict(
+        AccessProposal.objects.filter(
+            space=space, status=ProposalStatus.ACCEPTED, user__in=extra
+        ).values_list("user_id", "proposed_by_name")
+    )
+    for person in extra:
+        person.proposed_by_name = names.get(person.pk, "")
+    decided = AccessProposal.objects.filter(
+        space=space, decided_at__gte=timezone.now() - SHOWN_FOR
+    ).exclude(status=ProposalStatus.PENDING)[:5]
+    return {"pending": list(pending(space)), "extra": extra, "decided": list(decided)}
+
+
+def _space_url(space):
+    return absolute_url(space.get_absolute_url())
+
+
+@transaction.atomic
+def propose(space, user, actor, kind=ProposalKind.PARTICIPANT):
+    """Propose that ``user`` may enter ``space`` (``kind``), on behalf of ``actor``.
+
+    A pending proposal of the same person is returned as it is; a new coach proposal
+    withdraws an earlier pending one. Raises :class:`ProposalError` when ``user`` is
+    already in or cannot be proposed.
+    """
+    # The admin form says the same with the field; this holds for every caller.
+    if not roles.is_coach(user) or eligibility.is_report_viewer(user):
+        raise ProposalError(
+            _("%(user)s is not a coach who may enter spaces; only coaches can be proposed.")
+            % {"user": display_name(user)}
+        )
+    if user.pk in (space.coach_id, space.coachee_id):
+        raise ProposalError(
+            _("%(user)s is already the coach or the coachee of this space.")
+            % {"user": display_name(user)}
+        )
+    existing = pending(space).filter(user=user).first()
+    if existing is not None:
+        return existing
+    if kind == ProposalKind.COACH:
+        for earlier in pending(space).filter(kind=ProposalKind.COACH):
+            _close(earlier, ProposalStatus.WITHDRAWN)
+    proposal = AccessProposal.objects.create(
+        space=space,
+        kind=kind,
+        user=user,
+        user_name=display_name(user),
+        proposed_by=actor,
+        proposed_by_name=display_name(actor) if actor is not None else "",
+    )
+    action = (
+        audit.AccessAction.COACH_PROPOSED
+        if kind == ProposalKind.COACH
+        else audit.AccessAction.PROPOSED
+    )
+    audit.record(space, actor, action, subject_user=user, proposed_by=actor)
+    names = {
+        "who": display_name(actor) if actor is not None else _("A staff member"),
+        "user": display_name(user),
+        "coachee": display_name(space.coachee),
+    }
+
+    def coachee_message():
+        if kind == ProposalKind.COACH:
+            return (
+                _(
+                    "%(who)s proposes that %(user)s becomes your coach. Nothing changes until "
+                    "you accept it in your coaching space."
+                )
+                % names
+            )
+        return (
+            _(
+                "%(who)s proposes that %(user)s may also enter your coaching space (a "
+                "substitute coach or a supervisor). Nobody enters until you accept it in "
+                "your space."
+            )
+            % names
+        )
+
+    def coach_message():
+        if kind == ProposalKind.COACH:
+            return (
+                _(
+                    "%(who)s proposes that %(user)s becomes the coach of %(coachee)s. "
+                    "%(coachee)s decides; you keep access until they accept."
+                )
+                % names
+            )
+        return (
+            _(
+                "%(who)s proposes that %(user)s may also enter the coaching space of "
+                "%(coachee)s. %(coachee)s decides."
+            )
+            % names
+        )
+
+    url = _space_url(space)
+    send_notice(
+        space.coachee, lambda: _("A proposal about your coaching space"), coachee_message, url
+    )
+    send_notice(space.coach, lambda: _("A proposal about a coaching space"), coach_message, url)
+    return proposal
+
+
+def _close(proposal, status):
+    proposal.status = status
+    proposal.decided_at = timezone.now()
+    proposal.save(update_fields=["status", "decided_at"])
+
+
+def _locked(proposal, space, user):
+    """The proposal, locked, if it is pending and ``user`` is the space's coachee."""
+    if space.coachee_id != user.pk:
+        raise ProposalError(_("Only the coachee of this space answers its proposals."))
+    locked = (
+        AccessProposal.objects.select_for_update()
+        .filter(pk=proposal.pk, space=space, status=ProposalStatus.PENDING)
+        .first()
+    )
+    if locked is None or locked.user_id is None:
+        raise ProposalError(_("This proposal was already answered or withdrawn."))
+    return locked
+
+
+@transaction.atomic
+def accept(proposal, space, coachee):
+    """The coachee accepts: the person proposed enters from now on. For a new coach, the
+    previous coach loses entry at this moment."""
+    proposal = _locked(proposal, space, coachee)
+    person = get_user_model().objects.get(pk=proposal.user_id)
+    previous_coach = space.coach
+    _close(proposal, ProposalStatus.ACCEPTED)
+    audit.record(
+        space,
+        coachee,
+        audit.AccessAction.ACCEPTED,
+        subject_user=person,
+        proposed_by=proposal.proposed_by,
+    )
+    if proposal.kind == ProposalKind.COACH:
+        # The new coach in, the previous one out, in this transaction.
+        ClientSpace.objects.filter(pk=space.pk).update(coach=person)
+        space.coach = person
+        lock.revoke_entry(previous_coach, space, actor=coachee)
+        lock.grant_entry(person, space, actor=coachee, proposed_by=proposal.proposed_by)
+    else:
+        lock.grant_entry(person, space, actor=coachee, proposed_by=proposal.proposed_by)
+    names = {"coachee": display_name(space.coachee), "user": display_name(person)}
+    url = _space_url(space)
+    if proposal.kind == ProposalKind.COACH:
+        send_notice(
+            previous_coach,
+            lambda: _("A change of coach"),
+            lambda: (
+                _(
+                    "%(coachee)s accepted %(user)s as their new coach. You no longer have "
+                    "access to this coaching space."
+                )
+                % names
+            ),
+        )
+        send_notice(
+            person,
+            lambda: _("You are the new coach of a coaching space"),
+            lambda: _("%(coachee)s accepted you as their coach.") % names,
+            url,
+        )
+    else:
+        send_notice(
+            space.coach,
+            lambda: _("A proposal was accepted"),
+            lambda: (
+                _("%(coachee)s accepted that %(user)s may also enter their coaching space.") % names
+            ),
+            url,
+        )
+        send_notice(
+            person,
+            lambda: _("You may enter a coaching space"),
+            lambda: _("%(coachee)s accepted that you may enter their coaching space.") % names,
+            url,
+        )
+    return proposal
+
+
+@transaction.atomic
+def refuse(proposal, space, coachee):
+    """The coachee refuses: nothing opens, and the coach is told."""
+    proposal = _locked(proposal, space, coachee)
+    _close(proposal, ProposalStatus.REFUSED)
+    audit.record(
+        space,
+        coachee,
+        audit.AccessAction.REFUSED,
+        subject_user=proposal.user,
+        proposed_by=proposal.proposed_by,
+    )
+    names = {"coachee": display_name(space.coachee), "user": proposal.user_name}
+    send_notice(
+        space.coach,
+        lambda: _("A proposal was refused"),
+        lambda: _("%(coachee)s refused the proposal about %(user)s.") % names,
+        _space_url(space),
+    )
+    return proposal
+
+
+def revocable(space):
+    """The people the coachee may shut out: everyone with access but the two participants."""
+    return lock.extra_participants(space)
+
+
+@transaction.atomic
+def revoke(space, user, coachee):
+    """The coachee shuts ``user`` out now (their open pages and sockets close too)."""
+    if space.coachee_id != coachee.pk:
+        raise ProposalError(_("Only the coachee of this space can remove someone's access."))
+    if not revocable(space).filter(pk=user.pk).exists():
+        raise ProposalError(_("This person has no extra access to this space."))
+    lock.revoke_entry(user, space, actor=coachee)
+    for proposal in AccessProposal.objects.filter(
+        space=space, user=user, status=ProposalStatus.ACCEPTED
+    ):
+        _close(proposal, ProposalStatus.REVOKED)
+    names = {"coachee": display_name(space.coachee), "user": display_name(user)}
+    send_notice(
+        space.coach,
+        lambda: _("Access to a coaching space was removed"),
+        lambda: _("%(coachee)s removed the access of %(user)s to their coaching space.") % names,
+        _space_url(space),
+    )
