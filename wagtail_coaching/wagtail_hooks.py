@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail_modeladmin.options import modeladmin_register
 
+from .accounts import admin_users
 from .privacy.admin import ErasableClientSpaceAdmin
 from .reporting import home as reporting_home
 from .reporting import hooks as reporting_hooks
@@ -55,3 +56,8 @@ hooks.register("register_admin_urls", reporting_hooks.admin_url_patterns)
 hooks.register("register_reports_menu_item", reporting_hooks.reports_menu_item)
 hooks.register("register_permissions", reporting_hooks.report_permissions)
 hooks.register("construct_homepage_panels", reporting_home.construct_homepage_panels)
+
+# --- Accounts: staff reset a second factor instead of setting a password -----------------------
+hooks.register("register_admin_urls", admin_users.url_patterns)
+hooks.register("register_user_listing_buttons", admin_users.listing_buttons)
+hooks.register("before_edit_user", admin_users.refuse_password_change)
