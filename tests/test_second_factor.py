@@ -17,7 +17,7 @@ from django.test import override_settings
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from wagtail_coaching.accounts import twofactor
+from wagtail_coaching.accounts import checks, twofactor
 
 from .conftest import accept_contract
 from .factories import PASSWORD
@@ -368,3 +368,16 @@ def test_coaching_totp_prints_the_demo_code_only(world, capsys):
     totp_device(world.coachee)
     with pytest.raises(Exception, match="no demo authenticator"):
         call_command("coaching_totp", "coachee")
+
+
+# --- The installation -------------------------------------------------------------------------
+
+
+def test_a_site_without_the_second_factor_middleware_is_warned(settings):
+    assert checks.check_second_factor(None) == []
+    settings.MIDDLEWARE = [m for m in settings.MIDDLEWARE if m != checks.SECOND_FACTOR_MIDDLEWARE]
+    assert [m.id for m in checks.check_second_factor(None)] == ["wagtail_coaching.W163"]
+    settings.MIDDLEWARE = [
+        m for m in settings.MIDDLEWARE if m != checks.OTP_MIDDLEWARE
+    ] + [checks.SECOND_FACTOR_MIDDLEWARE]
+    assert [m.id for m in checks.check_second_factor(None)] == ["wagtail_coaching.W164"]
