@@ -4,9 +4,10 @@
 
 The site holds the demo data (``manage.py coaching_demo``). As a person would: an anonymous
 visitor meets no error; each demo user gives the demo's second-factor code after the
-password (``WAGTAIL_COACHING_TOTP_COMMAND`` prints it); the coachee logs in, accepts the contract, writes a note and sees
-the message, opens the journey and logs out; the coach does the same; HR downloads the
-organisation's report PDF from the Wagtail admin. Exits non-zero on the first failure.
+password (``WAGTAIL_COACHING_TOTP_COMMAND`` prints it); the coachee logs in, accepts the
+contract, writes a note and sees the message, opens the journey and logs out; the coach
+does the same; HR downloads the organisation's report PDF from the Wagtail admin. Exits
+non-zero on the first failure.
 """
 
 import os

@@ -377,7 +377,7 @@ def test_a_site_without_the_second_factor_middleware_is_warned(settings):
     assert checks.check_second_factor(None) == []
     settings.MIDDLEWARE = [m for m in settings.MIDDLEWARE if m != checks.SECOND_FACTOR_MIDDLEWARE]
     assert [m.id for m in checks.check_second_factor(None)] == ["wagtail_coaching.W163"]
-    settings.MIDDLEWARE = [
-        m for m in settings.MIDDLEWARE if m != checks.OTP_MIDDLEWARE
-    ] + [checks.SECOND_FACTOR_MIDDLEWARE]
+    settings.MIDDLEWARE = [m for m in settings.MIDDLEWARE if m != checks.OTP_MIDDLEWARE] + [
+        checks.SECOND_FACTOR_MIDDLEWARE
+    ]
     assert [m.id for m in checks.check_second_factor(None)] == ["wagtail_coaching.W164"]

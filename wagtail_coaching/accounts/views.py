@@ -53,9 +53,16 @@ def _has_passkey(user):
 def verify(request):
     """Give the second factor: a code from the app, a recovery code or a passkey."""
     user = request.user
+    again = request.GET.get("again") == "1"
+    if (
+        request.method == "GET"
+        and user.is_verified()
+        and (not again or twofactor.is_fresh(request))
+    ):
+        # Given already (a passkey's ceremony comes back here): go on.
+        return HttpResponseRedirect(_next(request))
     if not twofactor.has_second_factor(user) and not twofactor.recovery_codes_left(user):
         return HttpResponseRedirect(_with_next("wagtail_coaching:second_factor_setup", request))
-    again = request.GET.get("again") == "1" and user.is_verified()
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         # Asked before trying: a code typed during django-otp's wait is refused unseen.
@@ -83,7 +90,7 @@ def verify(request):
         {
             "form": form,
             "next": _next(request),
-            "again": again,
+            "again": again and user.is_verified(),
             "has_app": user.totpdevice_set.filter(confirmed=True).exists(),
             "has_passkey": _has_passkey(user),
         },
