@@ -55,7 +55,8 @@ def roles_of(user):
 
 def is_required(user):
     """True if ``user``'s role obliges them to have a second factor."""
-    return bool(roles_of(user) & set(get_setting("SECOND_FACTOR_ROLES")))
+    required = set(get_setting("SECOND_FACTOR_ROLES"))
+    return bool(required) and bool(roles_of(user) & required)
 
 
 def has_second_factor(user):
