@@ -8,7 +8,7 @@ resets their own password by e-mail. The hooks are registered in ``wagtail_hooks
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -60,7 +60,7 @@ def refuse_password_change(request, user):
 def reset_view(request, user_id):
     user = get_object_or_404(get_user_model(), pk=user_id)
     if not may_manage(request.user, user):
-        raise PermissionDenied
+        raise Http404  # the same answer as a missing id
     if request.method == "POST":
         twofactor.reset_second_factor(user, request.user)
         messages.success(
