@@ -1,4 +1,4 @@
-"""The second factor (issue 16): TOTP and recovery codes, required of staff, HR and coaches
+"""The second factor: TOTP and recovery codes, required of staff, HR and coaches
 on the site and in the admin, checked again before sensitive acts; staff reset it instead
 of setting a password.
 
