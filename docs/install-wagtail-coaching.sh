@@ -13,6 +13,7 @@ cat >> "$name/settings/base.py" <<'EOF'
 
 # --- wagtail-coaching ------------------------------------------------------------------------
 import os  # noqa: E402
+from urllib.parse import urlsplit  # noqa: E402
 
 from wagtail_coaching.spaces.keys import parse_key_ring_env  # noqa: E402
 
@@ -24,6 +25,10 @@ INSTALLED_APPS = [
     *INSTALLED_APPS,
     "axes",
     "django_tasks_db",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
 ]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # first: refuses a locked login before any check
@@ -31,6 +36,9 @@ AUTHENTICATION_BACKENDS = [
     "guardian.backends.ObjectPermissionBackend",
 ]
 MIDDLEWARE += [
+    # The second factor: who gave it (django-otp), then the app's enforcement on every page.
+    "django_otp.middleware.OTPMiddleware",
+    "wagtail_coaching.accounts.middleware.SecondFactorMiddleware",
     "wagtail_coaching.middleware.IdleSessionTimeoutMiddleware",
     "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
@@ -59,6 +67,17 @@ WAGTAIL_COACHING_PRIVATE_ROOT = os.environ.get(
 )
 # The address in e-mail links (invitations, reminders, set-password and guest links).
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", WAGTAILADMIN_BASE_URL)
+# Second factor: staff, HR and coaches set up an authenticator app or a passkey at their
+# first log-in (WAGTAIL_COACHING_SECOND_FACTOR_ROLES). Passkeys are bound to the site's
+# domain and accepted from its address only, as a second factor, never a log-in of their own.
+OTP_TOTP_ISSUER = WAGTAIL_SITE_NAME
+OTP_WEBAUTHN_RP_NAME = WAGTAIL_SITE_NAME
+_origin = WAGTAILADMIN_BASE_URL.rstrip("/")
+if not _origin.startswith("https://"):
+    _origin = "http://localhost:8000"  # browsers allow plain http for passkeys on localhost only
+OTP_WEBAUTHN_RP_ID = urlsplit(_origin).hostname
+OTP_WEBAUTHN_ALLOWED_ORIGINS = [_origin]
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
 # Video rooms: a self-hosted Jitsi with token authentication (or JaaS, see the README);
 # without a secret, rooms run on the public meet.jit.si and `check` warns (W040).
 WAGTAIL_COACHING_JITSI_DOMAIN = os.environ.get("WAGTAIL_COACHING_JITSI_DOMAIN", "meet.jit.si")
@@ -73,6 +92,7 @@ cat >> "$name/urls.py" <<'EOF'
 urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("coaching/", include("wagtail_coaching.urls")),
+    path("webauthn/", include("wagtail_coaching.accounts.passkeys")),
 ] + urlpatterns
 EOF
 

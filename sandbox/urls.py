@@ -17,6 +17,8 @@ urlpatterns = [
     # Log-out and password pages, with the app's templates.
     path("accounts/", include("django.contrib.auth.urls")),
     path("coaching/", include("wagtail_coaching.urls")),
+    # Passkeys (the second factor's WebAuthn ceremony).
+    path("webauthn/", include("wagtail_coaching.accounts.passkeys")),
 ]
 
 if settings.DEBUG:

@@ -3,19 +3,38 @@
     python scripts/smoke_installed_site.py http://127.0.0.1:9181
 
 The site holds the demo data (``manage.py coaching_demo``). As a person would: an anonymous
-visitor meets no error; the coachee logs in, accepts the contract, writes a note and sees
-the message, opens the journey and logs out; the coach does the same; HR downloads the
-organisation's report PDF from the Wagtail admin. Exits non-zero on the first failure.
+visitor meets no error; each demo user gives the demo's second-factor code after the
+password (``WAGTAIL_COACHING_TOTP_COMMAND`` prints it); the coachee logs in, accepts the
+contract, writes a note and sees the message, opens the journey and logs out; the coach
+does the same; HR downloads the organisation's report PDF from the Wagtail admin. Exits
+non-zero on the first failure.
 """
 
 import os
 import re
+import shlex
+import subprocess
 import sys
 
 from playwright.sync_api import expect, sync_playwright
 
 PASSWORD = "coaching-demo"
 CHROMIUM = os.environ.get("WAGTAIL_COACHING_CHROMIUM", "/usr/bin/chromium")
+# The command that prints a demo user's current second-factor code (the demo's
+# authenticator app), run in the site's folder with the username appended.
+TOTP_COMMAND = shlex.split(
+    os.environ.get("WAGTAIL_COACHING_TOTP_COMMAND", "python manage.py coaching_totp")
+)
+
+
+def second_factor(page, username):
+    """Give the demo user's current code on the second-factor page."""
+    expect(page.get_by_role("heading", level=1)).to_have_text("Second factor")
+    code = subprocess.run(
+        [*TOTP_COMMAND, username], check=True, capture_output=True, text=True
+    ).stdout.strip()
+    page.get_by_label("Code").fill(code)
+    page.get_by_role("button", name="Verify").click()
 
 
 def styled(page):
@@ -39,6 +58,7 @@ def log_in(page, base, username):
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
+    second_factor(page, username)
     expect(page.get_by_role("heading", level=1)).to_have_text("My coaching")
     styled(page)
 
@@ -78,6 +98,7 @@ def hr(page, base):
     page.get_by_label("Username").fill("hr")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name=re.compile("Sign in")).click()
+    second_factor(page, "hr")
     page.goto(base + "/admin/coaching-reports/")
     expect(page).to_have_url(re.compile(r"/admin/coaching-reports/\d+/$"))
     with page.expect_download() as info:

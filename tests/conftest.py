@@ -1,6 +1,9 @@
 import pytest
 from django.contrib.auth.models import Permission
+from django.contrib.auth.signals import user_logged_in
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from wagtail_coaching.accounts import twofactor
 from wagtail_coaching.spaces import content, contracts, documents, lock
 
 from .factories import (
@@ -9,6 +12,25 @@ from .factories import (
     OrganisationFactory,
     UserFactory,
 )
+
+
+@pytest.fixture(autouse=True)
+def demo_users_give_their_code():
+    """Tests log the demo's users in as they always did (``force_login`` or the login form):
+    a log-in of a user who holds the demo's authenticator counts as verified with it, as if
+    they had typed its code. The second factor's own tests use other devices."""
+
+    def verify(sender, request, user, **kwargs):
+        device = TOTPDevice.objects.filter(
+            user=user, name=twofactor.DEMO_DEVICE_NAME, confirmed=True
+        ).first()
+        if device is not None:
+            request.user = user  # force_login's bare request has none of its own
+            twofactor.mark_verified(request, device)
+
+    user_logged_in.connect(verify, dispatch_uid="tests-demo-code")
+    yield
+    user_logged_in.disconnect(dispatch_uid="tests-demo-code")
 
 
 @pytest.fixture

@@ -132,7 +132,11 @@ def victims(report_world):
 def url_for(name, arguments, model, objects):
     """The URL ``name`` with each argument naming an object of the first organisation."""
     space = objects[ClientSpace]
-    values = {"organisation_id": space.organisation_id, "public_id": space.public_id}
+    values = {
+        "organisation_id": space.organisation_id,
+        "public_id": space.public_id,
+        "user_id": space.coachee_id,  # the second factor's reset names a person
+    }
     kwargs = {}
     for argument in arguments:
         if argument == "pk" and name.endswith("_chooser:chosen"):

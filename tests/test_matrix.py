@@ -257,6 +257,24 @@ EXPECTED |= {
 }
 
 
+# The second factor's own pages (the account's, never a space's): a logged-in user with no
+# second factor may set one up; giving one or new recovery codes first needs one.
+EXPECTED |= {
+    "second_factor_setup": (
+        lambda w: {},
+        {role: OK for role in ROLES if role != "anonymous"} | {"anonymous": LOGIN},
+    ),
+    "second_factor_verify": (
+        lambda w: {},
+        {role: 302 for role in ROLES if role != "anonymous"} | {"anonymous": LOGIN},
+    ),
+    "second_factor_recovery_codes": (
+        lambda w: {},
+        {role: 302 for role in ROLES if role != "anonymous"} | {"anonymous": LOGIN},
+    ),
+}
+
+
 def user_for(world, role):
     return None if role == "anonymous" else getattr(world, role)
 

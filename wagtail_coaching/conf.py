@@ -40,6 +40,28 @@ DEFAULTS = {
     # Seconds without activity (background requests do not count) after which a logged-in
     # user is logged out; at least 300.
     "SESSION_IDLE_TIMEOUT": 30 * 60,
+    # --- Second factor (accounts/twofactor.py); see the README's security section. ---
+    # Roles that must set up a second factor (TOTP or a passkey) at their first log-in, on
+    # the site and in the admin: "staff" (is_staff, superusers and anyone who may enter
+    # Wagtail's admin), "hr" (readers of an organisation's reports), "coach" (members of the
+    # coaches group) and "coachee" (anyone else). Others may opt in; once a user has one,
+    # it is always asked.
+    "SECOND_FACTOR_ROLES": ["staff", "hr", "coach"],
+    # Minutes a verification stays fresh for sensitive acts (SECOND_FACTOR_RECHECK_VIEWS):
+    # after that, the second factor is asked again before the act.
+    "SECOND_FACTOR_RECHECK_MINUTES": 15,
+    # URL names of the sensitive acts: a space's export, the admin's client space forms
+    # (who has access), the admin's user forms (password, e-mail) and one's own password.
+    "SECOND_FACTOR_RECHECK_VIEWS": [
+        "wagtail_coaching:export",
+        "wagtail_coaching:export_download",
+        "wagtail_coaching_clientspace_modeladmin_create",
+        "wagtail_coaching_clientspace_modeladmin_edit",
+        "wagtailusers_users:add",
+        "wagtailusers_users:edit",
+        "wagtailadmin_account",
+        "password_change",
+    ],
     # Anonymised reports show a group's figures only when it holds at least this many spaces.
     "REPORT_MIN_GROUP_SIZE": 5,
     # Organisation reports of more client spaces than this are built in the background (PDF

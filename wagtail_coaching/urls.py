@@ -4,6 +4,7 @@ Each domain lists its own URLs; they are joined here into the one ``wagtail_coac
 namespace, as one flat list.
 """
 
+from .accounts import urls as accounts_urls
 from .dashboard import urls as dashboard_urls
 from .privacy import urls as privacy_urls
 from .programmes import urls as programmes_urls
@@ -16,6 +17,7 @@ app_name = "wagtail_coaching"
 
 urlpatterns = [
     *dashboard_urls.urlpatterns,
+    *accounts_urls.urlpatterns,
     *spaces_urls.urlpatterns,
     *privacy_urls.urlpatterns,
     *programmes_urls.urlpatterns,

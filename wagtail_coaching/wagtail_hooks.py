@@ -7,6 +7,7 @@ from wagtail import hooks
 from wagtail_modeladmin.options import modeladmin_register
 
 from .accounts import changes as account_changes
+from .accounts import admin_users
 from .privacy.admin import ErasableClientSpaceAdmin
 from .reporting import home as reporting_home
 from .reporting import hooks as reporting_hooks
@@ -61,3 +62,7 @@ hooks.register("construct_homepage_panels", reporting_home.construct_homepage_pa
 hooks.register("before_edit_user", account_changes.remember_account)
 hooks.register("after_edit_user", account_changes.account_saved)
 hooks.register("before_delete_user", account_changes.account_deleted)
+# --- Accounts: staff reset a second factor instead of setting a password -----------------------
+hooks.register("register_admin_urls", admin_users.url_patterns)
+hooks.register("register_user_listing_buttons", admin_users.listing_buttons)
+hooks.register("before_edit_user", admin_users.refuse_password_change)

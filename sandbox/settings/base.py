@@ -23,6 +23,10 @@ INSTALLED_APPS = [
     "axes",
     # The database task backend: background work waits in a table for `manage.py db_worker`.
     "django_tasks_db",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
     "wagtail.contrib.forms",
     "wagtail.contrib.simple_translation",
     "wagtail.locales",
@@ -54,6 +58,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The second factor (django-otp): who gave it, then the app's enforcement on every page.
+    "django_otp.middleware.OTPMiddleware",
+    "wagtail_coaching.accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "wagtail_coaching.middleware.IdleSessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -172,3 +179,13 @@ AXES_ENABLE_ADMIN = False
 # One password-reset path per user: Wagtail's admin reset serves users of the admin only;
 # everybody else resets on the site.
 WAGTAILADMIN_USER_PASSWORD_RESET_FORM = "wagtail_coaching.accounts.forms.AdminPasswordResetForm"
+
+# Second factor (django-otp): staff, HR and coaches set one up at their first log-in; anyone
+# may. TOTP apps show this issuer; passkeys are bound to this domain (the relying party) and
+# accepted only from these origins.
+OTP_TOTP_ISSUER = WAGTAIL_SITE_NAME
+OTP_WEBAUTHN_RP_NAME = WAGTAIL_SITE_NAME
+OTP_WEBAUTHN_RP_ID = "localhost"
+OTP_WEBAUTHN_ALLOWED_ORIGINS = ["http://localhost:8000"]
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
+WAGTAIL_COACHING_SECOND_FACTOR_ROLES = ["staff", "hr", "coach"]

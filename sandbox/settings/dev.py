@@ -1,5 +1,7 @@
 """Development settings: SQLite in ./var, debug on. Never use these in production."""
 
+import os
+
 from .base import *  # noqa: F403
 from .base import BASE_DIR
 
@@ -30,3 +32,11 @@ SILENCED_SYSTEM_CHECKS = ["wagtail_coaching.W040"]
 
 # New trial requests are printed on the console with the other e-mails.
 WAGTAIL_COACHING_TRIAL_NOTIFY_EMAILS = ["trials@example.org"]
+
+# Passkeys work on http://localhost only (browsers refuse an IP address as the relying
+# party): open the sandbox at http://localhost:PORT. Another port: list its origin in
+# SANDBOX_ORIGINS (comma-separated).
+OTP_WEBAUTHN_ALLOWED_ORIGINS = [  # noqa: F405
+    "http://localhost:8000",
+    *filter(None, os.environ.get("SANDBOX_ORIGINS", "").split(",")),
+]

@@ -17,6 +17,7 @@ WAGTAIL_COACHING_PRIVATE_ROOT is the folder of space documents, outside MEDIA_RO
 """
 
 import os
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -42,6 +43,10 @@ CSRF_TRUSTED_ORIGINS = [
     if origin.strip()
 ]
 WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", f"https://{ALLOWED_HOSTS[0]}")
+
+# Passkeys are bound to the site's domain and accepted from its HTTPS origin only.
+OTP_WEBAUTHN_RP_ID = urlsplit(WAGTAILADMIN_BASE_URL).hostname
+OTP_WEBAUTHN_ALLOWED_ORIGINS = [WAGTAILADMIN_BASE_URL.rstrip("/")]
 
 WAGTAIL_COACHING_MASTER_KEYS = parse_key_ring_env(env("WAGTAIL_COACHING_MASTER_KEYS"))
 WAGTAIL_COACHING_PRIVATE_ROOT = env("WAGTAIL_COACHING_PRIVATE_ROOT")

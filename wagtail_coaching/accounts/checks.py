@@ -61,3 +61,36 @@ def check_admin_password_reset(app_configs, **kwargs):
             )
         ]
     return []
+
+
+SECOND_FACTOR_MIDDLEWARE = "wagtail_coaching.accounts.middleware.SecondFactorMiddleware"
+OTP_MIDDLEWARE = "django_otp.middleware.OTPMiddleware"
+OTP_APPS = ("django_otp", "django_otp.plugins.otp_totp", "django_otp.plugins.otp_static")
+
+
+@register(Tags.security)
+def check_second_factor(app_configs, **kwargs):
+    missing = [app for app in (*OTP_APPS, "django_otp_webauthn") if not apps.is_installed(app)]
+    middleware = list(getattr(settings, "MIDDLEWARE", []))
+    if missing or SECOND_FACTOR_MIDDLEWARE not in middleware:
+        return [
+            Warning(
+                "The second factor is not enforced: staff, HR and coaches log in with a "
+                "password alone.",
+                hint=f"Add {', '.join(repr(a) for a in missing) or 'the django-otp apps'} to "
+                f"INSTALLED_APPS and '{OTP_MIDDLEWARE}' then '{SECOND_FACTOR_MIDDLEWARE}' after "
+                "AuthenticationMiddleware (see docs/install.md).",
+                id="wagtail_coaching.W163",
+            )
+        ]
+    if OTP_MIDDLEWARE not in middleware or middleware.index(OTP_MIDDLEWARE) > middleware.index(
+        SECOND_FACTOR_MIDDLEWARE
+    ):
+        return [
+            Warning(
+                f"'{SECOND_FACTOR_MIDDLEWARE}' needs '{OTP_MIDDLEWARE}' before it in MIDDLEWARE.",
+                hint=f"Put '{OTP_MIDDLEWARE}' right after AuthenticationMiddleware.",
+                id="wagtail_coaching.W164",
+            )
+        ]
+    return []

@@ -24,6 +24,7 @@ from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import Locale, Site
 
+from wagtail_coaching.accounts import twofactor
 from wagtail_coaching.management.commands._demo_programmes import (
     PROGRAMMES,
     module_stream,
@@ -359,6 +360,7 @@ class Command(BaseCommand):
         if created:
             user.set_password(DEMO_PASSWORD)
             user.save()
+        twofactor.demo_totp_device(user)
         if role == "coach":
             user.groups.add(roles.coaches_group())
         if role == "hr":
@@ -512,6 +514,16 @@ class Command(BaseCommand):
         }
         for username, first, last, role in PEOPLE:
             self.stdout.write(f"  {username:<14} {first} {last}: {roles[role]}")
+        self.stdout.write(
+            "\nEach demo login asks for a second factor: a code from an authenticator app set "
+            "up\nwith the user's secret below (or its otpauth:// URL), or the current code "
+            "printed by\n  python manage.py coaching_totp USERNAME"
+        )
+        User = get_user_model()
+        for username, _first, _last, _role in PEOPLE:
+            device = twofactor.demo_totp_device(User.objects.get(username=username))
+            self.stdout.write(f"  {username:<14} secret {twofactor.secret_text(device)}")
+            self.stdout.write(f"  {'':<14} {twofactor.otpauth_url(device)}")
 
 
 def _circle(radius, steps=24):
