@@ -101,7 +101,11 @@ class OrganisationAdmin(ModelAdmin):
         [
             FieldPanel("name"),
             MultiFieldPanel(
-                [FieldPanel("report_users"), FieldPanel("report_groups")],
+                [
+                    FieldPanel("report_detail"),
+                    FieldPanel("report_users"),
+                    FieldPanel("report_groups"),
+                ],
                 heading=_("Sponsor reports"),
             ),
         ],
