@@ -15,6 +15,8 @@ cat >> "$name/settings/base.py" <<'EOF'
 import os  # noqa: E402
 from urllib.parse import urlsplit  # noqa: E402
 
+from wagtail_coaching.compat import CSP_MIDDLEWARE  # noqa: E402
+from wagtail_coaching.spaces.csp import site_policy  # noqa: E402
 from wagtail_coaching.spaces.keys import parse_key_ring_env  # noqa: E402
 
 # First, so that its log-in and password pages win over the Django admin's.
@@ -35,6 +37,18 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
+# Content-Security-Policy on every page, the admin's too (django-csp on Django 5.2, Django's
+# own on 6.0+); client space pages send a stricter one themselves.
+_security = MIDDLEWARE.index("django.middleware.security.SecurityMiddleware")
+MIDDLEWARE[_security + 1 : _security + 1] = [
+    CSP_MIDDLEWARE,
+    "wagtail_coaching.middleware.AdminContentSecurityPolicyMiddleware",  # the admin's policy
+]
+CONTENT_SECURITY_POLICY = {"DIRECTIVES": site_policy()}  # read by django-csp (Django 5.2)
+SECURE_CSP = site_policy()  # read by Django 6.0 and later
+# The admin calls no other site: no Gravatar (a hash of each user's address), no update check.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 MIDDLEWARE += [
     # The second factor: who gave it (django-otp), then the app's enforcement on every page.
     "django_otp.middleware.OTPMiddleware",

@@ -10,8 +10,9 @@ from tests.imports import cycles, edges, package_modules
 APP = Path(wagtail_coaching.__file__).parent
 
 # A domain may import from its own rank or below, never above; two domains of one rank
-# never import each other. Plumbing at the package top (conf, and compat: Django's tasks
-# framework or its backport) is below every domain, so any domain may define tasks.
+# never import each other. Plumbing at the package top (conf, and compat, which picks what
+# differs between Django versions: the tasks framework, the Content-Security-Policy) is below
+# every domain, so any domain may use it.
 RANKS = {
     "conf": 0,
     "compat": 0,

@@ -267,59 +267,6 @@ def test_totals_equal_the_sum_of_the_rows(four_spaces, sessions, progress, start
         transaction.set_rollback(True)
 
 
-# --- Anonymised groups --------------------------------------------------------------------------
-
-
-def group(pk, spaces, held=0):
-    return queries.ProgrammeGroup(
-        programme_id=pk,
-        title=f"P{pk}",
-        totals=queries.Totals(spaces=spaces, sessions_held=held, sessions_planned=spaces * 6),
-    )
-
-
-def hidden(view):
-    return {g.programme_id for g in view.groups if g.hidden}
-
-
-def test_small_groups_are_hidden():
-    view = queries.anonymise([group(1, 10), group(2, 7), group(3, 5), group(4, 6)], 5)
-    assert hidden(view) == set()
-    assert not view.overall_hidden
-
-
-def test_one_small_group_hides_the_next_smallest_so_it_cannot_be_subtracted():
-    view = queries.anonymise([group(1, 10), group(2, 7), group(3, 2), group(4, 6)], 5)
-    # 3 alone would be overall minus the others; hiding 4 too leaves 2 + 6 = 8 >= 5 spaces.
-    assert hidden(view) == {3, 4}
-    assert not view.overall_hidden
-
-
-def test_hidden_groups_grow_until_they_hold_k_spaces():
-    view = queries.anonymise([group(1, 10), group(2, 1), group(3, 1), group(4, 1)], 5)
-    # 1 + 1 + 1 = 3 < 5: the smallest shown group (10) joins them.
-    assert hidden(view) == {1, 2, 3, 4}
-    assert not view.overall_hidden  # 13 spaces overall
-
-
-def test_small_organisation_hides_everything():
-    view = queries.anonymise([group(1, 3)], 5)
-    assert hidden(view) == {1}
-    assert view.overall_hidden
-
-
-def test_no_group_is_derivable_by_subtraction():
-    """Brute force: every shown figure plus the overall never isolates a group below K."""
-    import itertools
-
-    for sizes in itertools.product([1, 2, 4, 5, 6, 9], repeat=3):
-        view = queries.anonymise([group(i, s) for i, s in enumerate(sizes)], 5)
-        if view.overall_hidden:
-            continue
-        secret = [g for g in view.groups if g.hidden]
-        assert not secret or sum(g.totals.spaces for g in secret) >= 5, sizes
-
-
 # --- Constant number of queries -----------------------------------------------------------------
 
 

@@ -3,6 +3,7 @@
 import datetime
 import io
 import json
+import re
 import zipfile
 
 import pytest
@@ -18,6 +19,7 @@ from wagtail_coaching.privacy import erasure
 from wagtail_coaching.privacy.export import build_export
 from wagtail_coaching.sessions import board
 from wagtail_coaching.sessions.board import BoardOperation
+from wagtail_coaching.sessions.room_documents import feed_etag
 from wagtail_coaching.spaces import crypto, documents, uploads
 from wagtail_coaching.spaces.content import SpaceDocument
 
@@ -89,6 +91,28 @@ def test_feed_answers_304_until_the_list_changes(client, space_content, django_a
         world.space, world.coach, SimpleUploadedFile("c.txt", b"three", "text/plain")
     )
     assert client.get(url("documents_feed", world), HTTP_IF_NONE_MATCH=etag).status_code == 200
+
+
+def test_feed_etag_is_per_space_and_says_nothing_of_other_spaces(client, space_content):
+    """The tag once carried the highest document id of the site: an upload in another
+    space changed it. Now only this space's own list does."""
+    world = space_content
+    client.force_login(world.coachee)
+    etag = client.get(url("documents_feed", world))["ETag"]
+    assert re.fullmatch(r'"docs-[0-9a-f]{32}"', etag)  # no count, no id
+    other = world.other_space
+    for number in range(3):
+        documents.store_document(
+            other,
+            other.coach,
+            SimpleUploadedFile(f"other-{number}.txt", b"elsewhere", "text/plain"),
+        )
+    response = client.get(url("documents_feed", world), HTTP_IF_NONE_MATCH=etag)
+    assert response.status_code == 304 and response["ETag"] == etag
+    # Two spaces with no document do not share a tag either.
+    from .factories import ClientSpaceFactory
+
+    assert feed_etag(ClientSpaceFactory()) != feed_etag(ClientSpaceFactory())
 
 
 def test_feed_costs_constant_queries_and_one_key_unwrap(client, space_content):

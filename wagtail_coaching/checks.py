@@ -555,3 +555,35 @@ def check_base_url(app_configs, **kwargs):
             id="wagtail_coaching.E032",
         )
     ]
+
+
+ADMIN_CSP_MIDDLEWARE = "wagtail_coaching.middleware.AdminContentSecurityPolicyMiddleware"
+
+
+@register(Tags.security)
+def check_content_security_policy(app_configs, **kwargs):
+    """The CSP middleware gives the site's and the admin's pages a policy (space pages set
+    their own either way)."""
+    middleware = list(getattr(settings, "MIDDLEWARE", ()))
+    if compat.CSP_MIDDLEWARE in middleware:
+        if ADMIN_CSP_MIDDLEWARE in middleware:
+            return []
+        return [
+            Error(
+                f"'{ADMIN_CSP_MIDDLEWARE}' is missing from MIDDLEWARE: the Wagtail admin's "
+                "inline scripts are refused by the site's Content-Security-Policy.",
+                hint=f"Add it right after '{compat.CSP_MIDDLEWARE}'.",
+                id="wagtail_coaching.E171",
+            )
+        ]
+    return [
+        Warning(
+            f"'{compat.CSP_MIDDLEWARE}' is missing from MIDDLEWARE: pages outside client "
+            "spaces, and the Wagtail admin, are sent without a Content-Security-Policy.",
+            hint=(
+                "Add it after SecurityMiddleware and set the policy from "
+                "wagtail_coaching.spaces.csp.site_policy(), as docs/install.md shows."
+            ),
+            id="wagtail_coaching.W170",
+        )
+    ]

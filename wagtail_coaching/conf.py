@@ -76,6 +76,12 @@ DEFAULTS = {
     # --- Video rooms (Jitsi); see jitsi.py and the README's "Video rooms" section. ---
     # Host name of the Jitsi deployment (no scheme): "meet.example.org", or "8x8.vc" for JaaS.
     "JITSI_DOMAIN": "meet.jit.si",
+    # Origins space pages may frame: the players of module pages' video blocks.
+    "CSP_FRAME_SOURCES": (
+        "https://www.youtube-nocookie.com",
+        "https://www.youtube.com",
+        "https://player.vimeo.com",
+    ),
     # Scheme of the Jitsi origin. Always "https" in production; "http" exists for tests only.
     "JITSI_SCHEME": "https",
     # Prosody app_id (HS256) or the JaaS AppID "vpaas-magic-cookie-…" (RS256).

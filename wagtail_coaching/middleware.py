@@ -20,9 +20,10 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from wagtail_coaching.spaces import idle
+from wagtail_coaching.spaces import csp, idle
 from wagtail_coaching.spaces.gate import ACTIVITY, BACKGROUND_METHODS
 from wagtail_coaching.spaces.idle import MIN_IDLE_TIMEOUT, SESSION_KEY, write_interval
 
@@ -78,3 +79,21 @@ def _start_idle_clock(sender, request, user, **kwargs):
     # Set at login, so the first request after it need not save the session again.
     if request is not None and hasattr(request, "session"):
         request.session[SESSION_KEY] = int(time.time())
+
+
+class AdminContentSecurityPolicyMiddleware:
+    """Wagtail's admin pages get ``spaces.csp.admin_policy()`` (inline scripts allowed, which
+    Wagtail 8 still needs); every other page keeps the site's or its view's policy.
+
+    Place it right after the CSP middleware (django-csp's or Django's): it sets the header
+    first, and the CSP middleware keeps a header that is already there.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.path.startswith(reverse("wagtailadmin_home")):
+            csp.apply(request, response, csp.admin_policy())
+        return response

@@ -6,8 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail_modeladmin.options import modeladmin_register
 
-from .accounts import changes as account_changes
 from .accounts import admin_users
+from .accounts import changes as account_changes
 from .privacy.admin import ErasableClientSpaceAdmin
 from .reporting import home as reporting_home
 from .reporting import hooks as reporting_hooks

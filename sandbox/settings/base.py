@@ -10,6 +10,9 @@ from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
 
+from wagtail_coaching.compat import CSP_MIDDLEWARE
+from wagtail_coaching.spaces.csp import site_policy
+
 SANDBOX_DIR = Path(__file__).resolve().parent.parent
 BASE_DIR = SANDBOX_DIR.parent
 
@@ -53,6 +56,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy on every page (django-csp on Django 5.2, Django's own on 6.0+).
+    CSP_MIDDLEWARE,
+    "wagtail_coaching.middleware.AdminContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -68,6 +74,14 @@ MIDDLEWARE = [
     # Last, as django-axes asks: it turns a locked login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
+
+# The site's and the admin's policy; space pages set a stricter one themselves. The first
+# setting is django-csp's (Django 5.2), the second Django's own (6.0 and later).
+CONTENT_SECURITY_POLICY = {"DIRECTIVES": site_policy()}
+SECURE_CSP = site_policy()
+# The admin calls no other site: no Gravatar (a hash of each user's address), no update check.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 
 AUTHENTICATION_BACKENDS = [
     # First: refuses a locked login before any password is checked.

@@ -23,7 +23,7 @@ Only counts and dates are read: never a note, an answer, an action's text, a doc
 """
 
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
@@ -474,7 +474,7 @@ def hours_per_month(spaces, period=ALL_TIME):
     return [(month, *held.get(month, (0, 0))) for month in _months(first, last)]
 
 
-# --- Per programme, and its anonymised form ---------------------------------------------------
+# --- Per programme ---------------------------------------------------
 
 
 @dataclass
@@ -532,43 +532,6 @@ def programme_translation_groups(programme_ids):
             chosen[row[2]] = row
     wanted = set(programme_ids)
     return {pk: chosen[key][:2] for pk, _title, key, _code in rows if pk in wanted}
-
-
-@dataclass
-class AnonymisedView:
-    groups: list
-    overall: Totals
-    overall_hidden: bool
-    threshold: int = field(default=5)
-
-
-def anonymise(groups, threshold):
-    """Hide every group of fewer than ``threshold`` spaces, and what would give it away.
-
-    * A group smaller than ``threshold`` is hidden.
-    * The overall figures are shown with each group's size, so a single hidden group could
-      be worked out by subtracting the shown groups from the overall figures. While the
-      hidden groups together hold fewer than ``threshold`` spaces, the smallest shown group
-      is hidden too; what can then be worked out is the combination of at least
-      ``threshold`` spaces.
-    * The overall figures are hidden when the organisation has fewer than ``threshold``.
-    """
-    overall = totals_of_groups(groups)
-    for group in groups:
-        group.hidden = group.totals.spaces < threshold
-    hidden = [g for g in groups if g.hidden]
-    if hidden:
-        shown = sorted((g for g in groups if not g.hidden), key=lambda g: g.totals.spaces)
-        while shown and sum(g.totals.spaces for g in hidden) < threshold:
-            smallest = shown.pop(0)
-            smallest.hidden = True
-            hidden.append(smallest)
-    return AnonymisedView(
-        groups=groups,
-        overall=overall,
-        overall_hidden=overall.spaces < threshold,
-        threshold=threshold,
-    )
 
 
 # --- One space: the final report ---------------------------------------------------------------
@@ -713,7 +676,6 @@ __all__ = [
     "FinalReport",
     "Period",
     "Totals",
-    "anonymise",
     "final_report",
     "hours",
     "hours_per_month",

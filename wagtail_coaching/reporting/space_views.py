@@ -7,6 +7,7 @@ after accepting the contract like for every space URL; everyone else gets a 404.
 
 from django.utils.cache import patch_cache_control
 
+from wagtail_coaching.conf import get_setting
 from wagtail_coaching.reporting import queries
 from wagtail_coaching.reporting.views import final_report_response
 from wagtail_coaching.spaces import gate
@@ -19,7 +20,12 @@ def space_report(request, space):
     response = render_page(
         request,
         "wagtail_coaching/reporting/space_report.html",
-        {"space": space, "report": report, "is_coachee": space.coachee_id == request.user.pk},
+        {
+            "space": space,
+            "report": report,
+            "is_coachee": space.coachee_id == request.user.pk,
+            "threshold": get_setting("REPORT_MIN_GROUP_SIZE"),
+        },
     )
     patch_cache_control(response, private=True, no_store=True)
     return response

@@ -22,7 +22,7 @@ from wagtail.admin.views.reports import ReportView
 from wagtail.admin.widgets.button import HeaderButton
 
 from wagtail_coaching.conf import get_setting
-from wagtail_coaching.reporting import access, exports, pdf, queries
+from wagtail_coaching.reporting import access, anonymity, exports, pdf, queries
 from wagtail_coaching.reporting.filters import ReportFilterSet, filtered_rows
 from wagtail_coaching.reporting.models import ExportStatus, ReportExport
 from wagtail_coaching.spaces.models import ClientSpace, display_name
@@ -52,6 +52,33 @@ def _local_date(value):
 def _show_date(value):
     value = _local_date(value)
     return formats.date_format(value, "DATE_FORMAT") if value else ""
+
+
+# --- Organisations that receive averages only ------------------------------------------------
+
+
+def averages_url(organisation):
+    return reverse(f"{NAMESPACE}:programmes", kwargs={"organisation_id": organisation.pk})
+
+
+def get_named_organisation_or_404(user, organisation_id):
+    """The organisation if ``user`` sees its reports *and* it reports names, else 404."""
+    organisation = access.get_organisation_or_404(user, organisation_id)
+    if not organisation.reports_names:
+        raise Http404("This organisation receives anonymised averages only.")
+    return organisation
+
+
+class AveragesFilterSet(ReportFilterSet):
+    """Period and programme only: a status filter would cut groups the rules cannot see."""
+
+    class Meta(ReportFilterSet.Meta):
+        exclude = ["status"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters.pop("status", None)
+        self.form.fields.pop("status", None)
 
 
 # --- The report ------------------------------------------------------------------------------
@@ -140,6 +167,11 @@ class OrganisationReportView(ReportView):
 
     def dispatch(self, request, *args, **kwargs):
         self.organisation = access.get_organisation_or_404(request.user, kwargs["organisation_id"])
+        if not self.organisation.reports_names:
+            # Anonymised averages only: the named report is not there to be exported.
+            if self.results_only or request.GET.get("export"):
+                raise Http404("This organisation receives anonymised averages only.")
+            return _private(redirect(averages_url(self.organisation)))
         response = super().dispatch(request, *args, **kwargs)
         return _private(response)
 
@@ -291,7 +323,7 @@ class OrganisationChooserView(ReportMixin, TemplateView):
 
 
 class ProgrammeAveragesView(ReportMixin, TemplateView):
-    """Averages per programme, shown only for groups of at least K spaces."""
+    """Averages per programme, decided against the whole organisation (see ``anonymity``)."""
 
     template_name = "wagtail_coaching/reporting/programmes.html"
     page_title = gettext_lazy("Averages per programme")
@@ -299,19 +331,31 @@ class ProgrammeAveragesView(ReportMixin, TemplateView):
 
     def get(self, request, organisation_id):
         self.organisation = access.get_organisation_or_404(request.user, organisation_id)
-        filterset = ReportFilterSet(request.GET, request=request, organisation=self.organisation)
-        rows = filtered_rows(filterset, self.organisation)
-        view = queries.anonymise(
-            queries.programme_groups(rows, filterset.chosen_period),
+        filterset = AveragesFilterSet(request.GET, request=request, organisation=self.organisation)
+        programme = None
+        if filterset.is_valid():
+            programme = filterset.form.cleaned_data.get("programme")
+        period = filterset.chosen_period
+        view = anonymity.anonymised_view(
+            self.organisation,
+            period,
             get_setting("REPORT_MIN_GROUP_SIZE"),
+            programme=programme,
         )
         context = self.get_context_data(
             organisation=self.organisation,
-            period_label=pdf.fmt_period(filterset.chosen_period),
+            filterset=filterset,
+            period_label=pdf.fmt_period(view.period),
             filters=filterset.described(),
             anonymised=view,
-            report_url=reverse(
-                f"{NAMESPACE}:organisation", kwargs={"organisation_id": self.organisation.pk}
+            filtered=programme is not None or not period.is_open,
+            report_url=(
+                reverse(
+                    f"{NAMESPACE}:organisation",
+                    kwargs={"organisation_id": self.organisation.pk},
+                )
+                if self.organisation.reports_names
+                else None
             ),
         )
         return _private(self.render_to_response(context))
@@ -323,7 +367,7 @@ class ProgrammeAveragesView(ReportMixin, TemplateView):
 def organisation_report_pdf(request, organisation_id):
     """The organisation report as a PDF, for the same filters as the report page; built in
     the background above ``REPORT_BACKGROUND_SIZE`` client spaces."""
-    organisation = access.get_organisation_or_404(request.user, organisation_id)
+    organisation = get_named_organisation_or_404(request.user, organisation_id)
     filterset = ReportFilterSet(request.GET, request=request, organisation=organisation)
     if exports.in_background(filtered_rows(filterset, organisation, figures=False).count()):
         return _background(request, organisation, "pdf")
@@ -361,7 +405,7 @@ def _background(request, organisation, format):
 
 
 def _export_or_404(request, organisation_id, export_id):
-    organisation = access.get_organisation_or_404(request.user, organisation_id)
+    organisation = get_named_organisation_or_404(request.user, organisation_id)
     try:
         return ReportExport.objects.select_related("organisation").get(
             pk=export_id, organisation=organisation, created_at__gte=exports.kept_since()
@@ -417,7 +461,7 @@ def export_download(request, organisation_id, export_id):
 
 def space_final_report_pdf(request, organisation_id, public_id):
     """The final report of one space of the organisation, as its sponsor receives it."""
-    organisation = access.get_organisation_or_404(request.user, organisation_id)
+    organisation = get_named_organisation_or_404(request.user, organisation_id)
     space_id = (
         ClientSpace.objects.filter(organisation=organisation, public_id=public_id)
         .values_list("pk", flat=True)

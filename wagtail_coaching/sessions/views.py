@@ -24,7 +24,7 @@ from wagtail_coaching.sessions.forms import ConfirmMinutesForm, SessionForm
 from wagtail_coaching.sessions.models import CoachingSession, SessionStatus
 from wagtail_coaching.sessions.room_documents import room_documents_context
 from wagtail_coaching.sessions.routing import live_url
-from wagtail_coaching.spaces import gate, lock
+from wagtail_coaching.spaces import csp, gate, lock
 from wagtail_coaching.spaces.preferences import user_timezone
 from wagtail_coaching.spaces.rendering import render_page
 
@@ -57,23 +57,13 @@ def _render_in_zone(request, template, context):
 # --- The room ------------------------------------------------------------------------------
 
 
-def room_security_headers(response):
-    """CSP, Permissions-Policy and Referrer-Policy that open exactly the Jitsi origin."""
+def room_security_headers(request, response):
+    """CSP, Permissions-Policy and Referrer-Policy that open exactly the Jitsi origin.
+
+    The CSP is the strict one of space pages plus the Jitsi origin for its script and frame.
+    """
     origin = jitsi.origin()
-    response["Content-Security-Policy"] = "; ".join(
-        [
-            "default-src 'self'",
-            f"script-src 'self' {origin}",
-            f"frame-src {origin}",
-            "connect-src 'self'",
-            "img-src 'self' data: blob:",
-            "style-src 'self' 'unsafe-inline'",
-            "object-src 'none'",
-            "base-uri 'none'",
-            "form-action 'self'",
-            "frame-ancestors 'none'",
-        ]
-    )
+    csp.apply(request, response, csp.space_policy(script=[origin], frame=[origin], embeds=False))
     delegated = f'("{origin}")'
     response["Permissions-Policy"] = ", ".join(
         f"{feature}={delegated}" for feature in ("camera", "microphone", "display-capture")
@@ -131,7 +121,7 @@ def session_room(request, space, session_id):
         # The page's live socket; without it (LIVE off) the page polls.
         context["live_config"] = {"url": live_url(space) if get_setting("LIVE") else ""}
     response = _render_in_zone(request, "wagtail_coaching/room/room.html", context)
-    return room_security_headers(response)
+    return room_security_headers(request, response)
 
 
 @gate.space_view(queryset=ROOM_SPACES, background=gate.SAFE_METHODS)

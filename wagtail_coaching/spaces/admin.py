@@ -108,6 +108,7 @@ class OrganisationAdmin(ModelAdmin):
             FieldPanel("name"),
             MultiFieldPanel(
                 [
+                    FieldPanel("report_detail"),
                     FieldPanel("add_report_user"),
                     FieldPanel("remove_report_users"),
                     FieldPanel("report_groups"),

@@ -18,13 +18,14 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from wagtail_coaching.spaces import audit, lock
+from wagtail_coaching.spaces import audit, csp, lock
 from wagtail_coaching.spaces.contracts import current_acceptance, with_contract_state
 from wagtail_coaching.spaces.crypto import DecryptionError, with_data_key
 from wagtail_coaching.spaces.models import ClientSpace
 from wagtail_coaching.spaces.rendering import render_page
 
 logger = logging.getLogger(__name__)
+
 
 def admit(user, public_id, queryset=None, contract=True):
     """``(space, accepted)`` for ``user`` at the door of the space ``public_id``.
@@ -126,6 +127,9 @@ def space_view(
     6. content that cannot be decrypted gives a clear page (status 503), never the stored
        bytes or a traceback.
 
+    Responses get the strict Content-Security-Policy of space pages (:mod:`.csp`) unless the
+    view set its own (the video room adds the Jitsi origin).
+
     Responses are marked ``Cache-Control: private, no-store``. ``queryset`` narrows or
     annotates the spaces looked up (a queryset, or a callable returning one, evaluated per
     request). ``background`` names the methods by which a page asks by itself, without the
@@ -141,6 +145,9 @@ def space_view(
         @never_cache
         @login_required
         def wrapper(request, public_id, *args, **kwargs):
+            return csp.apply(request, guarded(request, public_id, *args, **kwargs))
+
+        def guarded(request, public_id, *args, **kwargs):
             base = queryset() if callable(queryset) else queryset
             space, accepted = admit(request.user, public_id, queryset=base, contract=contract)
             if not accepted:

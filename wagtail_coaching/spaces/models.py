@@ -21,10 +21,28 @@ from wagtail_coaching.spaces.preferences import supported_language, user_languag
 from wagtail_coaching.spaces.roles import is_coach
 
 
+class ReportDetail(models.TextChoices):
+    """What an organisation's HR sees of its people's coaching."""
+
+    NAMED = "named", _("Named figures per coachee, and each coachee's final report")
+    AGGREGATES = "aggregates", _("Anonymised averages only, never a name")
+
+
 class Organisation(models.Model):
     """A sponsor: the organisation that pays for its people's coaching."""
 
     name = models.CharField(_("name"), max_length=255, unique=True)
+    report_detail = models.CharField(
+        _("what HR sees"),
+        max_length=16,
+        choices=ReportDetail.choices,
+        default=ReportDetail.NAMED,
+        help_text=_(
+            "Named figures list each coachee's sessions, hours and modules, with their final "
+            "report. Anonymised averages show groups of coachees only, never below the "
+            "minimum group size. Coachees are told which one applies."
+        ),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
@@ -38,6 +56,11 @@ class Organisation(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def reports_names(self):
+        """True when HR sees named figures per coachee (else anonymised averages only)."""
+        return self.report_detail == ReportDetail.NAMED
 
 
 class ClientSpaceStatus(models.TextChoices):

@@ -5,6 +5,7 @@ from django.templatetags.static import static
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 
+from wagtail_coaching import compat
 from wagtail_coaching.programmes.journey import format_minutes
 from wagtail_coaching.spaces.content import goals_of
 from wagtail_coaching.spaces.models import display_name as _display_name
@@ -91,3 +92,10 @@ def coaching_account_links(context):
         },
         request=request,
     )
+
+
+@register.simple_tag(takes_context=True)
+def coaching_csp_nonce(context):
+    """The request's Content-Security-Policy nonce, for ``<script nonce="…">``."""
+    request = context.get("request")
+    return compat.csp_nonce(request) if request is not None else ""

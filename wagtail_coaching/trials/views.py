@@ -111,7 +111,7 @@ def _room_page(request, trial, *, token_url, presence_url, is_coach, status=200)
     if context["ended"]:
         response.status_code = 410
     response["X-Robots-Tag"] = "noindex, nofollow"
-    return room_security_headers(response)
+    return room_security_headers(request, response)
 
 
 @require_safe

@@ -1,0 +1,82 @@
+"""Under the Content-Security-Policy, Wagtail's admin and the space pages still work, and the
+browser reports no violation."""
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.conftest import accept_contract
+from tests.factories import ClientSpaceFactory, UserFactory
+from tests.programmes import make_programme
+
+WATCH = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", function (event) {
+  window.__cspViolations.push(event.violatedDirective + " " + event.blockedURI);
+});
+"""
+
+
+@pytest.fixture
+def watched(page):
+    """``page`` recording every CSP violation, from the event and from the console."""
+    seen = []
+    page.add_init_script(WATCH)
+    page.on(
+        "console",
+        lambda message: (
+            seen.append(message.text)
+            if "Content Security Policy" in message.text or "Refused to" in message.text
+            else None
+        ),
+    )
+
+    def violations():
+        return seen + page.evaluate("window.__cspViolations || []")
+
+    page.violations = violations
+    return page
+
+
+def visit(page, url):
+    page.goto(url)
+    page.wait_for_load_state("load")
+    page.wait_for_timeout(300)  # late scripts (Stimulus controllers, embeds)
+    found = page.violations()
+    assert found == [], url + "\n" + "\n".join(found)
+
+
+def test_the_admin_page_editor_and_a_space_page_run_under_the_policy(watched, login):
+    page = watched
+    programme, modules = make_programme(modules=1)
+    editor = UserFactory(username="editor", is_staff=True, is_superuser=True)
+    login(page, editor)
+    visit(page, "/admin/")
+    visit(page, f"/admin/pages/{modules[0].pk}/edit/")
+    # The StreamField is drawn by the admin's scripts: blocks and their menus are there.
+    expect(
+        page.locator("#panel-child-content-body-section [data-contentpath]").first
+    ).to_be_visible()
+    page.locator(
+        "footer .w-dropdown__toggle, footer [data-w-dropdown-target='toggle']"
+    ).first.click()
+    expect(page.locator('button[name="action-publish"]')).to_be_visible()
+    visit(page, f"/admin/pages/{programme.pk}/edit/")
+    # The publishing schedule's date pickers are started by Wagtail's inline scripts, which
+    # the admin's policy lets run: their calendars were built.
+    assert page.locator(".xdsoft_datetimepicker").count() >= 2
+    visit(page, "/admin/wagtail_coaching/clientspace/")
+    assert page.violations() == []
+
+    coachee = UserFactory(username="dana")
+    space = ClientSpaceFactory(coachee=coachee, programme=programme)
+    accept_contract(coachee, space)
+    page.context.clear_cookies()
+    login(page, coachee)
+    visit(page, space.get_absolute_url())
+    visit(page, f"{space.get_absolute_url()}modules/{modules[0].pk}/")
+    expect(page.locator("iframe[src*='youtube']").first).to_be_attached()
+    visit(page, f"{space.get_absolute_url()}export/")
+    # The page's inline script (allowed by its nonce) takes over the download link.
+    page.get_by_role("link", name="Download the zip").click()
+    expect(page.locator("#coaching-export-status")).not_to_be_empty()
+    assert page.violations() == []
