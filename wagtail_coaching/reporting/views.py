@@ -8,6 +8,7 @@ Responses carry ``Cache-Control: private, no-store``.
 
 import datetime
 from collections import OrderedDict
+from decimal import Decimal
 
 import django_filters
 from django import forms
@@ -15,7 +16,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.defaultfilters import slugify
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.functional import cached_property
 from django.utils.translation import get_language, gettext_lazy
@@ -24,6 +25,7 @@ from django.views.generic import TemplateView
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.admin.views.mixins import ExcelDateFormatter
 from wagtail.admin.views.reports import ReportView
 from wagtail.admin.widgets.button import HeaderButton
 
@@ -61,6 +63,27 @@ def _show_date(value):
 # --- Filters ---------------------------------------------------------------------------------
 
 
+class ProgrammeChoiceField(forms.ModelChoiceField):
+    """One choice per programme and its translations; a translation's id (a link shared
+    by someone reading in another language) chooses the same programme."""
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        try:
+            return ProgrammePage.objects.defer_streamfields().get(
+                pk=int(value), translation_key__in=self.queryset.values("translation_key")
+            )
+        except (TypeError, ValueError, ProgrammePage.DoesNotExist):
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            ) from None
+
+
+class ProgrammeFilter(django_filters.ModelChoiceFilter):
+    field_class = ProgrammeChoiceField
+
+
 class ReportFilterForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
@@ -78,10 +101,11 @@ class ReportFilterSet(WagtailFilterSet):
         method="filter_period",
         widget=DateRangePickerWidget,
     )
-    programme = django_filters.ModelChoiceFilter(
+    programme = ProgrammeFilter(
         label=gettext_lazy("Programme"),
         queryset=ProgrammePage.objects.none(),
         empty_label=gettext_lazy("All programmes"),
+        method="filter_programme",
     )
     status = django_filters.ChoiceFilter(
         label=gettext_lazy("Status"),
@@ -97,14 +121,14 @@ class ReportFilterSet(WagtailFilterSet):
     def __init__(self, *args, organisation, **kwargs):
         super().__init__(*args, **kwargs)
         # Only programmes this organisation's spaces follow: titles are public, but a
-        # list of every programme says nothing useful here.
-        self.filters["programme"].queryset = (
-            ProgrammePage.objects.filter(
-                pk__in=ClientSpace.objects.filter(organisation=organisation).values("programme_id")
-            )
-            .defer_streamfields()
-            .order_by("title")
+        # list of every programme says nothing useful here. A programme and its
+        # translations are one choice, named in the reader's language.
+        self.filters["programme"].queryset = queries.programme_choices(
+            ClientSpace.objects.filter(organisation=organisation)
         )
+
+    def filter_programme(self, queryset, name, value):
+        return queryset.filter(programme__translation_key=value.translation_key)
 
     def filter_period(self, queryset, name, value):
         period = queries.Period(_as_date(value.start), _as_date(value.stop))
@@ -124,7 +148,9 @@ class ReportFilterSet(WagtailFilterSet):
             return []
         pairs = []
         if self.form.cleaned_data.get("programme"):
-            pairs.append((_("Programme"), self.form.cleaned_data["programme"].title))
+            chosen = self.form.cleaned_data["programme"]
+            named = queries.programme_translation_groups([chosen.pk]).get(chosen.pk)
+            pairs.append((_("Programme"), named[1] if named else chosen.title))
         if self.form.cleaned_data.get("status"):
             pairs.append((_("Status"), ClientSpaceStatus(self.form.cleaned_data["status"]).label))
         return pairs
@@ -152,6 +178,32 @@ class ReportLinkColumn(Column):
 
 def _ratio(done, total):
     return _("%(done)s / %(total)s") % {"done": done, "total": total}
+
+
+XLSX_NUMBER_FORMATS = {"hours": "0.00", "minutes": "0"}
+
+
+def _csv_text(value):
+    """A date or a number as text in the active language's format; anything else as is."""
+    if isinstance(value, datetime.datetime):
+        local = timezone.localtime(value) if timezone.is_aware(value) else value
+        return formats.date_format(local, "SHORT_DATETIME_FORMAT")
+    if isinstance(value, datetime.date):
+        return formats.date_format(value, "SHORT_DATE_FORMAT")
+    if isinstance(value, float | Decimal):
+        return formats.number_format(value, use_l10n=True)
+    return value
+
+
+def _rendered_as_now(chunks):
+    """``chunks`` produced in the language and time zone active now, whenever read."""
+    language, zone = get_language(), timezone.get_current_timezone()
+
+    def produce():
+        with translation.override(language), timezone.override(zone):
+            yield from chunks
+
+    return produce()
 
 
 class OrganisationReportView(ReportView):
@@ -349,11 +401,37 @@ class OrganisationReportView(ReportView):
         )
 
     def preprocess_field_value(self, field, value, export_format):
+        if export_format == self.FORMAT_CSV:
+            # CSV is text: dates and numbers are written as the reader writes them.
+            value = _csv_text(value)
         value = super().preprocess_field_value(field, value, export_format)
         # Spreadsheet programs run a cell starting with one of these as a formula.
         if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
             value = "'" + value
         return value
+
+    @cached_property
+    def _xlsx_date_format(self):
+        # The reader's short date ("d/m/yyyy" in French), as an Excel number format.
+        return ExcelDateFormatter().format(formats.get_format("SHORT_DATE_FORMAT"))
+
+    def generate_xlsx_row(self, worksheet, row_dict, date_format=None):
+        # Real numbers and dates, shown with a number format; the spreadsheet program
+        # writes them with the reader's own separators.
+        cells = super().generate_xlsx_row(worksheet, row_dict, date_format=date_format)
+        for (field, value), cell in zip(row_dict.items(), cells, strict=True):
+            if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
+                cell.number_format = self._xlsx_date_format
+            elif field in XLSX_NUMBER_FORMATS:
+                cell.number_format = XLSX_NUMBER_FORMATS[field]
+            yield cell
+
+    def write_csv_response(self, queryset):
+        # The CSV is written while the response streams, after the view has returned and
+        # the admin's language and time zone for this user are no longer active.
+        response = super().write_csv_response(queryset)
+        response.streaming_content = _rendered_as_now(response.streaming_content)
+        return response
 
     def get_context_data(self, *args, **kwargs):
         context = super().get_context_data(*args, **kwargs)
