@@ -1,4 +1,4 @@
-"""Idle session timeout for logged-in users.
+"""Idle session timeout for logged-in users, and a user's own language from login on.
 
 Add ``wagtail_coaching.middleware.IdleSessionTimeoutMiddleware`` after Django's
 ``AuthenticationMiddleware`` and ``MessageMiddleware``. A logged-in user who does nothing for
@@ -12,6 +12,11 @@ Wagtail's editing-session pings) are *background*: they are logged out when the 
 over, but never keep a login alive. Space views name their background methods with
 ``space_view(background=...)``; a view may still count one request as activity with
 ``gate.count_as_activity`` (a heartbeat while the session's room is open).
+
+Add ``wagtail_coaching.middleware.UserLanguageMiddleware`` too (anywhere after
+``SessionMiddleware``): when someone logs in, on the site's or the admin's login page, the
+language stored in their preferences becomes the interface's language (Django's language
+cookie is set on the login's response).
 """
 
 import time
@@ -20,13 +25,23 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
+from django.utils import translation
 from django.utils.translation import gettext as _
 
-from wagtail_coaching.spaces import idle
+from wagtail_coaching.spaces import idle, preferences
 from wagtail_coaching.spaces.gate import ACTIVITY, BACKGROUND_METHODS
 from wagtail_coaching.spaces.idle import MIN_IDLE_TIMEOUT, SESSION_KEY, write_interval
 
-__all__ = ["MIN_IDLE_TIMEOUT", "SESSION_KEY", "IdleSessionTimeoutMiddleware", "write_interval"]
+__all__ = [
+    "MIN_IDLE_TIMEOUT",
+    "SESSION_KEY",
+    "IdleSessionTimeoutMiddleware",
+    "UserLanguageMiddleware",
+    "write_interval",
+]
+
+# Set on the request by the login signal, read by UserLanguageMiddleware on the response.
+LOGIN_LANGUAGE = "_wagtail_coaching_login_language"
 
 # Views of other apps that pages call by themselves.
 BACKGROUND_URL_NAMES = {
@@ -78,3 +93,28 @@ def _start_idle_clock(sender, request, user, **kwargs):
     # Set at login, so the first request after it need not save the session again.
     if request is not None and hasattr(request, "session"):
         request.session[SESSION_KEY] = int(time.time())
+
+
+class UserLanguageMiddleware:
+    """Writes the language a user chose into Django's language cookie when they log in."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        language = getattr(request, LOGIN_LANGUAGE, None)
+        if language:
+            preferences.remember_language(response, language)
+        return response
+
+
+@receiver(user_logged_in, dispatch_uid="wagtail_coaching_login_language")
+def _apply_stored_language(sender, request, user, **kwargs):
+    # Someone who never chose a language keeps the one their browser asked for.
+    language = preferences.stored_language(user)
+    if request is None or language is None:
+        return
+    translation.activate(language)  # the rest of this request (its messages) too
+    request.LANGUAGE_CODE = language
+    setattr(request, LOGIN_LANGUAGE, language)

@@ -108,6 +108,29 @@ def _language_and_zone(user):
     return supported_language(language) or site_language(), tzinfo
 
 
+def stored_language(user):
+    """The language ``user`` chose (one of the site's), or None if they never chose one."""
+    if user is None or not getattr(user, "pk", None):
+        return None
+    row = CoachingPreferences.objects.filter(user=user).values_list("language", flat=True)
+    return supported_language(row.first())
+
+
+def remember_language(response, language):
+    """Show the site in ``language`` from now on (Django's language cookie, which
+    ``LocaleMiddleware`` reads on every request, and Wagtail's admin too)."""
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
+
+
 def set_user_language(user, language):
     """Store ``language`` (one of the site's) as ``user``'s preference; False if unknown."""
     language = supported_language(language)
