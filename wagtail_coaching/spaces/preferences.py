@@ -6,12 +6,13 @@ Anything made for one person (an e-mail, an iCalendar summary, a PDF) is rendere
 """
 
 import contextlib
+import datetime
 import secrets
 import zoneinfo
 
 from django.conf import settings
 from django.db import models
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 
@@ -148,6 +149,32 @@ def for_person(user, language=None):
     language = supported_language(language) or preferred
     with translation.override(language), timezone.override(zone):
         yield language, zone
+
+
+def _local(value):
+    if isinstance(value, datetime.datetime) and timezone.is_aware(value):
+        return timezone.localtime(value)
+    return value
+
+
+def show_date(value):
+    """A date (or a datetime, read in the current time zone) as the reader writes dates."""
+    return formats.date_format(_local(value), "DATE_FORMAT")
+
+
+def show_time(value):
+    """The time of day of ``value`` (read in the current time zone) as the reader writes it."""
+    return formats.time_format(_local(value), "TIME_FORMAT")
+
+
+def show_datetime(value):
+    """A datetime, read in the current time zone, as the reader writes dates and times."""
+    return formats.date_format(_local(value), "DATETIME_FORMAT")
+
+
+def show_number(value, decimals=None):
+    """A number with the reader's decimal separator."""
+    return formats.number_format(value, decimals, use_l10n=True)
 
 
 def rotate_calendar_token(user):
