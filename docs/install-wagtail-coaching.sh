@@ -25,6 +25,7 @@ AUTHENTICATION_BACKENDS = [
 ]
 MIDDLEWARE += [
     "wagtail_coaching.middleware.IdleSessionTimeoutMiddleware",
+    "wagtail_coaching.middleware.UserLanguageMiddleware",
     "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
 # Login throttling (django-axes) on the site's and the admin's login pages.
