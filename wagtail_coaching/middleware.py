@@ -13,8 +13,8 @@ over, but never keep a login alive. Space views name their background methods wi
 ``space_view(background=...)``; a view may still count one request as activity with
 ``gate.count_as_activity`` (a heartbeat while the session's room is open).
 
-Add ``wagtail_coaching.middleware.UserLanguageMiddleware`` too (anywhere after
-``SessionMiddleware``): when someone logs in, on the site's or the admin's login page, the
+Add ``wagtail_coaching.middleware.UserLanguageMiddleware`` too (anywhere in ``MIDDLEWARE``:
+it only acts on the response): when someone logs in, on the site's or the admin's login page, the
 language stored in their preferences becomes the interface's language (Django's language
 cookie is set on the login's response).
 """
