@@ -25,7 +25,6 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
-from django.utils import translation
 from django.utils.translation import gettext as _
 
 from wagtail_coaching.spaces import idle, preferences
@@ -115,6 +114,6 @@ def _apply_stored_language(sender, request, user, **kwargs):
     language = preferences.stored_language(user)
     if request is None or language is None:
         return
-    translation.activate(language)  # the rest of this request (its messages) too
-    request.LANGUAGE_CODE = language
+    # Only remembered here: activating it would also switch whatever code logged the
+    # user in (a test's force_login, a script), and the login's response is a redirect.
     setattr(request, LOGIN_LANGUAGE, language)
