@@ -54,6 +54,7 @@ MIDDLEWARE += [
     "django_otp.middleware.OTPMiddleware",
     "wagtail_coaching.accounts.middleware.SecondFactorMiddleware",
     "wagtail_coaching.middleware.IdleSessionTimeoutMiddleware",
+    "wagtail_coaching.middleware.UserLanguageMiddleware",
     "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
 # Login throttling (django-axes) on the site's and the admin's login pages.

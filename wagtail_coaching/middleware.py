@@ -1,4 +1,4 @@
-"""Idle session timeout for logged-in users.
+"""Idle session timeout for logged-in users, and a user's own language from login on.
 
 Add ``wagtail_coaching.middleware.IdleSessionTimeoutMiddleware`` after Django's
 ``AuthenticationMiddleware`` and ``MessageMiddleware``. A logged-in user who does nothing for
@@ -12,6 +12,11 @@ Wagtail's editing-session pings) are *background*: they are logged out when the 
 over, but never keep a login alive. Space views name their background methods with
 ``space_view(background=...)``; a view may still count one request as activity with
 ``gate.count_as_activity`` (a heartbeat while the session's room is open).
+
+Add ``wagtail_coaching.middleware.UserLanguageMiddleware`` too (anywhere in ``MIDDLEWARE``:
+it only acts on the response): when someone logs in, on the site's or the admin's login page, the
+language stored in their preferences becomes the interface's language (Django's language
+cookie is set on the login's response).
 """
 
 import time
@@ -23,11 +28,20 @@ from django.dispatch import receiver
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from wagtail_coaching.spaces import csp, idle
+from wagtail_coaching.spaces import csp, idle, preferences
 from wagtail_coaching.spaces.gate import ACTIVITY, BACKGROUND_METHODS
 from wagtail_coaching.spaces.idle import MIN_IDLE_TIMEOUT, SESSION_KEY, write_interval
 
-__all__ = ["MIN_IDLE_TIMEOUT", "SESSION_KEY", "IdleSessionTimeoutMiddleware", "write_interval"]
+__all__ = [
+    "MIN_IDLE_TIMEOUT",
+    "SESSION_KEY",
+    "IdleSessionTimeoutMiddleware",
+    "UserLanguageMiddleware",
+    "write_interval",
+]
+
+# Set on the request by the login signal, read by UserLanguageMiddleware on the response.
+LOGIN_LANGUAGE = "_wagtail_coaching_login_language"
 
 # Views of other apps that pages call by themselves.
 BACKGROUND_URL_NAMES = {
@@ -97,3 +111,28 @@ class AdminContentSecurityPolicyMiddleware:
         if request.path.startswith(reverse("wagtailadmin_home")):
             csp.apply(request, response, csp.admin_policy())
         return response
+
+
+class UserLanguageMiddleware:
+    """Writes the language a user chose into Django's language cookie when they log in."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        language = getattr(request, LOGIN_LANGUAGE, None)
+        if language:
+            preferences.remember_language(response, language)
+        return response
+
+
+@receiver(user_logged_in, dispatch_uid="wagtail_coaching_login_language")
+def _apply_stored_language(sender, request, user, **kwargs):
+    # Someone who never chose a language keeps the one their browser asked for.
+    language = preferences.stored_language(user)
+    if request is None or language is None:
+        return
+    # Only remembered here: activating it would also switch whatever code logged the
+    # user in (a test's force_login, a script), and the login's response is a redirect.
+    setattr(request, LOGIN_LANGUAGE, language)

@@ -69,6 +69,7 @@ MIDDLEWARE = [
     "wagtail_coaching.accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "wagtail_coaching.middleware.IdleSessionTimeoutMiddleware",
+    "wagtail_coaching.middleware.UserLanguageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Last, as django-axes asks: it turns a locked login into the lockout page.

@@ -23,9 +23,12 @@ import re
 from pathlib import Path
 
 import pytest
+from django.utils import translation
+from django.utils.translation import gettext
 from playwright.sync_api import expect, sync_playwright
 
 from tests.factories import PASSWORD
+from wagtail_coaching.spaces.preferences import stored_language
 
 HERE = Path(__file__).resolve().parent
 
@@ -129,8 +132,11 @@ def login(live_server):
         page.get_by_label("Username").fill(user.get_username())
         page.get_by_label("Password").fill(password)
         page.get_by_role("button", name="Log in").click()
-        # The header offers "Log out (<username>)" only to a logged-in user.
-        expect(page.get_by_role("button", name=f"Log out ({user.get_username()})")).to_be_visible()
+        # The header offers "Log out (<username>)" only to a logged-in user, in the language
+        # stored in their preferences (logging in switches to it).
+        with translation.override(stored_language(user) or "en"):
+            label = gettext("Log out (%(name)s)") % {"name": user.get_username()}
+        expect(page.get_by_role("button", name=label)).to_be_visible()
         expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
         return page
 

@@ -6,7 +6,7 @@ import datetime
 import re
 
 import pytest
-from django.utils import timezone
+from django.utils import formats, timezone, translation
 from playwright.sync_api import expect
 
 from tests.conftest import accept_contract
@@ -48,7 +48,8 @@ def test_the_join_button_turns_active_when_the_room_opens(page, login, space, mo
     expect(join).to_have_attribute("aria-disabled", "true")
     expect(join).not_to_have_attribute("href", re.compile(".*"))
     opens = timezone.localtime(session.starts_at - datetime.timedelta(minutes=15))
-    expect(card).to_contain_text(f"The room opens at {opens:%H:%M}")
+    with translation.override("en"):  # the time as the English reader writes it ("9:45 a.m.")
+        expect(card).to_contain_text(f"The room opens at {formats.time_format(opens)}")
 
     # Two minutes later, for the page and for the server.
     later = real_now + datetime.timedelta(minutes=2)

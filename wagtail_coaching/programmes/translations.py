@@ -11,6 +11,8 @@ from django.dispatch import receiver
 from wagtail.signals import copy_for_translation_done
 
 from wagtail_coaching.programmes.pages import ModulePage, ProgrammePage
+from wagtail_coaching.programmes.progress import Action, Answer, ModuleProgress
+from wagtail_coaching.spaces.models import ClientSpace, programme_changed
 
 
 def relink_steps(programme):
@@ -42,3 +44,43 @@ def relink_translated_steps(sender, source_obj, target_obj, **kwargs):
         target = target.get_parent().specific
     if isinstance(target, ProgrammePage):
         relink_steps(target)
+
+
+def follow_programme_translation(space, previous_programme_id):
+    """Move ``space``'s progress, answers and actions from the modules of its previous
+    programme to their translations in its programme, when that is a translation of it.
+
+    A row whose place is already taken in the translation (the space went back and forth
+    between languages and worked in both) stays where it is: nothing is merged or lost.
+    Returns the number of rows moved.
+    """
+    programme = space.programme
+    previous = ProgrammePage.objects.filter(pk=previous_programme_id).first()
+    if programme is None or previous is None:
+        return 0
+    if previous.translation_key != programme.translation_key:
+        return 0
+    targets = dict(ModulePage.objects.child_of(programme).values_list("translation_key", "pk"))
+    moved = 0
+    sources = ModulePage.objects.child_of(previous).values_list("pk", "translation_key")
+    for source_id, key in sources:
+        target_id = targets.get(key)
+        if target_id is None:
+            continue
+        if not ModuleProgress.objects.filter(space=space, module_id=target_id).exists():
+            moved += ModuleProgress.objects.filter(space=space, module_id=source_id).update(
+                module_id=target_id
+            )
+        taken = Answer.objects.filter(space=space, module_id=target_id).values("block_id")
+        moved += (
+            Answer.objects.filter(space=space, module_id=source_id)
+            .exclude(block_id__in=taken)
+            .update(module_id=target_id)
+        )
+        moved += Action.objects.filter(space=space, module_id=source_id).update(module_id=target_id)
+    return moved
+
+
+@receiver(programme_changed, sender=ClientSpace)
+def _follow_programme_translation(sender, space, previous_programme_id, **kwargs):
+    follow_programme_translation(space, previous_programme_id)

@@ -15,9 +15,10 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.http import QueryDict
 from django.template.defaultfilters import slugify
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from wagtail.admin.views.mixins import ExcelDateFormatter
 
 from wagtail_coaching.compat import task
 from wagtail_coaching.conf import get_setting
@@ -61,6 +62,7 @@ HEADINGS = {
     "start_date": gettext_lazy("Start date"),
     "end_date": gettext_lazy("End date"),
 }
+XLSX_NUMBER_FORMATS = {"hours": "0.00", "minutes": "0"}
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FOLDER = "report-exports"
 
@@ -109,15 +111,20 @@ def write_xlsx(rows, organisation, output):
     workbook = Workbook(write_only=True, iso_dates=True)
     sheet = workbook.create_sheet(title=_("Client spaces")[:31])
     sheet.append([str(HEADINGS[field]) for field in FIELDS])
+    # Real numbers and dates, shown with a number format: the spreadsheet program writes
+    # them with the reader's own separators; dates in the reader's short date order.
+    date_format = ExcelDateFormatter().format(formats.get_format("SHORT_DATE_FORMAT"))
     for item in rows:
         cells = []
-        for value in row_values(item, organisation).values():
+        for field, value in row_values(item, organisation).items():
             value = spreadsheet_safe(value)
             cell = WriteOnlyCell(sheet, value)
             if cell.data_type == "f":
                 cell.data_type = "s"
             if isinstance(value, datetime.date):
-                cell.number_format = "yyyy-mm-dd"
+                cell.number_format = date_format
+            elif field in XLSX_NUMBER_FORMATS:
+                cell.number_format = XLSX_NUMBER_FORMATS[field]
             cells.append(cell)
         sheet.append(cells)
     workbook.save(output)

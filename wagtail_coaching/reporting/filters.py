@@ -15,6 +15,27 @@ from wagtail_coaching.reporting import queries
 from wagtail_coaching.spaces.models import ClientSpace, ClientSpaceStatus
 
 
+class ProgrammeChoiceField(forms.ModelChoiceField):
+    """One choice per programme and its translations; a translation's id (a link shared
+    by someone reading in another language) chooses the same programme."""
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        try:
+            return ProgrammePage.objects.defer_streamfields().get(
+                pk=int(value), translation_key__in=self.queryset.values("translation_key")
+            )
+        except (TypeError, ValueError, ProgrammePage.DoesNotExist):
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            ) from None
+
+
+class ProgrammeFilter(django_filters.ModelChoiceFilter):
+    field_class = ProgrammeChoiceField
+
+
 class ReportFilterForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
@@ -32,10 +53,11 @@ class ReportFilterSet(WagtailFilterSet):
         method="filter_period",
         widget=DateRangePickerWidget,
     )
-    programme = django_filters.ModelChoiceFilter(
+    programme = ProgrammeFilter(
         label=gettext_lazy("Programme"),
         queryset=ProgrammePage.objects.none(),
         empty_label=gettext_lazy("All programmes"),
+        method="filter_programme",
     )
     status = django_filters.ChoiceFilter(
         label=gettext_lazy("Status"),
@@ -51,14 +73,14 @@ class ReportFilterSet(WagtailFilterSet):
     def __init__(self, *args, organisation, **kwargs):
         super().__init__(*args, **kwargs)
         # Only programmes this organisation's spaces follow: titles are public, but a
-        # list of every programme says nothing useful here.
-        self.filters["programme"].queryset = (
-            ProgrammePage.objects.filter(
-                pk__in=ClientSpace.objects.filter(organisation=organisation).values("programme_id")
-            )
-            .defer_streamfields()
-            .order_by("title")
+        # list of every programme says nothing useful here. A programme and its
+        # translations are one choice, named in the reader's language.
+        self.filters["programme"].queryset = queries.programme_choices(
+            ClientSpace.objects.filter(organisation=organisation)
         )
+
+    def filter_programme(self, queryset, name, value):
+        return queryset.filter(programme__translation_key=value.translation_key)
 
     def filter_period(self, queryset, name, value):
         period = queries.Period(_as_date(value.start), _as_date(value.stop))
@@ -78,7 +100,9 @@ class ReportFilterSet(WagtailFilterSet):
             return []
         pairs = []
         if self.form.cleaned_data.get("programme"):
-            pairs.append((_("Programme"), self.form.cleaned_data["programme"].title))
+            chosen = self.form.cleaned_data["programme"]
+            named = queries.programme_translation_groups([chosen.pk]).get(chosen.pk)
+            pairs.append((_("Programme"), named[1] if named else chosen.title))
         if self.form.cleaned_data.get("status"):
             pairs.append((_("Status"), ClientSpaceStatus(self.form.cleaned_data["status"]).label))
         return pairs

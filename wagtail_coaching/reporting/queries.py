@@ -28,6 +28,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.db.models import (
+    Case,
     Count,
     DateTimeField,
     F,
@@ -39,6 +40,8 @@ from django.db.models import (
     Q,
     Subquery,
     Sum,
+    Value,
+    When,
 )
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import formats, timezone, translation
@@ -503,6 +506,45 @@ def programme_groups(rows, period=ALL_TIME):
     return groups
 
 
+def _reading_languages():
+    """The reader's language and the site's default, as bare language codes."""
+    language = (translation.get_language() or settings.LANGUAGE_CODE).split("-")[0]
+    return language, settings.LANGUAGE_CODE.split("-")[0]
+
+
+def _locale_rank(field_name="locale__language_code"):
+    """0 for the reader's language, 1 for the site's default, 2 for any other locale."""
+    language, default = _reading_languages()
+    return Case(
+        When(**{f"{field_name}__iexact": language}, then=Value(0)),
+        When(**{f"{field_name}__istartswith": f"{language}-"}, then=Value(0)),
+        When(**{f"{field_name}__iexact": default}, then=Value(1)),
+        When(**{f"{field_name}__istartswith": f"{default}-"}, then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
+
+
+def programme_choices(spaces):
+    """The programmes ``spaces`` follow, one page per programme and its translations: the
+    translation in the reader's language, else in the site's default, else the first page.
+    A lazy queryset (one query when read), ordered by title."""
+    keys = ProgrammePage.objects.filter(pk__in=spaces.order_by().values("programme_id")).values(
+        "translation_key"
+    )
+    best = (
+        ProgrammePage.objects.filter(translation_key=OuterRef("translation_key"))
+        .annotate(rank=_locale_rank())
+        .order_by("rank", "pk")
+        .values("pk")[:1]
+    )
+    return (
+        ProgrammePage.objects.filter(translation_key__in=keys, pk=Subquery(best))
+        .defer_streamfields()
+        .order_by("title", "pk")
+    )
+
+
 def programme_translation_groups(programme_ids):
     """``{programme id: (group id, group title)}`` for ``programme_ids``, in one query.
 
@@ -518,8 +560,7 @@ def programme_translation_groups(programme_ids):
         .order_by("pk")
         .values_list("pk", "title", "translation_key", "locale__language_code")
     )
-    language = (translation.get_language() or settings.LANGUAGE_CODE).split("-")[0]
-    default = settings.LANGUAGE_CODE.split("-")[0]
+    language, default = _reading_languages()
 
     def preference(row):
         code = row[3].split("-")[0]
@@ -680,6 +721,7 @@ __all__ = [
     "hours",
     "hours_per_month",
     "organisation_spaces",
+    "programme_choices",
     "programme_groups",
     "report_rows",
     "totals",

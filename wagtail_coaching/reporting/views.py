@@ -6,11 +6,14 @@ Who sees what is decided by :mod:`.access` (admin) and :mod:`wagtail_coaching.sp
 Responses carry ``Cache-Control: private, no-store``.
 """
 
+import datetime
+from decimal import Decimal
+
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.defaultfilters import slugify
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.functional import cached_property
 from django.utils.translation import get_language, gettext_lazy
@@ -18,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.admin.views.mixins import ExcelDateFormatter
 from wagtail.admin.views.reports import ReportView
 from wagtail.admin.widgets.button import HeaderButton
 
@@ -90,6 +94,55 @@ class ReportLinkColumn(Column):
 
 def _ratio(done, total):
     return _("%(done)s / %(total)s") % {"done": done, "total": total}
+
+
+XLSX_NUMBER_FORMATS = {"hours": "0.00", "minutes": "0"}
+
+
+def _csv_text(value):
+    """A date or a number as text in the active language's format; anything else as is."""
+    if isinstance(value, datetime.datetime):
+        local = timezone.localtime(value) if timezone.is_aware(value) else value
+        return formats.date_format(local, "SHORT_DATETIME_FORMAT")
+    if isinstance(value, datetime.date):
+        return formats.date_format(value, "SHORT_DATE_FORMAT")
+    if isinstance(value, float | Decimal):
+        return formats.number_format(value, use_l10n=True)
+    return value
+
+
+def _rendered_as_now(chunks):
+    """``chunks`` produced in the language and time zone active now, whenever read."""
+    language, zone = get_language(), timezone.get_current_timezone()
+
+    def produce():
+        with translation.override(language), timezone.override(zone):
+            yield from chunks
+
+    return produce()
+
+
+def _csv_text(value):
+    """A date or a number as text in the active language's format; anything else as is."""
+    if isinstance(value, datetime.datetime):
+        local = timezone.localtime(value) if timezone.is_aware(value) else value
+        return formats.date_format(local, "SHORT_DATETIME_FORMAT")
+    if isinstance(value, datetime.date):
+        return formats.date_format(value, "SHORT_DATE_FORMAT")
+    if isinstance(value, float | Decimal):
+        return formats.number_format(value, use_l10n=True)
+    return value
+
+
+def _rendered_as_now(chunks):
+    """``chunks`` produced in the language and time zone active now, whenever read."""
+    language, zone = get_language(), timezone.get_current_timezone()
+
+    def produce():
+        with translation.override(language), timezone.override(zone):
+            yield from chunks
+
+    return produce()
 
 
 class OrganisationReportView(ReportView):
@@ -266,8 +319,34 @@ class OrganisationReportView(ReportView):
         return exports.row_values(item, self.organisation)
 
     def preprocess_field_value(self, field, value, export_format):
+        if export_format == self.FORMAT_CSV:
+            # CSV is text: dates and numbers are written as the reader writes them.
+            value = _csv_text(value)
         value = super().preprocess_field_value(field, value, export_format)
         return exports.spreadsheet_safe(value)
+
+    @cached_property
+    def _xlsx_date_format(self):
+        # The reader's short date ("d/m/yyyy" in French), as an Excel number format.
+        return ExcelDateFormatter().format(formats.get_format("SHORT_DATE_FORMAT"))
+
+    def generate_xlsx_row(self, worksheet, row_dict, date_format=None):
+        # Real numbers and dates, shown with a number format; the spreadsheet program
+        # writes them with the reader's own separators.
+        cells = super().generate_xlsx_row(worksheet, row_dict, date_format=date_format)
+        for (field, value), cell in zip(row_dict.items(), cells, strict=True):
+            if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
+                cell.number_format = self._xlsx_date_format
+            elif field in XLSX_NUMBER_FORMATS:
+                cell.number_format = XLSX_NUMBER_FORMATS[field]
+            yield cell
+
+    def write_csv_response(self, queryset):
+        # The CSV is written while the response streams, after the view has returned and
+        # the admin's language and time zone for this user are no longer active.
+        response = super().write_csv_response(queryset)
+        response.streaming_content = _rendered_as_now(response.streaming_content)
+        return response
 
     def get_context_data(self, *args, **kwargs):
         context = super().get_context_data(*args, **kwargs)

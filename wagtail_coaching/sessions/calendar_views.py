@@ -2,7 +2,6 @@
 language switcher that also stores a logged-in user's language, and one session as an
 ``.ics`` file ("Add to calendar")."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
@@ -47,7 +46,7 @@ def calendar_settings(request):
             with translation.override(language):
                 messages.success(request, _("Language saved."))
             response = redirect("wagtail_coaching:calendar_settings")
-            _remember_language(response, language)
+            preferences.remember_language(response, language)
             return response
         if action == "time_zone" and form.is_valid():
             prefs.time_zone = form.cleaned_data["time_zone"]
@@ -101,20 +100,6 @@ def calendar_feed(request, token):
     response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="coaching.ics"'
     return response
-
-
-def _remember_language(response, language):
-    """Show the site in ``language`` from now on (Django's language cookie)."""
-    response.set_cookie(
-        settings.LANGUAGE_COOKIE_NAME,
-        language,
-        max_age=settings.LANGUAGE_COOKIE_AGE,
-        path=settings.LANGUAGE_COOKIE_PATH,
-        domain=settings.LANGUAGE_COOKIE_DOMAIN,
-        secure=settings.LANGUAGE_COOKIE_SECURE,
-        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
-        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
-    )
 
 
 @require_POST

@@ -6,7 +6,12 @@ import zoneinfo
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from wagtail_coaching.spaces.preferences import language_choices, valid_time_zone
+from wagtail_coaching.spaces.preferences import (
+    language_choices,
+    show_date,
+    show_time,
+    valid_time_zone,
+)
 
 
 class SessionForm(forms.Form):
@@ -37,8 +42,8 @@ class SessionForm(forms.Form):
                 ),
                 code="nonexistent_time",
                 params={
-                    "time": start.strftime("%H:%M"),
-                    "date": day.isoformat(),
+                    "time": show_time(start),
+                    "date": show_date(day),
                     "zone": self.zone,
                 },
             )

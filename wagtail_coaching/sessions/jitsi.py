@@ -37,6 +37,7 @@ from wagtail_coaching.conf import DEFAULTS, get_setting
 from wagtail_coaching.sessions.models import CoachingSession, SessionStatus
 from wagtail_coaching.spaces import lock
 from wagtail_coaching.spaces.models import display_name
+from wagtail_coaching.spaces.preferences import show_datetime
 
 # Prosody rejects a token whose nbf is even one second ahead of its clock.
 NBF_BACKDATE_SECONDS = 10
@@ -173,13 +174,9 @@ def check_may_join(user, session, now=None):
         raise TokenRefused(_("The session was marked as missed."))
     opens, closes = join_window(session)
     if now < opens:
-        raise TokenRefused(
-            _("The room opens at %(time)s.") % {"time": timezone.localtime(opens).isoformat()}
-        )
+        raise TokenRefused(_("The room opens at %(time)s.") % {"time": show_datetime(opens)})
     if now > closes:
-        raise TokenRefused(
-            _("The room closed at %(time)s.") % {"time": timezone.localtime(closes).isoformat()}
-        )
+        raise TokenRefused(_("The room closed at %(time)s.") % {"time": show_datetime(closes)})
 
 
 # --- Tokens --------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from wagtail_coaching.conf import get_setting
 from wagtail_coaching.spaces.models import ClientSpace, display_name
+from wagtail_coaching.spaces.preferences import show_datetime, show_time
 
 # Sessions are never longer than this; it bounds the overlap query.
 LONGEST_SESSION = timedelta(days=1)
@@ -75,7 +76,7 @@ class CoachingSession(models.Model):
         indexes = [models.Index(fields=["space", "status", "starts_at"])]
 
     def __str__(self):
-        return _("Session of %(start)s") % {"start": self.starts_at.strftime("%Y-%m-%d %H:%M")}
+        return _("Session of %(start)s") % {"start": show_datetime(self.starts_at)}
 
     @property
     def ends_at(self):
@@ -158,8 +159,8 @@ def check_no_double_booking(space, starts_at, duration_minutes, exclude=None):
         )
         % {
             "person": display_name(who),
-            "start": timezone.localtime(other.starts_at, zone).strftime("%Y-%m-%d %H:%M"),
-            "end": timezone.localtime(other.ends_at, zone).strftime("%H:%M"),
+            "start": show_datetime(timezone.localtime(other.starts_at, zone)),
+            "end": show_time(timezone.localtime(other.ends_at, zone)),
         },
         code="double_booking",
     )

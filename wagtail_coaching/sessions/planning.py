@@ -33,7 +33,7 @@ from wagtail_coaching.sessions.models import (
     check_no_double_booking,
 )
 from wagtail_coaching.spaces.models import ClientSpaceStatus
-from wagtail_coaching.spaces.preferences import for_person
+from wagtail_coaching.spaces.preferences import for_person, show_date, show_time
 
 
 def _lock_people(space):
@@ -53,7 +53,7 @@ def check_plannable(space, starts_at, now=None):
         local = timezone.localtime(starts_at)
         raise ValidationError(
             _("%(date)s at %(time)s is already past: choose a time to come.")
-            % {"date": local.date().isoformat(), "time": local.strftime("%H:%M")},
+            % {"date": show_date(local), "time": show_time(local)},
             code="in_the_past",
         )
     if timezone.localtime(starts_at).date() < space.start_date:
@@ -62,7 +62,7 @@ def check_plannable(space, starts_at, now=None):
                 "This space is not active yet: it starts on %(start)s. "
                 "Plan the session on that day or later."
             )
-            % {"start": space.start_date.isoformat()},
+            % {"start": show_date(space.start_date)},
             code="space_not_started",
         )
 

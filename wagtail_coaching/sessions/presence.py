@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from wagtail_coaching.conf import get_setting
 from wagtail_coaching.sessions.models import CoachingSession
+from wagtail_coaching.spaces.preferences import show_datetime, show_time
 
 EVENTS = ("joined", "heartbeat", "left")
 
@@ -48,7 +49,7 @@ class PresenceSpan(models.Model):
         indexes = [models.Index(fields=["session", "user", "client_id"])]
 
     def __str__(self):
-        return f"{self.started_at:%Y-%m-%d %H:%M} – {self.ends_at:%H:%M}"
+        return f"{show_datetime(self.started_at)} – {show_time(self.ends_at)}"
 
     @property
     def ends_at(self):

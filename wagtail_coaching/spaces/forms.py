@@ -118,6 +118,14 @@ class ClientSpaceAdminForm(WagtailAdminModelForm):
         super().__init__(*args, **kwargs)
         if "language" in self.fields:
             self.fields["language"] = language_field(self.fields["language"], blank=True)
+            if self.instance.pk:
+                self.fields["language"].help_text = _(
+                    "The contract and the programme are shown in this language. Changing "
+                    "it: everyone accepts the contract in the new language on their next "
+                    "visit, and the programme, with the coachee's progress and answers, "
+                    "follows its translation in that language (when there is one). A "
+                    "closed space keeps its language."
+                )
         users = roles.real_users()
         widgets = {"coach": choosers.coach_chooser, "coachee": choosers.coachee_chooser}
         for name, viewset in widgets.items():

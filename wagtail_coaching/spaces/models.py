@@ -79,6 +79,12 @@ OPEN_STATUSES = (ClientSpaceStatus.PLANNED, ClientSpaceStatus.ACTIVE, ClientSpac
 # (``lock.sync_participant_grants``) receives it; it is connected when the app is ready.
 participants_saved = Signal()
 
+# Sent by ``ClientSpace.save`` inside its transaction when an existing space now follows
+# another programme page (usually the translation in its new language), with ``space`` and
+# ``previous_programme_id``. The programmes domain moves the space's work on the modules
+# to their translations (``programmes.translations``).
+programme_changed = Signal()
+
 
 class ClientSpace(models.Model):
     """One coaching engagement between a named coach and a named coachee.
@@ -165,11 +171,17 @@ class ClientSpace(models.Model):
                 previous = (
                     ClientSpace.objects.select_for_update()
                     .filter(pk=self.pk)
-                    .values("coach_id", "coachee_id")
+                    .values("coach_id", "coachee_id", "programme_id")
                     .first()
                 )
             super().save(*args, **kwargs)
             participants_saved.send(sender=ClientSpace, space=self, previous=previous)
+            if previous and previous["programme_id"] not in (None, self.programme_id):
+                programme_changed.send(
+                    sender=ClientSpace,
+                    space=self,
+                    previous_programme_id=previous["programme_id"],
+                )
 
     def get_absolute_url(self):
         return reverse("wagtail_coaching:space", kwargs={"public_id": self.public_id})
@@ -214,6 +226,13 @@ class ClientSpace(models.Model):
         errors = {}
         if self.language and supported_language(self.language) is None:
             errors["language"] = _("Choose one of the site's languages.")
+        elif self.pk is not None and self.status == ClientSpaceStatus.CLOSED:
+            saved = ClientSpace.objects.filter(pk=self.pk).values_list("language", flat=True)
+            before = saved.first()
+            if before and self.language and self.language != before:
+                errors["language"] = _(
+                    "A closed space keeps the language its contract was accepted in."
+                )
         if self.coach_id and self.coachee_id and self.coach_id == self.coachee_id:
             errors["coachee"] = _("The coachee cannot be their own coach.")
         if self.coach_id and not is_coach(self.coach):

@@ -6,6 +6,7 @@ Anything made for one person (an e-mail, an iCalendar summary, a PDF) is rendere
 """
 
 import contextlib
+import datetime
 import secrets
 import zoneinfo
 
@@ -15,7 +16,7 @@ from django.core.signals import request_finished, request_started
 from django.db import models
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 
@@ -147,6 +148,29 @@ def _language_and_zone(user):
     return supported_language(language) or site_language(), tzinfo
 
 
+def stored_language(user):
+    """The language ``user`` chose (one of the site's), or None if they never chose one."""
+    if user is None or not getattr(user, "pk", None):
+        return None
+    row = CoachingPreferences.objects.filter(user=user).values_list("language", flat=True)
+    return supported_language(row.first())
+
+
+def remember_language(response, language):
+    """Show the site in ``language`` from now on (Django's language cookie, which
+    ``LocaleMiddleware`` reads on every request, and Wagtail's admin too)."""
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
+
+
 def set_user_language(user, language):
     """Store ``language`` (one of the site's) as ``user``'s preference; False if unknown."""
     language = supported_language(language)
@@ -164,6 +188,32 @@ def for_person(user, language=None):
     language = supported_language(language) or preferred
     with translation.override(language), timezone.override(zone):
         yield language, zone
+
+
+def _local(value):
+    if isinstance(value, datetime.datetime) and timezone.is_aware(value):
+        return timezone.localtime(value)
+    return value
+
+
+def show_date(value):
+    """A date (or a datetime, read in the current time zone) as the reader writes dates."""
+    return formats.date_format(_local(value), "DATE_FORMAT")
+
+
+def show_time(value):
+    """The time of day of ``value`` (read in the current time zone) as the reader writes it."""
+    return formats.time_format(_local(value), "TIME_FORMAT")
+
+
+def show_datetime(value):
+    """A datetime, read in the current time zone, as the reader writes dates and times."""
+    return formats.date_format(_local(value), "DATETIME_FORMAT")
+
+
+def show_number(value, decimals=None):
+    """A number with the reader's decimal separator."""
+    return formats.number_format(value, decimals, use_l10n=True)
 
 
 def rotate_calendar_token(user):

@@ -24,6 +24,7 @@ from django.core.files.storage import FileSystemStorage, InvalidStorageError, st
 from django.utils.translation import gettext as _
 
 from wagtail_coaching.conf import get_setting
+from wagtail_coaching.spaces.preferences import show_number
 
 # extension -> (MIME type sent on download, filetype extensions accepted for its content)
 KNOWN_TYPES = {
@@ -255,9 +256,10 @@ def check_upload(uploaded):
 
 
 def _too_large(max_size):
-    return _("The file is larger than %(size)s MB.") % {
-        "size": f"{max_size / (1024 * 1024):.1f}".rstrip("0").rstrip(".")
-    }
+    megabytes = round(max_size / (1024 * 1024), 1)
+    if megabytes == int(megabytes):
+        megabytes = int(megabytes)
+    return _("The file is larger than %(size)s MB.") % {"size": show_number(megabytes)}
 
 
 # --- Storing -------------------------------------------------------------------------------
