@@ -211,6 +211,8 @@
   }
 
   canvas.addEventListener("focus", function () {
+    // Focus from a click (pointer users drawing) selects nothing; from the keyboard it does.
+    if (!canvas.matches(":focus-visible")) { return; }
     if (!selected || !items.has(selected)) {
       var list = ids();
       if (list.length) { select(list[list.length - 1]); } else { setStatus(text.empty); }
@@ -256,6 +258,7 @@
   canvas.addEventListener("pointerdown", function (event) {
     if (event.button !== undefined && event.button > 0) { return; }
     event.preventDefault();
+    selected = null;
     if (tool === "text") {
       var point = boardPoint(event);
       placeText(point[0], point[1]);
