@@ -68,6 +68,71 @@ def test_clear_empties_the_board_and_later_strokes_stay(world):
     assert [op["kind"] for op in board.changes_since(space, 1)["ops"]] == ["clear", "stroke"]
 
 
+def test_moves_and_deletions_from_the_keyboard_are_stored_and_replayed(world):
+    space = world.space
+    board.apply(space, world.coach, stroke("s1", points=[[10, 10], [20, 30]]))
+    board.apply(space, world.coachee, text("t1"))
+    board.apply(space, world.coachee, stroke("s2"))
+    # Either participant moves or removes any item, as a clear would; an offset is the
+    # item's whole offset, so the same move twice lands in the same place.
+    board.apply(space, world.coachee, {"kind": "move", "target": "s1", "dx": 5, "dy": 5})
+    board.apply(space, world.coachee, {"kind": "move", "target": "s1", "dx": 30, "dy": -10})
+    board.apply(space, world.coach, {"kind": "move", "target": "t1", "dx": -50, "dy": 20})
+    board.apply(space, world.coach, {"kind": "delete", "target": "s2"})
+
+    state = board.changes_since(space, 0)
+    assert state["reset"]
+    assert [(op["kind"], op["id"]) for op in state["ops"]] == [
+        ("stroke", "s1"),
+        ("text", "t1"),
+        ("move", "s1"),
+        ("move", "t1"),
+    ]
+    assert (state["ops"][2]["dx"], state["ops"][2]["dy"]) == (30, -10)
+    assert [op["kind"] for op in board.changes_since(space, 3)["ops"]] == [
+        "move",
+        "move",
+        "move",
+        "delete",
+    ]
+    drawn = board.current_drawing(board.board_for(space))
+    assert drawn[0]["points"] == [[40, 0], [50, 20]]
+    assert (drawn[1]["x"], drawn[1]["y"]) == (50, 220)
+    assert [item["id"] for item in board.export_data(space)["items"]] == ["s1", "t1"]
+    # The payload of a move is encrypted like any other.
+    move = board.BoardOperation.objects.filter(kind="move").first()
+    assert b"dx" not in bytes(move.data_encrypted)
+
+
+def test_a_moved_text_is_drawn_where_it_was_moved_in_the_pdf(world):
+    board.apply(world.space, world.coachee, text("t1", value="Moved words"))
+    board.apply(world.space, world.coachee, {"kind": "move", "target": "t1", "dx": 0, "dy": 900})
+    reader = PdfReader(io.BytesIO(board.render_pdf(world.space, "Paper board")))
+    found = []
+    reader.pages[0].extract_text(
+        visitor_text=lambda t, cm, tm, font, size: found.append(tm[5]) if "Moved" in t else None
+    )
+    height = float(reader.pages[0].mediabox.height)
+    # Drawn 1100 units from the top (of 1414): near the bottom of the page.
+    assert found and found[0] < height * (1 - 1000 / 1414)
+
+
+@pytest.mark.parametrize(
+    "payload, message",
+    [
+        ({"kind": "move", "target": "nowhere", "dx": 1, "dy": 1}, "no longer on the board"),
+        ({"kind": "delete", "target": "nowhere"}, "no longer on the board"),
+        ({"kind": "move", "target": "s1", "dx": 5000, "dy": 1}, "between -1000 and 1000"),
+        ({"kind": "move", "target": "s1", "dx": 1}, "dy must be a number"),
+    ],
+)
+def test_moves_and_deletions_need_an_item_and_an_offset_on_the_sheet(world, payload, message):
+    board.apply(world.space, world.coach, stroke("s1"))
+    with pytest.raises(board.InvalidOperation, match=message):
+        board.apply(world.space, world.coachee, payload)
+    assert board.Board.objects.get(space=world.space).version == 1
+
+
 def test_a_retried_operation_is_stored_once(world):
     first = board.apply(world.space, world.coach, stroke("s1"))
     again = board.apply(world.space, world.coach, stroke("s1"))

@@ -191,6 +191,32 @@ def test_a_stroke_over_the_socket_is_stored_and_reaches_the_other_participant(li
     coachee.close()
 
 
+def test_a_move_and_a_deletion_over_the_socket_reach_the_other_participant(live_world):
+    space = live_world.space
+    run(board.apply, space, live_world.coach, stroke("k1"))
+    run(board.apply, space, live_world.coach, stroke("k2", 40))
+    coach, coachee = Socket(space, live_world.coach), Socket(space, live_world.coachee)
+    assert coach.connect()[0] and coachee.connect()[0]
+    for socket in (coach, coachee):
+        socket.send({"type": "board.sync", "since": 0})
+        assert socket.receive()["version"] == 2
+    # The coachee's keyboard: an arrow run (one move), then Delete on the coach's stroke.
+    coachee.send(
+        {"type": "board.op", "op": {"kind": "move", "target": "k1", "dx": 30, "dy": 0}, "ref": "m"}
+    )
+    coachee.send({"type": "board.op", "op": {"kind": "delete", "target": "k2"}, "ref": "d"})
+    seen = []
+    while len(seen) < 2:
+        change = coach.receive()
+        seen += [(op["kind"], op["id"]) for op in change["ops"]]
+    assert seen == [("move", "k1"), ("delete", "k2")]
+    stored = board.current_drawing(board.board_for(space))
+    assert [item["id"] for item in stored] == ["k1"]
+    assert stored[0]["points"][0] == [40, 10]
+    coach.close()
+    coachee.close()
+
+
 def test_a_stroke_sent_over_http_is_announced_on_the_socket(live_world):
     socket = Socket(live_world.space, live_world.coachee)
     assert socket.connect()[0]

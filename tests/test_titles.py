@@ -27,6 +27,7 @@ MAX_PAGES = 250
 
 
 def crawl(client, starts):
+    """``{url: (title, body)}`` of the HTML pages reached from ``starts``."""
     seen, queue, titles = set(), list(starts), {}
     while queue and len(seen) < MAX_PAGES:
         url = urldefrag(html.unescape(queue.pop(0)))[0]
@@ -42,25 +43,32 @@ def crawl(client, starts):
         body = response.content.decode()
         match = TITLE.search(body)
         assert match, f"{url} has no <title>"
-        titles[url] = match.group(1)
+        titles[url] = (match.group(1), body)
         queue.extend(LINK.findall(body))
     return titles
 
 
-def test_every_site_page_title_is_plain_text_for_every_demo_user(client):
+def crawl_as_every_demo_user(client):
+    """``{username or None: crawl(...)}`` over the demo, each user's contracts accepted."""
     call_command("coaching_demo", allow_production=True, stdout=open("/dev/null", "w"))
     for space in ClientSpace.objects.all():
         for user in (space.coach, space.coachee):
             accept_contract(user, space)
     User = get_user_model()
-    visited = set()
+    pages = {}
     for username in [None] + [person[0] for person in PEOPLE]:
         client.logout()
         if username:
             client.force_login(User.objects.get(username=username))
-        titles = crawl(client, ["/", "/coaching/"])
+        pages[username] = crawl(client, ["/", "/coaching/"])
+    return pages
+
+
+def test_every_site_page_title_is_plain_text_for_every_demo_user(client):
+    visited = set()
+    for username, titles in crawl_as_every_demo_user(client).items():
         assert titles, username
-        for url, title in titles.items():
+        for url, (title, _body) in titles.items():
             text = html.unescape(title)
             assert "<" not in text and ">" not in text, f"{username} at {url}: {title!r}"
             assert text.strip(), f"{username} at {url}: empty title"

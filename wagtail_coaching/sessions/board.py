@@ -3,7 +3,8 @@
 Sync is HTTP with versioned deltas, stored in the database so it works on plain WSGI and
 across any number of app processes (nothing in process memory):
 
-* every change is a :class:`BoardOperation` (a stroke, a text, an undo, a clear) with the
+* every change is a :class:`BoardOperation` (a stroke, a text, an undo, a clear, a move or
+  a deletion of one item) with the
   board's next ``version``. Writers lock the :class:`Board` row, so versions are handed out
   in commit order and a reader that has seen version N never misses an N-1 committed later;
 * a client polls ``?since=<last version seen>`` and applies the operations after it;
@@ -37,7 +38,8 @@ from wagtail_coaching.spaces.models import ClientSpace
 
 WIDTH, HEIGHT = 1000, 1414
 TOOLS = ("pen", "highlighter", "eraser")
-KINDS = ("stroke", "text", "undo", "clear")
+KINDS = ("stroke", "text", "undo", "clear", "move", "delete")
+ITEM_KINDS = ("stroke", "text")
 MAX_POINTS = 5000
 MAX_TEXT = 500
 MAX_OPS_PER_RESPONSE = 500
@@ -189,8 +191,19 @@ def clean_operation(payload):
         )
     if kind == "clear":
         return kind, "", {}
-    if kind == "undo":
+    if kind in ("undo", "delete"):
         return kind, _item_id(payload.get("target")), {}
+    if kind == "move":
+        # The item's whole offset from where it was drawn, not a step: the same move
+        # received twice (a retry, a page that applied it already) lands in the same place.
+        return (
+            kind,
+            _item_id(payload.get("target")),
+            {
+                "dx": _number(payload.get("dx"), -WIDTH, WIDTH, "dx"),
+                "dy": _number(payload.get("dy"), -HEIGHT, HEIGHT, "dy"),
+            },
+        )
     item_id = _item_id(payload.get("id"))
     if kind == "text":
         text = payload.get("text")
@@ -236,7 +249,11 @@ def clean_operation(payload):
 
 
 def apply(space, user, payload):
-    """Validate and store one operation; return it. Undo only takes back one's own items."""
+    """Validate and store one operation; return it.
+
+    Undo only takes back one's own items; a move or a deletion (the keyboard's arrows and
+    Delete) may touch either participant's item, as a clear does, but only one that exists.
+    """
     kind, item_id, data = clean_operation(payload)
     board_for(space)
     with transaction.atomic():
@@ -248,6 +265,9 @@ def apply(space, user, payload):
             ).exists()
             if not owned:
                 raise InvalidOperation(_("Only your own strokes and texts can be undone."))
+        elif kind in ("move", "delete"):
+            if not board.ops.filter(kind__in=ITEM_KINDS, item_id=item_id).exists():
+                raise InvalidOperation(_("This item is no longer on the board."))
         elif kind in ("stroke", "text") and board.ops.filter(item_id=item_id).exists():
             # A retry of an operation that did arrive: answer with the stored one.
             return board.ops.filter(item_id=item_id).order_by("version").first()
@@ -264,8 +284,27 @@ def apply(space, user, payload):
 
 
 def _visible(ops):
-    undone = {op.item_id for op in ops if op.kind == "undo"}
-    return [op for op in ops if op.kind in ("stroke", "text") and op.item_id not in undone]
+    removed = {op.item_id for op in ops if op.kind in ("undo", "delete")}
+    return [op for op in ops if op.kind in ITEM_KINDS and op.item_id not in removed]
+
+
+def _last_moves(ops, items):
+    """The newest move of each of ``items`` that was moved, in ``items``' order."""
+    moves = {op.item_id: op for op in ops if op.kind == "move"}
+    return [moves[op.item_id] for op in items if op.item_id in moves]
+
+
+def _drawn(op, move):
+    """``op``'s JSON with ``move``'s offset applied: where the item is now."""
+    item = op.as_json()
+    if move is None:
+        return item
+    dx, dy = move.data["dx"], move.data["dy"]
+    if op.kind == "text":
+        item["x"], item["y"] = item["x"] + dx, item["y"] + dy
+    else:
+        item["points"] = [[x + dx, y + dy] for x, y in item["points"]]
+    return item
 
 
 def _since_last_clear(board):
@@ -287,6 +326,14 @@ def current_items(board):
     return _visible(_since_last_clear(board)[1])
 
 
+def current_drawing(board):
+    """The visible items as JSON-ready dicts, each where it was last moved to."""
+    ops = _since_last_clear(board)[1]
+    items = _visible(ops)
+    moves = {move.item_id: move for move in _last_moves(ops, items)}
+    return [_drawn(op, moves.get(op.item_id)) for op in items]
+
+
 def changes_since(space, since):
     """``{"version", "reset", "ops", "more"}`` for a client that has seen ``since``.
 
@@ -301,10 +348,13 @@ def changes_since(space, since):
     if since <= 0 or since > board.version:
         last_clear, ops = _since_last_clear(board)
         version = max([board.version, last_clear, *(op.version for op in ops)])
+        items = _visible(ops)
+        # The items as drawn, then the last move of each moved one: a page applies them in
+        # this order and sees every item where it is now.
         return {
             "version": version,
             "reset": True,
-            "ops": [op.as_json() for op in _visible(ops)],
+            "ops": [op.as_json() for op in items + _last_moves(ops, items)],
             "more": False,
         }
     newer = board.ops.filter(version__gt=since).order_by("version")
@@ -327,16 +377,15 @@ def render_pdf(space, title):
     from reportlab.pdfgen import canvas
 
     board = _board_of(space)
-    items = current_items(board) if board else []
+    items = current_drawing(board) if board else []
     buffer = io.BytesIO()
     page_width, page_height = A4
     scale = page_width / WIDTH
     pdf = canvas.Canvas(buffer, pagesize=A4, pageCompression=1)
     pdf.setTitle(title)
     pdf.setCreator("wagtail-coaching")
-    for op in items:
-        data = op.data
-        if op.kind == "text":
+    for data in items:
+        if data["kind"] == "text":
             pdf.setFillColor(HexColor(data["color"]))
             pdf.setFont("Helvetica", data["size"] * scale)
             pdf.drawString(data["x"] * scale, page_height - data["y"] * scale, data["text"])
@@ -386,7 +435,7 @@ def export_data(space):
         "version": board.version,
         "width": WIDTH,
         "height": HEIGHT,
-        "items": [op.as_json() for op in current_items(board)],
+        "items": current_drawing(board),
     }
 
 

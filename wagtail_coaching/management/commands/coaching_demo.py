@@ -282,7 +282,8 @@ class Command(BaseCommand):
                 "y": 300,
                 "text": "Calm, clear, present",
                 "color": "#1d2430",
-                "size": 24,
+                # Reads at 16 CSS pixels and more on a board 340 pixels wide (a phone).
+                "size": 48,
             },
         )
 

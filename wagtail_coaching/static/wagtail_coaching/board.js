@@ -1,4 +1,6 @@
-/* The paper board: draw with mouse, touch or stylus (Pointer Events), in sync with the other
+/* The paper board: draw with mouse, touch or stylus (Pointer Events), or use it with the
+ * keyboard alone (type a text and press Enter to place it; on the board, Page Down / Page Up
+ * choose an item, the arrow keys move it, Delete removes it), in sync with the other
  * participant over the space's live socket (live.js), or over HTTP when it is not open.
  *
  * Each finished stroke or text is sent as one operation; the page receives the operations
@@ -16,6 +18,7 @@
   var ctx = canvas.getContext("2d");
   var statusLine = root.querySelector("[data-board-status]");
   var textInput = root.querySelector("[data-board-text]");
+  var placeButton = root.querySelector("[data-action=place]");
 
   var items = new Map();   // item id -> stroke or text, in drawing order
   var mine = [];           // ids of my own items, for undo
@@ -25,6 +28,8 @@
   var drawing = null;
   var tool = "pen", color = "#1d2430", width = 4;
   var online = true;
+  var selected = null;     // id of the item the keyboard acts on
+  var moveTimer = null;    // a run of arrow presses is sent as one move
 
   function newId() {
     if (window.crypto && crypto.randomUUID) { return crypto.randomUUID(); }
@@ -40,6 +45,8 @@
   // --- Drawing ---------------------------------------------------------------------------
   function drawItem(c, item) {
     c.save();
+    // A moved item keeps its points and carries its offset from where it was drawn.
+    if (item.dx || item.dy) { c.translate(item.dx || 0, item.dy || 0); }
     if (item.kind === "text") {
       c.fillStyle = item.color;
       c.font = item.size + "px sans-serif";
@@ -69,7 +76,9 @@
     ctx.setTransform(scale, 0, 0, scale, 0, 0);
     items.forEach(function (item) { drawItem(ctx, item); });
     if (drawing) { drawItem(ctx, drawing); }
+    drawSelection();
     root.dataset.items = String(items.size);
+    root.dataset.selected = selected || "";
     root.dataset.version = String(version);
   }
 
@@ -101,16 +110,158 @@
     return Math.min(120, Math.max(minimum, 12 + width * 4));
   }
 
+  function placeText(x, y) {
+    var value = textInput.value.trim();
+    if (!value) { setStatus(text.needText); textInput.focus(); return null; }
+    var item = { kind: "text", id: newId(), x: x, y: y, text: value.slice(0, 500),
+                 color: color, size: textSize() };
+    addLocal(item);
+    textInput.value = "";
+    return item;
+  }
+
+  // --- The selection: what the keyboard acts on -------------------------------------------
+  function bounds(item) {
+    var dx = item.dx || 0, dy = item.dy || 0;
+    if (item.kind === "text") {
+      ctx.save();
+      ctx.font = item.size + "px sans-serif";
+      var w = ctx.measureText(item.text).width;
+      ctx.restore();
+      return [item.x + dx, item.y + dy - item.size, w, item.size * 1.3];
+    }
+    var xs = item.points.map(function (p) { return p[0]; });
+    var ys = item.points.map(function (p) { return p[1]; });
+    var pad = item.width / 2;
+    var left = Math.min.apply(null, xs) - pad, top = Math.min.apply(null, ys) - pad;
+    return [left + dx, top + dy, Math.max.apply(null, xs) + pad - left,
+            Math.max.apply(null, ys) + pad - top];
+  }
+
+  function drawSelection() {
+    var item = selected && items.get(selected);
+    if (!item) { return; }
+    var box = bounds(item);
+    ctx.save();
+    ctx.strokeStyle = "#0b6e4f";
+    ctx.lineWidth = 3;
+    ctx.setLineDash([10, 6]);
+    ctx.strokeRect(box[0] - 6, box[1] - 6, box[2] + 12, box[3] + 12);
+    ctx.restore();
+  }
+
+  function ids() { return Array.from(items.keys()); }
+
+  function describe(id) {
+    var item = items.get(id);
+    var list = ids();
+    var where = text.position.replace("%(index)s", String(list.indexOf(id) + 1))
+      .replace("%(count)s", String(list.length));
+    var what = item.kind === "text" ? text.selectedText.replace("%(text)s", item.text)
+                                    : text.selectedDrawing;
+    return what + " " + where;
+  }
+
+  function select(id, announce) {
+    selected = id && items.has(id) ? id : null;
+    redraw();
+    if (announce !== false) { setStatus(selected ? describe(selected) : text.noSelection); }
+  }
+
+  function step(direction) {
+    var list = ids();
+    if (!list.length) { select(null); setStatus(text.empty); return; }
+    var index = list.indexOf(selected);
+    if (index === -1) { index = direction > 0 ? 0 : list.length - 1; }
+    else { index = (index + direction + list.length) % list.length; }
+    select(list[index]);
+  }
+
+  function clamp(value, low, high) { return Math.min(high, Math.max(low, value)); }
+
+  function moveSelected(dx, dy) {
+    var item = selected && items.get(selected);
+    if (!item) { step(1); return; }
+    item.dx = Math.round(clamp((item.dx || 0) + dx, -W, W) * 10) / 10;
+    item.dy = Math.round(clamp((item.dy || 0) + dy, -H, H) * 10) / 10;
+    redraw();
+    // A run of presses goes out as one operation, sent when the keys rest.
+    var id = selected;
+    if (moveTimer) { clearTimeout(moveTimer); }
+    moveTimer = setTimeout(function () {
+      moveTimer = null;
+      var moved = items.get(id);
+      if (!moved) { return; }
+      send({ kind: "move", target: id, dx: moved.dx || 0, dy: moved.dy || 0 });
+      setStatus(text.moved);
+    }, 300);
+  }
+
+  function deleteSelected() {
+    var id = selected;
+    if (!id || !items.has(id)) { setStatus(text.noSelection); return; }
+    var list = ids();
+    var index = list.indexOf(id);
+    items.delete(id);
+    send({ kind: "delete", target: id });
+    list.splice(index, 1);
+    selected = list.length ? list[Math.min(index, list.length - 1)] : null;
+    redraw();
+    setStatus(text.removed + " " + (selected ? describe(selected) : text.empty));
+  }
+
+  canvas.addEventListener("focus", function () {
+    // Focus from a click (pointer users drawing) selects nothing; from the keyboard it does.
+    if (!canvas.matches(":focus-visible")) { return; }
+    if (!selected || !items.has(selected)) {
+      var list = ids();
+      if (list.length) { select(list[list.length - 1]); } else { setStatus(text.empty); }
+    } else {
+      setStatus(describe(selected));
+    }
+  });
+  canvas.addEventListener("blur", function () { redraw(); });
+  canvas.addEventListener("keydown", function (event) {
+    var big = event.shiftKey ? 50 : 10;
+    var handled = true;
+    switch (event.key) {
+      case "ArrowLeft": moveSelected(-big, 0); break;
+      case "ArrowRight": moveSelected(big, 0); break;
+      case "ArrowUp": moveSelected(0, -big); break;
+      case "ArrowDown": moveSelected(0, big); break;
+      case "PageDown": step(1); break;
+      case "PageUp": step(-1); break;
+      case "Delete": case "Backspace": deleteSelected(); break;
+      case "Escape": select(null); break;
+      default: handled = false;
+    }
+    if (handled) { event.preventDefault(); }
+  });
+
+  // Placed with the keyboard: one text under the other from the top left corner, then
+  // selected, so the arrow keys on the board move it where it belongs.
+  var typedLine = 0;
+  function placeTyped() {
+    var size = textSize();
+    var y = 60 + (typedLine * size * 1.5) % (H - 120);
+    var item = placeText(40, Math.round(y));
+    if (!item) { return; }
+    typedLine += 1;
+    select(item.id, false);
+    setStatus(text.placed.replace("%(text)s", item.text));
+  }
+  textInput.addEventListener("keydown", function (event) {
+    if (event.key === "Enter") { event.preventDefault(); placeTyped(); }
+  });
+  placeButton.addEventListener("click", placeTyped);
+
   canvas.addEventListener("pointerdown", function (event) {
     if (event.button !== undefined && event.button > 0) { return; }
     event.preventDefault();
+    selected = null;
     if (tool === "text") {
-      var value = textInput.value.trim();
-      if (!value) { setStatus(text.needText); textInput.focus(); return; }
       var point = boardPoint(event);
-      addLocal({ kind: "text", id: newId(), x: point[0], y: point[1], text: value,
-                 color: color, size: textSize() });
-      textInput.value = "";
+      placeText(point[0], point[1]);
       return;
     }
     try { canvas.setPointerCapture(event.pointerId); } catch (e) { /* synthetic pointer */ }
@@ -180,6 +331,7 @@
       var id = mine.pop();
       if (items.has(id)) {
         items.delete(id);
+        if (selected === id) { selected = null; }
         redraw();
         send({ kind: "undo", target: id });
         return;
@@ -190,6 +342,7 @@
     if (!window.confirm(text.confirmClear)) { return; }
     items.clear();
     mine = [];
+    selected = null;
     redraw();
     send({ kind: "clear" });
   });
@@ -284,14 +437,46 @@
     });
   }
 
+  function movingHere(id) {
+    return (moveTimer && selected === id) || pending.some(function (op) {
+      return op.kind === "move" && op.target === id;
+    });
+  }
+
   function applyRemote(operation) {
     if (operation.kind === "stroke" || operation.kind === "text") {
+      var known = items.get(operation.id);
+      if (known && (known.dx || known.dy)) {
+        operation.dx = known.dx;
+        operation.dy = known.dy;
+      }
       items.set(operation.id, operation);
-    } else if (operation.kind === "undo") {
+    } else if (operation.kind === "undo" || operation.kind === "delete") {
       items.delete(operation.id);
+    } else if (operation.kind === "move") {
+      var item = items.get(operation.id);
+      // A move this page is still making wins over the echo of an earlier one.
+      if (item && !movingHere(operation.id)) {
+        item.dx = operation.dx;
+        item.dy = operation.dy;
+      }
     } else if (operation.kind === "clear") {
       items.clear();
       mine = [];
+    }
+    if (selected && !items.has(selected)) { selected = null; }
+  }
+
+  function applyLocal(op) {
+    if (op.kind === "move") {
+      var item = items.get(op.target);
+      if (item) { item.dx = op.dx; item.dy = op.dy; }
+    } else if (op.kind === "undo" || op.kind === "delete") {
+      items.delete(op.target);
+    } else if (op.kind === "clear") {
+      items.clear();
+    } else {
+      items.set(op.id, op);
     }
   }
 
@@ -299,12 +484,16 @@
     // An answer older than what the page has (a poll overtaken by the socket) is stale.
     if (change.version < version) { return; }
     if (change.reset) {
+      var kept = selected, before = items.get(selected);
       items = new Map();
-      // Keep what is drawn here but not yet stored.
       change.ops.forEach(applyRemote);
-      pending.forEach(function (op) {
-        if (op.kind === "stroke" || op.kind === "text") { items.set(op.id, op); }
-      });
+      // Keep what is done here but not yet stored, the move being made included.
+      pending.forEach(applyLocal);
+      selected = kept && items.has(kept) ? kept : null;
+      if (selected && moveTimer && before) {
+        items.get(selected).dx = before.dx;
+        items.get(selected).dy = before.dy;
+      }
     } else {
       change.ops.forEach(applyRemote);
     }
