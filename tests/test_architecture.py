@@ -19,6 +19,7 @@ RANKS = {
     "sessions": 2,
     "programmes": 3,
     "privacy": 4,
+    "conversations": 3,
     "reporting": 4,
     "trials": 4,
     "dashboard": 5,

@@ -200,6 +200,18 @@ EXPECTED |= {
         _participants("coachee"),
     ),
     "access_log": (_space, _participants()),
+    # The conversation; the message is the coachee's, so only they edit or delete it.
+    "conversation": (_space, _participants()),
+    "conversation_older": (_space, _participants()),
+    "conversation_updates": (_space, _participants()),
+    "message_edit": (
+        lambda w: _space(w) | {"message_uid": w.message.uid},
+        _participants("coachee"),
+    ),
+    "message_delete": (
+        lambda w: _space(w) | {"message_uid": w.message.uid},
+        _participants("coachee"),
+    ),
     "export": (_space, _participants()),
     "export_download": (_space, _participants()),
     # Sessions, video room, paper board, calendar.

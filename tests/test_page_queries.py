@@ -26,8 +26,9 @@ PAGES = {
     # page: (url name, extra kwargs builder, queries)
     # Then the space with the lock's verdict and the contract's state, in one query; the
     # pages that show encrypted content read the space's key once.
-    # + the visit, sessions, the next-session card's session and the reader's time zone
-    "space": ("space", lambda w: {}, 8),
+    # + the visit, sessions, the next-session card's session, the reader's time zone and
+    # the unread messages
+    "space": ("space", lambda w: {}, 9),
     "journey": ("space_journey", lambda w: {}, 10),  # + modules, progress, sessions, marks,
     # actions, goals, key
     "module": ("space_module", lambda w: {"module_id": w.module.pk}, 8),

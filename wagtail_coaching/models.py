@@ -5,6 +5,7 @@ The models themselves are in the domain packages (``spaces``, ``sessions``, ``pr
 ``wagtail_coaching`` app label. Nothing in the app imports from here.
 """
 
+from .conversations.models import Message, ReadMarker
 from .programmes.pages import ModulePage, ProgrammeIndexPage, ProgrammePage
 from .programmes.progress import Action, Answer, ModuleProgress, StepMark
 from .sessions.board import Board, BoardOperation
@@ -41,6 +42,7 @@ __all__ = [
     "ContractTemplate",
     "Goal",
     "GoalChange",
+    "Message",
     "ModulePage",
     "ModuleProgress",
     "Note",
@@ -50,6 +52,7 @@ __all__ = [
     "PresenceSpan",
     "ProgrammeIndexPage",
     "ProgrammePage",
+    "ReadMarker",
     "SpaceDocument",
     "SpaceKey",
     "SpaceVisit",

@@ -4,6 +4,7 @@ Each domain lists its own URLs; they are joined here into the one ``wagtail_coac
 namespace, as one flat list.
 """
 
+from .conversations import urls as conversations_urls
 from .dashboard import urls as dashboard_urls
 from .privacy import urls as privacy_urls
 from .programmes import urls as programmes_urls
@@ -17,6 +18,7 @@ app_name = "wagtail_coaching"
 urlpatterns = [
     *dashboard_urls.urlpatterns,
     *spaces_urls.urlpatterns,
+    *conversations_urls.urlpatterns,
     *privacy_urls.urlpatterns,
     *programmes_urls.urlpatterns,
     *sessions_urls.urlpatterns,
