@@ -217,9 +217,16 @@ def test_staff_choose_who_sees_an_organisation_s_reports(client, world):
     assert "People who see the reports" in page.content.decode()
     response = client.post(
         url,
-        {"name": "Acme", "report_users": [world.other_hr.pk], "report_groups": [hr_group.pk]},
+        {
+            "name": "Acme",
+            "booking_notice_hours": 48,
+            "report_users": [world.other_hr.pk],
+            "report_groups": [hr_group.pk],
+        },
     )
     assert response.status_code == 302, response.content.decode()[:2000]
+    world.org.refresh_from_db()
+    assert world.org.booking_notice_hours == 48
     users, groups = lock.report_readers(world.org)
     assert list(users) == [world.other_hr] and list(groups) == [hr_group]
     assert not lock.may_view_reports(world.hr, world.org)

@@ -214,6 +214,10 @@ EXPECTED |= {
     ),
     "export": (_space, _participants()),
     "export_download": (_space, _participants()),
+    # Booking: any coach publishes their availability; only the coachee books in a space.
+    "availability": (lambda w: {}, _only(coach=OK, other_coach=OK)),
+    "book": (_space, _only(coachee=OK)),
+    "booking_cancel": (_session, _only(coachee=OK)),
     # Sessions, video room, paper board, calendar.
     "session_plan": (lambda w: {"public_id": w.space.public_id}, _only(coach=OK)),
     "session_room": (_session, _only(coach=OK, coachee=OK)),

@@ -5,6 +5,7 @@ The models themselves are in the domain packages (``spaces``, ``sessions``, ``pr
 ``wagtail_coaching`` app label. Nothing in the app imports from here.
 """
 
+from .booking.models import AvailabilityRange, DayOff
 from .conversations.models import Message, ReadMarker
 from .programmes.pages import ModulePage, ProgrammeIndexPage, ProgrammePage
 from .programmes.progress import Action, Answer, ModuleProgress, StepMark
@@ -31,6 +32,7 @@ __all__ = [
     "AccessEvent",
     "Action",
     "Answer",
+    "AvailabilityRange",
     "Board",
     "BoardOperation",
     "ClientSpace",
@@ -40,6 +42,7 @@ __all__ = [
     "CoachingSession",
     "ContractAcceptance",
     "ContractTemplate",
+    "DayOff",
     "Goal",
     "GoalChange",
     "Message",

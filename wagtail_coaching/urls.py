@@ -4,6 +4,7 @@ Each domain lists its own URLs; they are joined here into the one ``wagtail_coac
 namespace, as one flat list.
 """
 
+from .booking import urls as booking_urls
 from .conversations import urls as conversations_urls
 from .dashboard import urls as dashboard_urls
 from .privacy import urls as privacy_urls
@@ -19,6 +20,7 @@ urlpatterns = [
     *dashboard_urls.urlpatterns,
     *spaces_urls.urlpatterns,
     *conversations_urls.urlpatterns,
+    *booking_urls.urlpatterns,
     *privacy_urls.urlpatterns,
     *programmes_urls.urlpatterns,
     *sessions_urls.urlpatterns,

@@ -50,7 +50,7 @@ from wagtail_coaching.programmes.progress import (
     percent_of,
     step_states,
 )
-from wagtail_coaching.sessions.models import CoachingSession
+from wagtail_coaching.sessions.models import CoachingSession, SessionStatus
 from wagtail_coaching.spaces.models import ClientSpace, ClientSpaceStatus, display_name
 
 # --- Periods ---------------------------------------------------------------------------------
@@ -124,11 +124,15 @@ def with_figures(queryset, period=ALL_TIME):
     """``queryset`` of client spaces annotated with their figures in ``period``.
 
     Annotations: ``sessions_held``, ``minutes_spent``, ``first_session_at``,
-    ``last_session_at`` (held sessions only), ``modules_completed``, ``modules_total``.
+    ``last_session_at`` (held sessions only), ``modules_completed``, ``modules_total``,
+    ``late_cancellations`` (sessions cancelled within the organisation's notice).
     """
     held = CoachingSession.objects.filter(space=OuterRef("pk"), status=HELD).filter(
         period.instants("starts_at")
     )
+    late = CoachingSession.objects.filter(
+        space=OuterRef("pk"), status=SessionStatus.CANCELLED, cancelled_late=True
+    ).filter(period.instants("starts_at"))
     completed = ModuleProgress.objects.filter(
         space=OuterRef("pk"), completed_at__isnull=False, **_live_modules_of_programme("module__")
     ).filter(period.instants("completed_at"))
@@ -142,6 +146,7 @@ def with_figures(queryset, period=ALL_TIME):
         last_session_at=_scalar(held, "MAX", "starts_at", instant),
         modules_completed=Coalesce(_scalar(completed, "COUNT", "pk", integer), 0),
         modules_total=Coalesce(_scalar(modules, "COUNT", "pk", integer), 0),
+        late_cancellations=Coalesce(_scalar(late, "COUNT", "pk", integer), 0),
     )
 
 

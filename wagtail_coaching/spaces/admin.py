@@ -100,6 +100,7 @@ class OrganisationAdmin(ModelAdmin):
     edit_handler = ObjectList(
         [
             FieldPanel("name"),
+            FieldPanel("booking_notice_hours"),
             MultiFieldPanel(
                 [FieldPanel("report_users"), FieldPanel("report_groups")],
                 heading=_("Sponsor reports"),

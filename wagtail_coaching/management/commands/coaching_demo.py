@@ -3,8 +3,9 @@ except that Camille and Claire always have a session whose video room is open no
 
 Content (notes, goals and their history, a document, a board drawing, answers, a short
 conversation) is written through the app's own functions, so it is encrypted like real
-content. Dates hold together: nothing is completed after its space closed, and each space
-plans as many sessions as its programme."""
+content; Claire publishes a weekly availability for bookings. Dates hold together: nothing
+is completed after its space closed, and each space plans as many sessions as its
+programme."""
 
 import datetime
 import io
@@ -24,6 +25,7 @@ from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import Locale, Site
 
+from wagtail_coaching.booking.models import AvailabilityRange
 from wagtail_coaching.conversations import rules as conversations
 from wagtail_coaching.management.commands._demo_programmes import (
     PROGRAMMES,
@@ -149,6 +151,7 @@ class Command(BaseCommand):
             created = self.build()
             self.open_session()
             self.conversation()
+            self.availability()
         self.stdout.write(
             self.style.SUCCESS("Demo data created.") if created else "Demo data already present."
         )
@@ -247,6 +250,22 @@ class Command(BaseCommand):
         # Claire has read everything but Camille's last message.
         previous = space.conversation_messages.order_by("-pk")[1]
         conversations.mark_read(space, coach, previous.pk)
+
+    def availability(self):
+        """Claire takes sessions on Monday, Tuesday and Thursday mornings and on Wednesday
+        afternoons (in her time zone), unless she published her own hours."""
+        claire = get_user_model().objects.filter(username="coach.claire").first()
+        if claire is None or AvailabilityRange.objects.filter(coach=claire).exists():
+            return
+        AvailabilityRange.objects.bulk_create(
+            AvailabilityRange(coach=claire, weekday=weekday, starts=starts, ends=ends)
+            for weekday, starts, ends in (
+                (0, datetime.time(9), datetime.time(12)),
+                (1, datetime.time(9), datetime.time(12)),
+                (2, datetime.time(14), datetime.time(18)),
+                (3, datetime.time(9), datetime.time(12)),
+            )
+        )
 
     def space_content(self, space):
         """Notes, goals with their history, a document and a board drawing, each written by
