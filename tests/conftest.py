@@ -4,6 +4,7 @@ from django.contrib.auth.signals import user_logged_in
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from wagtail_coaching.accounts import twofactor
+from wagtail_coaching.conversations import rules as conversations
 from wagtail_coaching.spaces import content, contracts, documents, lock
 
 from .factories import (
@@ -84,7 +85,8 @@ def accept_contract(user, space):
 def space_content(world):
     """``world`` where both participants accepted the contract and the coachee wrote a shared
     note, set a goal and uploaded a document (``world.note``, ``world.goal``,
-    ``world.document``); the coach wrote a private note (``world.coach_note``)."""
+    ``world.document``), and wrote a message (``world.message``); the coach wrote a private
+    note (``world.coach_note``)."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     for user in (world.coach, world.coachee):
@@ -109,6 +111,7 @@ def space_content(world):
         SimpleUploadedFile("plan.txt", b"My plan for the quarter.\n", "text/plain"),
     )
     world.note, world.coach_note, world.goal, world.document = note, coach_note, goal, document
+    world.message = conversations.post(world.space, world.coachee, "A message of the coachee.")
     return world
 
 

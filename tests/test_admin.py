@@ -227,6 +227,7 @@ def test_staff_choose_who_sees_an_organisation_s_reports(client, world):
         {
             "name": "Acme",
             "report_detail": "aggregates",
+            "booking_notice_hours": 48,
             "add_report_user": world.other_hr.pk,
             "remove_report_users": [world.hr.pk],
             "report_groups": [hr_group.pk],
@@ -235,6 +236,7 @@ def test_staff_choose_who_sees_an_organisation_s_reports(client, world):
     assert response.status_code == 302, response.content.decode()[:2000]
     world.org.refresh_from_db()
     assert world.org.report_detail == "aggregates" and not world.org.reports_names
+    assert world.org.booking_notice_hours == 48
     users, groups = lock.report_readers(world.org)
     assert list(users) == [world.other_hr] and list(groups) == [hr_group]
     assert not lock.may_view_reports(world.hr, world.org)

@@ -22,9 +22,11 @@ RANKS = {
     "sessions": 2,
     "programmes": 3,
     "privacy": 4,
+    "conversations": 3,
     "reporting": 4,
     "trials": 4,
-    "dashboard": 5,
+    "booking": 5,
+    "dashboard": 6,
 }
 # The package top registers and wires everything: these may import any domain.
 TOP = {

@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.urls import reverse
 
+from wagtail_coaching.conversations import rules as conversations
 from wagtail_coaching.sessions import board
 from wagtail_coaching.spaces import content, documents, uploads
 
@@ -28,6 +29,9 @@ CANARIES = {
     "reflection": "CANARY-reflection-6c1a",
     "action": "CANARY-action-e93d",
     "board_text": "CANARY-boardtext-4d8a",
+    "message": "CANARY-message-2b7c",
+    "message_edited": "CANARY-message-edited-5f19",
+    "message_deleted": "CANARY-message-deleted-8ad3",
 }
 OUTSIDERS = [r for r in ROLES if r not in ("coach", "coachee", "anonymous")] + ["anonymous"]
 
@@ -57,6 +61,14 @@ def planted(space_content):
         ),
     )
     world.canary_goal, world.canary_note = goal, shared
+    # Messages: one as written, one edited (its first text), one deleted.
+    conversations.post(world.space, world.coachee, CANARIES["message"])
+    edited = conversations.post(world.space, world.coach, CANARIES["message_deleted"] + " first")
+    edited.space = world.space
+    conversations.edit(edited, CANARIES["message_edited"])
+    deleted = conversations.post(world.space, world.coachee, CANARIES["message_deleted"])
+    deleted.space = world.space
+    conversations.delete(deleted)
     # A module's answers and actions (the matrix's programme gives the space its module).
     with_programme(world)
     make_answer(
@@ -152,6 +164,12 @@ def test_no_canary_reaches_anyone_but_the_participants(client, planted, caplog):
     assert "reflection" in leaks(client.get(module_url).content)
     board_url = reverse("wagtail_coaching:board_state", kwargs={"public_id": world.space.public_id})
     assert "board_text" in leaks(client.get(board_url).content)
+    conversation_url = reverse(
+        "wagtail_coaching:conversation", kwargs={"public_id": world.space.public_id}
+    )
+    shown = set(leaks(client.get(conversation_url).content))
+    assert {"message", "message_edited"} <= shown
+    assert "message_deleted" not in shown  # a deleted message's text is gone
     client.logout()
     # ...and nobody else does, anywhere.
     seen = 0

@@ -481,3 +481,13 @@ def test_a_failure_on_the_server_is_an_error_frame_not_a_crash(live_world, monke
     socket.send({"type": "ping"})
     assert socket.receive() == {"type": "pong"}
     socket.close()
+
+
+def test_a_new_message_is_announced_without_its_text(live_world):
+    from wagtail_coaching.conversations import rules as conversations
+
+    socket = Socket(live_world.space, live_world.coach)
+    assert socket.connect()[0]
+    run(conversations.post, live_world.space, live_world.coachee, "A secret between us.")
+    assert socket.receive() == {"type": "messages.changed"}
+    socket.close()

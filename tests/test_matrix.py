@@ -216,8 +216,24 @@ EXPECTED |= {
         _only(coach=NOT_ALLOWED, coachee=NOT_ALLOWED),
     ),
     "revoke_access": (_space, _only(coach=NOT_ALLOWED, coachee=NOT_ALLOWED)),
+    # The conversation; the message is the coachee's, so only they edit or delete it.
+    "conversation": (_space, _participants()),
+    "conversation_older": (_space, _participants()),
+    "conversation_updates": (_space, _participants()),
+    "message_edit": (
+        lambda w: _space(w) | {"message_uid": w.message.uid},
+        _participants("coachee"),
+    ),
+    "message_delete": (
+        lambda w: _space(w) | {"message_uid": w.message.uid},
+        _participants("coachee"),
+    ),
     "export": (_space, _participants()),
     "export_download": (_space, _participants()),
+    # Booking: any coach publishes their availability; only the coachee books in a space.
+    "availability": (lambda w: {}, _only(coach=OK, other_coach=OK)),
+    "book": (_space, _only(coachee=OK)),
+    "booking_cancel": (_session, _only(coachee=OK)),
     # Sessions, video room, paper board, calendar.
     "session_plan": (lambda w: {"public_id": w.space.public_id}, _only(coach=OK)),
     "session_room": (_session, _only(coach=OK, coachee=OK)),

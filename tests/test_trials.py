@@ -676,7 +676,9 @@ def test_staff_pick_an_existing_account_explicitly(
     assert response.status_code == 302
     trial.refresh_from_db()
     assert trial.converted_space.coachee == existing
-    assert not mail.outbox  # the account has its password
+    # The account has its password: no "set your password". The trial, converted before its
+    # time, is only withdrawn from both calendars.
+    assert sorted(m.subject.split(":")[0] for m in mail.outbox) == ["Cancelled", "Cancelled"]
     response = client.post(admin(make_trial(), "convert"), convert_form(world, account="nobody"))
     assert "No active account has the username “nobody”." in response.content.decode()
 

@@ -17,3 +17,4 @@ class WagtailCoachingAppConfig(AppConfig):
         )
         from .programmes import translations  # noqa: F401  (steps follow translations)
         from .spaces import lock  # noqa: F401  (grants follow a space's participants)
+        from .trials import rules  # noqa: F401  (a declined trial's invitations are withdrawn)

@@ -5,6 +5,8 @@ The models themselves are in the domain packages (``spaces``, ``sessions``, ``pr
 ``wagtail_coaching`` app label. Nothing in the app imports from here.
 """
 
+from .booking.models import AvailabilityRange, DayOff
+from .conversations.models import Message, ReadMarker
 from .programmes.pages import ModulePage, ProgrammeIndexPage, ProgrammePage
 from .programmes.progress import Action, Answer, ModuleProgress, StepMark
 from .reporting.models import ReportExport
@@ -34,6 +36,7 @@ __all__ = [
     "AccessProposal",
     "Action",
     "Answer",
+    "AvailabilityRange",
     "Board",
     "BoardOperation",
     "ClientSpace",
@@ -44,8 +47,10 @@ __all__ = [
     "CoachingSession",
     "ContractAcceptance",
     "ContractTemplate",
+    "DayOff",
     "Goal",
     "GoalChange",
+    "Message",
     "ModulePage",
     "ModuleProgress",
     "Note",
@@ -55,6 +60,7 @@ __all__ = [
     "PresenceSpan",
     "ProgrammeIndexPage",
     "ProgrammePage",
+    "ReadMarker",
     "SpaceDocument",
     "SpaceVisit",
     "StepMark",

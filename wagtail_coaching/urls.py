@@ -5,6 +5,8 @@ namespace, as one flat list.
 """
 
 from .accounts import urls as accounts_urls
+from .booking import urls as booking_urls
+from .conversations import urls as conversations_urls
 from .dashboard import urls as dashboard_urls
 from .privacy import urls as privacy_urls
 from .programmes import urls as programmes_urls
@@ -19,6 +21,8 @@ urlpatterns = [
     *dashboard_urls.urlpatterns,
     *accounts_urls.urlpatterns,
     *spaces_urls.urlpatterns,
+    *conversations_urls.urlpatterns,
+    *booking_urls.urlpatterns,
     *privacy_urls.urlpatterns,
     *programmes_urls.urlpatterns,
     *sessions_urls.urlpatterns,

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from wagtail_coaching.conversations import rules as conversations
 from wagtail_coaching.dashboard.agenda import coach_agenda
 from wagtail_coaching.reporting import home
 from wagtail_coaching.sessions.models import CoachingSession, SessionStatus
@@ -61,6 +62,7 @@ def my_spaces(request):
             | Q(coach__username__icontains=word)
         )
     spaces = _with_next_session(spaces).order_by("-start_date", "pk")
+    spaces = conversations.with_unread(spaces, request.user)
     paginator = Paginator(spaces, SPACES_PER_PAGE)
     if not (query or status):
         # Every space the lock opens is listed: their number is known without a query.
@@ -127,5 +129,6 @@ def space_detail(request, space):
             "is_coach": space.coach_id == request.user.pk,
             "is_coachee": space.coachee_id == request.user.pk,
             "access": consent.front_door(space),
+            "unread_messages": conversations.unread_count(space, request.user),
         },
     )

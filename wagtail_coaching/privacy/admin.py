@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 from wagtail_modeladmin.helpers import ButtonHelper
 from wagtail_modeladmin.views import InstanceSpecificView
 
+from wagtail_coaching.conversations import rules as conversations
 from wagtail_coaching.privacy import erasure
 from wagtail_coaching.spaces.admin import ClientSpaceAdmin
 from wagtail_coaching.spaces.content import content_counts
@@ -53,7 +54,9 @@ class EraseSpaceView(InstanceSpecificView):
         return super().dispatch(request, *args, **kwargs)
 
     def get(self, request, *args, **kwargs):
-        return self.render_to_response(self.get_context_data(counts=content_counts(self.instance)))
+        counts = content_counts(self.instance)
+        counts["messages"] = conversations.counts(self.instance)
+        return self.render_to_response(self.get_context_data(counts=counts))
 
     def post(self, request, *args, **kwargs):
         counts = erasure.erase_space(self.instance, actor=request.user)

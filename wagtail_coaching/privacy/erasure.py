@@ -1,9 +1,10 @@
 """Erasing the content of closed client spaces once their retention period is over.
 
-Erasure deletes a space's notes, goals (with their history), documents (rows and stored
-files), module answers and actions and the paper board's operations, and destroys the
-space's data key in the key store (``spaces.keystore``), so copies of the content database
-are unreadable too (copies of the key database are kept no longer than the erasure delay).
+Erasure deletes a space's notes, goals (with their history), messages and read markers,
+documents (rows and stored files), module answers and actions and the paper board's
+operations, and destroys the space's data key in the key store (``spaces.keystore``), so
+copies of the content database are unreadable too (copies of the key database are kept no
+longer than the erasure delay).
 The space itself, its sessions, contract acceptances and access log stay: they hold no
 content, and sponsor reports count them.
 """
@@ -16,6 +17,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from wagtail_coaching.conf import get_setting
+from wagtail_coaching.conversations import rules as conversations
 from wagtail_coaching.sessions import board
 from wagtail_coaching.spaces import audit
 from wagtail_coaching.spaces.content import content_counts
@@ -73,6 +75,8 @@ def erase_space(space, actor=None, today=None):
         )
     with transaction.atomic():
         counts = content_counts(space)
+        counts["messages"] = conversations.counts(space)
+        conversations.erase(space)
         space.notes.all().delete()
         space.goals.all().delete()
         # A module's answers and actions are content; its completion (ModuleProgress) and

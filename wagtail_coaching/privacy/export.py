@@ -8,6 +8,7 @@ import zipfile
 
 from django.utils import timezone
 
+from wagtail_coaching.conversations import rules as conversations
 from wagtail_coaching.sessions import board
 from wagtail_coaching.spaces import audit, content, contracts
 from wagtail_coaching.spaces.documents import document_chunks
@@ -100,6 +101,18 @@ def export_data(space, user):
                 "done": action.done,
             }
             for action in _of_space(space, space.actions.select_related("module"))
+        ],
+        "messages": [
+            {
+                "id": str(message.uid),
+                "author": display_name(message.author),
+                "written_at": _iso(message.created_at),
+                "edited_at": _iso(message.edited_at),
+                "deleted": message.is_deleted,
+                "text": None if message.is_deleted else message.body,
+                "document": str(message.attachment.uid) if message.attachment_id else None,
+            }
+            for message in _of_space(space, conversations.messages_of(space).order_by("pk"))
         ],
         "documents": [
             {

@@ -55,7 +55,7 @@ from wagtail_coaching.programmes.progress import (
     percent_of,
     step_states,
 )
-from wagtail_coaching.sessions.models import CoachingSession
+from wagtail_coaching.sessions.models import CoachingSession, SessionStatus
 from wagtail_coaching.spaces.models import ClientSpace, ClientSpaceStatus, display_name
 
 # --- Periods ---------------------------------------------------------------------------------
@@ -129,11 +129,15 @@ def with_figures(queryset, period=ALL_TIME):
     """``queryset`` of client spaces annotated with their figures in ``period``.
 
     Annotations: ``sessions_held``, ``minutes_spent``, ``first_session_at``,
-    ``last_session_at`` (held sessions only), ``modules_completed``, ``modules_total``.
+    ``last_session_at`` (held sessions only), ``modules_completed``, ``modules_total``,
+    ``late_cancellations`` (sessions cancelled within the organisation's notice).
     """
     held = CoachingSession.objects.filter(space=OuterRef("pk"), status=HELD).filter(
         period.instants("starts_at")
     )
+    late = CoachingSession.objects.filter(
+        space=OuterRef("pk"), status=SessionStatus.CANCELLED, cancelled_late=True
+    ).filter(period.instants("starts_at"))
     completed = ModuleProgress.objects.filter(
         space=OuterRef("pk"), completed_at__isnull=False, **_live_modules_of_programme("module__")
     ).filter(period.instants("completed_at"))
@@ -147,6 +151,7 @@ def with_figures(queryset, period=ALL_TIME):
         last_session_at=_scalar(held, "MAX", "starts_at", instant),
         modules_completed=Coalesce(_scalar(completed, "COUNT", "pk", integer), 0),
         modules_total=Coalesce(_scalar(modules, "COUNT", "pk", integer), 0),
+        late_cancellations=Coalesce(_scalar(late, "COUNT", "pk", integer), 0),
     )
 
 
@@ -186,9 +191,9 @@ def export_rows(spaces, period=ALL_TIME, chunk_size=2000):
     programme selected) with their figures in ``period``, as :func:`with_figures` names them.
 
     For exports of many rows: instead of six correlated subqueries per row, the spaces are
-    read in chunks and each chunk's figures come from two grouped joins (held sessions,
-    completed modules) keyed by space. Memory stays that of one chunk whatever the number
-    of rows; queries are three per chunk, plus two for the programmes' modules.
+    read in chunks and each chunk's figures come from three grouped joins (held sessions,
+    late cancellations, completed modules) keyed by space. Memory stays that of one chunk
+    whatever the number of rows; queries are four per chunk, plus two for the programmes' modules.
     """
     modules_of = {}  # programme id -> set of live module ids, filled as programmes appear
     chunk = []
@@ -216,6 +221,16 @@ def _with_chunk_figures(chunk, period, modules_of):
         )
         .order_by()
     }
+    late = dict(
+        CoachingSession.objects.filter(
+            space_id__in=ids, status=SessionStatus.CANCELLED, cancelled_late=True
+        )
+        .filter(period.instants("starts_at"))
+        .values("space_id")
+        .annotate(count=Count("pk"))
+        .order_by()
+        .values_list("space_id", "count")
+    )
     missing = {s.programme_id for s in chunk if s.programme_id and s.programme_id not in modules_of}
     if missing:
         modules_of.update(
@@ -241,6 +256,7 @@ def _with_chunk_figures(chunk, period, modules_of):
         space.last_session_at = held.get("last")
         space.modules_completed = len(completed.get(space.pk, set()) & modules)
         space.modules_total = len(modules)
+        space.late_cancellations = late.get(space.pk, 0)
         yield space
 
 

@@ -189,6 +189,12 @@ class OrganisationReportView(ReportView):
             sort_key="sessions_held",
         ),
         Column(
+            "late_cancellations",
+            label=gettext_lazy("Late cancellations"),
+            accessor="late_cancellations",
+            sort_key="late_cancellations",
+        ),
+        Column(
             "modules",
             label=gettext_lazy("Modules completed / total"),
             accessor=lambda row: _ratio(row.modules_completed, row.modules_total),

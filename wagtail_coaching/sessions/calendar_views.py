@@ -18,6 +18,7 @@ from wagtail_coaching.sessions.forms import LanguageForm, TimeZoneForm
 from wagtail_coaching.sessions.models import CoachingSession
 from wagtail_coaching.spaces import gate, lock, preferences
 from wagtail_coaching.spaces.rendering import render_page
+from wagtail_coaching.spaces.roles import is_coach
 
 
 def feed_url(request, token):
@@ -71,6 +72,7 @@ def calendar_settings(request):
             "form": form,
             "language_form": language_form,
             "feed_url": feed_url(request, prefs.calendar_token) if prefs.calendar_token else None,
+            "is_coach": is_coach(request.user),
         },
     )
 

@@ -23,7 +23,8 @@ Frames are JSON objects with a ``type``. From the page:
 * ``{"type": "ping"}``: answered with ``pong``.
 
 To the page: ``board.changes`` (the same body as the HTTP board state), ``board.ack``,
-``documents.changed``, ``pong`` and ``error``. Invalid frames get an ``error`` frame; a page
+``documents.changed``, ``messages.changed`` (the conversation changed), ``pong`` and
+``error``. Invalid frames get an ``error`` frame; a page
 that sends too much, or too big, is disconnected (close codes 4429 and 4413).
 """
 
@@ -328,3 +329,7 @@ class SpaceConsumer(AsyncWebsocketConsumer):
 
     async def documents_changed(self, message):
         await self.send_json({"type": "documents.changed"})
+
+    async def messages_changed(self, message):
+        # The conversation's page then reads what changed over HTTP, under the lock.
+        await self.send_json({"type": "messages.changed"})

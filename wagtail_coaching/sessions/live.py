@@ -27,6 +27,7 @@ logger = logging.getLogger(__name__)
 
 BOARD_VERSION = "board.version"
 DOCUMENTS_CHANGED = "documents.changed"
+MESSAGES_CHANGED = "messages.changed"  # announced by the conversations domain
 ACCESS_CHANGED = "access.changed"
 
 

@@ -65,6 +65,8 @@ class CoachingSession(models.Model):
     )
     # iCalendar: raised each time the session moves or is cancelled (RFC 5545 SEQUENCE).
     sequence = models.PositiveIntegerField(_("invitation sequence"), default=0, editable=False)
+    # Cancelled within the organisation's notice (``Organisation.booking_notice_hours``).
+    cancelled_late = models.BooleanField(_("cancelled late"), default=False, editable=False)
     reminder_sent_at = models.DateTimeField(
         _("reminder sent at"), null=True, blank=True, editable=False
     )

@@ -36,7 +36,9 @@ from wagtail_coaching.spaces.models import ClientSpaceStatus
 from wagtail_coaching.spaces.preferences import for_person, show_date, show_time
 
 
-def _lock_people(space):
+def lock_people(space):
+    """Lock the rows of ``space``'s coach and coachee until the transaction ends: every
+    booking of either person waits for the one in progress."""
     User = get_user_model()
     list(User.objects.select_for_update().filter(pk__in=[space.coach_id, space.coachee_id]))
 
@@ -71,7 +73,7 @@ def plan_session(space, starts_at, duration_minutes, by=None):
     """Create a planned session and invite both participants."""
     check_plannable(space, starts_at)
     with transaction.atomic():
-        _lock_people(space)
+        lock_people(space)
         check_no_double_booking(space, starts_at, duration_minutes)
         session = CoachingSession.objects.create(
             space=space, starts_at=starts_at, duration_minutes=duration_minutes
@@ -86,7 +88,7 @@ def move_session(session, starts_at, duration_minutes, by=None):
         raise ValidationError(_("Only a planned session can be moved."), code="not_planned")
     check_plannable(session.space, starts_at)
     with transaction.atomic():
-        _lock_people(session.space)
+        lock_people(session.space)
         check_no_double_booking(session.space, starts_at, duration_minutes, exclude=session)
         session.starts_at = starts_at
         session.duration_minutes = duration_minutes
@@ -106,7 +108,10 @@ def cancel_session(session, by=None):
     with transaction.atomic():
         session.status = SessionStatus.CANCELLED
         session.sequence += 1
-        session.save(update_fields=["status", "sequence"])
+        # Within the organisation's notice, the cancellation counts as late in reports.
+        notice = timedelta(hours=session.space.organisation.booking_notice_hours)
+        session.cancelled_late = session.starts_at - timezone.now() < notice
+        session.save(update_fields=["status", "sequence", "cancelled_late"])
         transaction.on_commit(lambda: send_invitation(session, "CANCEL"))
     return session
 

@@ -106,6 +106,7 @@ class OrganisationAdmin(ModelAdmin):
     edit_handler = ObjectList(
         [
             FieldPanel("name"),
+            FieldPanel("booking_notice_hours"),
             MultiFieldPanel(
                 [
                     FieldPanel("report_detail"),

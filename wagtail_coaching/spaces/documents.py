@@ -6,6 +6,7 @@ downloads and exports run in constant memory whatever the file's size. Documents
 before the streaming format (one AES-GCM token, marker ``WCG1``) stay readable.
 """
 
+import logging
 import os
 import secrets
 import tempfile
@@ -17,6 +18,7 @@ from django.core.files.base import File
 from django.db import transaction
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
 
 from wagtail_coaching.conf import get_setting
 from wagtail_coaching.spaces.content import SpaceDocument
@@ -28,13 +30,36 @@ from wagtail_coaching.spaces.crypto import (
     encrypt_stream,
     is_stream,
 )
-from wagtail_coaching.spaces.uploads import check_upload, private_storage, upload_chunks
+from wagtail_coaching.spaces.uploads import (
+    UploadError,
+    check_upload,
+    private_storage,
+    upload_chunks,
+)
+
+logger = logging.getLogger(__name__)
 
 READ_BYTES = 64 * 1024
 
 
 def file_aad(document):
     return content_aad(document.space, document.encryption_label, document.uid, "file")
+
+
+def store_from_form(space, user, form, field="file"):
+    """Store the valid ``form``'s file as a new document of ``space`` and return it. A
+    refused file or a storage failure puts the reason on the form's ``field`` and returns
+    None, with nothing saved."""
+    try:
+        return store_document(space, user, form.cleaned_data[field])
+    except UploadError as exc:
+        form.add_error(field, str(exc))
+    except OSError:
+        logger.exception("Storing a document of space %s failed", space.public_id)
+        form.add_error(
+            field, _("The file could not be stored. Nothing was saved; try again later.")
+        )
+    return None
 
 
 def store_document(space, user, uploaded):

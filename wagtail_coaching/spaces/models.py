@@ -43,6 +43,14 @@ class Organisation(models.Model):
             "minimum group size. Coachees are told which one applies."
         ),
     )
+    booking_notice_hours = models.PositiveSmallIntegerField(
+        _("notice for moving or cancelling (hours)"),
+        default=24,
+        help_text=_(
+            "Coachees move or cancel a session they booked up to this many hours before it "
+            "starts; later cancellations are refused on the site and counted as late."
+        ),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:

@@ -4,8 +4,6 @@ Every view goes through :func:`gate.space_view` (login, lock, contract gate, no-
 caching) and returns 404 for an object of the space that the user may not see or change.
 """
 
-import logging
-
 from django.contrib import messages
 from django.db import transaction
 from django.db.models import F
@@ -16,13 +14,11 @@ from django.utils.http import content_disposition_header, url_has_allowed_host_a
 from django.utils.translation import gettext as _
 
 from wagtail_coaching.spaces import audit, consent, content, contracts, gate
-from wagtail_coaching.spaces.documents import document_response, store_document
+from wagtail_coaching.spaces.documents import document_response, store_from_form
 from wagtail_coaching.spaces.forms import ContractForm, GoalForm, NoteForm, UploadForm
 from wagtail_coaching.spaces.preferences import language_name
 from wagtail_coaching.spaces.rendering import render_page
-from wagtail_coaching.spaces.uploads import UploadError, allowed_extensions
-
-logger = logging.getLogger(__name__)
+from wagtail_coaching.spaces.uploads import allowed_extensions
 
 
 def _url(name, space, **kwargs):
@@ -315,19 +311,9 @@ def documents(request, space):
     status = 200
     if request.method == "POST":
         form = UploadForm(request.POST, request.FILES)
-        if form.is_valid():
-            try:
-                store_document(space, request.user, form.cleaned_data["file"])
-            except UploadError as exc:
-                form.add_error("file", str(exc))
-            except OSError:
-                logger.exception("Storing a document of space %s failed", space.public_id)
-                form.add_error(
-                    "file", _("The file could not be stored. Nothing was saved; try again later.")
-                )
-            else:
-                messages.success(request, _("Document uploaded."))
-                return redirect(_url("documents", space))
+        if form.is_valid() and store_from_form(space, request.user, form):
+            messages.success(request, _("Document uploaded."))
+            return redirect(_url("documents", space))
         status = 400
     return render_page(
         request,

@@ -34,6 +34,8 @@ from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.mail import EmailMultiAlternatives, mail_managers
 from django.db import transaction
 from django.db.models import Q
+from django.db.models.signals import pre_save
+from django.dispatch import receiver
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import formats, timezone, translation
@@ -344,6 +346,8 @@ def convert(
         )
         space.full_clean()
         space.save()
+        if _is_upcoming(trial):
+            withdraw_invitations(trial)
         trial.status = TrialStatus.CONVERTED
         trial.converted_space = space
         trial.save(update_fields=["status", "converted_space"])
@@ -460,9 +464,10 @@ def _from_email():
     return get_setting("FROM_EMAIL") or None
 
 
-def trial_invitation(trial, url_for_recipient):
-    """A ``METHOD:REQUEST`` calendar with the trial's event; its URL is the recipient's link."""
-    calendar = ical._calendar("REQUEST")
+def trial_invitation(trial, url_for_recipient, method="REQUEST"):
+    """A ``METHOD:REQUEST`` (or ``CANCEL``) calendar with the trial's event; its URL is the
+    recipient's link."""
+    calendar = ical._calendar(method)
     event = icalendar.Event()
     event.add("uid", trial.ical_uid)
     event.add("sequence", trial.sequence)
@@ -482,7 +487,7 @@ def trial_invitation(trial, url_for_recipient):
     prospect.params["role"] = icalendar.vText("REQ-PARTICIPANT")
     event.add("attendee", prospect)
     event.add("attendee", ical._person(trial.coach, "CHAIR"))
-    event.add("status", "CONFIRMED")
+    event.add("status", "CANCELLED" if method == "CANCEL" else "CONFIRMED")
     event.add("transp", "OPAQUE")
     calendar.add_component(event)
     return calendar.to_ical()
@@ -516,6 +521,58 @@ def send_invitations(trial, token):
         message = EmailMultiAlternatives(subject, body, _from_email(), [address])
         message.attach(calendar_part(content, "REQUEST"))
         message.send()
+
+
+def withdraw_invitations(trial):
+    """Tell the prospect and the coach that the scheduled trial will not take place: a
+    ``METHOD:CANCEL`` with the trial's UID and a higher ``SEQUENCE``, after the commit. For a
+    trial declined or converted into a client space before its time."""
+    trial.sequence += 1
+    TrialRequest.objects.filter(pk=trial.pk).update(sequence=trial.sequence)
+    transaction.on_commit(lambda: _send_cancellations(trial))
+
+
+def _send_cancellations(trial):
+    for address, person, is_guest in (
+        (trial.email, None, True),
+        (trial.coach.email, trial.coach, False),
+    ):
+        if not address:
+            continue
+        with for_person(person, language=trial.language if is_guest else None) as (_lang, zone):
+            starts_at = timezone.localtime(trial.starts_at, zone)
+            subject = _("Cancelled: coaching trial on %(start)s") % {
+                "start": formats.date_format(starts_at, "DATETIME_FORMAT")
+            }
+            body = _(
+                "The coaching trial of %(start)s (%(zone)s) will not take place. Your "
+                "calendar removes it with the attached cancellation."
+            ) % {"start": formats.date_format(starts_at, "DATETIME_FORMAT"), "zone": zone}
+            content = trial_invitation(trial, ical.site_url("/"), method="CANCEL")
+        message = EmailMultiAlternatives(subject, body, _from_email(), [address])
+        message.attach(calendar_part(content, "CANCEL"))
+        message.send()
+
+
+def _is_upcoming(trial):
+    return (
+        trial.status == TrialStatus.SCHEDULED
+        and trial.starts_at is not None
+        and trial.starts_at > timezone.now()
+    )
+
+
+@receiver(pre_save, sender=TrialRequest)
+def _declined(sender, instance, **kwargs):
+    # Staff decline a trial by its status in the admin: a scheduled one is withdrawn.
+    if instance.pk is None or instance.status != TrialStatus.DECLINED:
+        return
+    previous = TrialRequest.objects.filter(pk=instance.pk).select_related("coach").first()
+    if previous is not None and _is_upcoming(previous):
+        instance.sequence = previous.sequence + 1
+        withdrawn = previous
+        withdrawn.sequence = instance.sequence
+        transaction.on_commit(lambda: _send_cancellations(withdrawn))
 
 
 # --- System checks -------------------------------------------------------------------------

@@ -1,9 +1,10 @@
 """Fill an empty database with a believable coaching demo. Running it again changes nothing,
 except that Camille and Claire always have a session whose video room is open now.
 
-Content (notes, goals and their history, a document, a board drawing, answers) is written
-through the app's own functions, so it is encrypted like real content. Dates hold together:
-nothing is completed after its space closed, and each space plans as many sessions as its
+Content (notes, goals and their history, a document, a board drawing, answers, a short
+conversation) is written through the app's own functions, so it is encrypted like real
+content; Claire publishes a weekly availability for bookings. Dates hold together: nothing
+is completed after its space closed, and each space plans as many sessions as its
 programme."""
 
 import datetime
@@ -25,6 +26,8 @@ from wagtail.images import get_image_model
 from wagtail.models import Locale, Site
 
 from wagtail_coaching.accounts import twofactor
+from wagtail_coaching.booking.models import AvailabilityRange
+from wagtail_coaching.conversations import rules as conversations
 from wagtail_coaching.management.commands._demo_programmes import (
     PROGRAMMES,
     module_stream,
@@ -148,6 +151,8 @@ class Command(BaseCommand):
         with transaction.atomic():
             created = self.build()
             self.open_session()
+            self.conversation()
+            self.availability()
         self.stdout.write(
             self.style.SUCCESS("Demo data created.") if created else "Demo data already present."
         )
@@ -225,6 +230,42 @@ class Command(BaseCommand):
             space=space,
             starts_at=now.replace(second=0, microsecond=0) - datetime.timedelta(minutes=5),
             duration_minutes=60,
+        )
+
+    def conversation(self):
+        """A short conversation between Camille and Claire, unless they have one. The last
+        message is Camille's, unread by Claire."""
+        space = ClientSpace.objects.filter(
+            organisation__name=ORGANISATION, coachee__username="camille"
+        ).first()
+        if space is None or space.conversation_messages.exists():
+            return
+        coach, coachee = space.coach, space.coachee
+        for author, text in (
+            (coach, "Hello Camille, how did the Monday meeting go?"),
+            (coachee, "Better than I feared! I spoke without my notes for the first ten minutes."),
+            (coach, "That is a real step. Write down what helped you, we will start from it."),
+            (coachee, "I will. Can we also talk about the budget review on Thursday?"),
+        ):
+            conversations.post(space, author, text)
+        # Claire has read everything but Camille's last message.
+        previous = space.conversation_messages.order_by("-pk")[1]
+        conversations.mark_read(space, coach, previous.pk)
+
+    def availability(self):
+        """Claire takes sessions on Monday, Tuesday and Thursday mornings and on Wednesday
+        afternoons (in her time zone), unless she published her own hours."""
+        claire = get_user_model().objects.filter(username="coach.claire").first()
+        if claire is None or AvailabilityRange.objects.filter(coach=claire).exists():
+            return
+        AvailabilityRange.objects.bulk_create(
+            AvailabilityRange(coach=claire, weekday=weekday, starts=starts, ends=ends)
+            for weekday, starts, ends in (
+                (0, datetime.time(9), datetime.time(12)),
+                (1, datetime.time(9), datetime.time(12)),
+                (2, datetime.time(14), datetime.time(18)),
+                (3, datetime.time(9), datetime.time(12)),
+            )
         )
 
     def space_content(self, space):

@@ -26,7 +26,8 @@ class Command(BaseCommand):
             counts = erasure.erase_space(space)
             self.stdout.write(
                 f"Erased space {space.public_id}: {counts['notes']} note(s), "
-                f"{counts['goals']} goal(s), {counts['documents']} document(s)."
+                f"{counts['goals']} goal(s), {counts['documents']} document(s), "
+                f"{counts['messages']} message(s)."
             )
         verb = "would be erased" if dry_run else "erased"
         self.stdout.write(f"{len(due)} space(s) {verb}.")
