@@ -27,8 +27,8 @@ PAGES = {
     # Then the space with the lock's verdict, the contract's state and the space's wrapped
     # data key, in one query; the reader's preferences (time zone) at most once.
     # + the visit, the sessions (the next-session card picks from them), the time zone,
-    # the unread messages
-    "space": ("space", lambda w: {}, 7),
+    # the unread messages, the people with entry and the proposals of extra access
+    "space": ("space", lambda w: {}, 9),
     # + modules with their progress, sessions, marks, actions, goals
     "journey": ("space_journey", lambda w: {}, 8),
     "module": ("space_module", lambda w: {"module_id": w.module.pk}, 8),

@@ -19,6 +19,7 @@ from datetime import timedelta
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -58,19 +59,34 @@ SHOWN_FOR = timedelta(days=30)
 
 def front_door(space):
     """What a space's front door shows about access: the pending proposals, the extra people
-    with access (each with ``proposed_by_name``), and the proposals answered lately."""
+    with access (each with ``proposed_by_name``), and the proposals answered lately.
+
+    Two queries: the people with entry, and every proposal the door may show or name."""
     extra = list(revocable(space))
-    names = dict(
-        AccessProposal.objects.filter(
-            space=space, status=ProposalStatus.ACCEPTED, user__in=extra
-        ).values_list("user_id", "proposed_by_name")
-    )
+    recent = timezone.now() - SHOWN_FOR
+    proposals = list(
+        AccessProposal.objects.filter(space=space)
+        .filter(
+            Q(status=ProposalStatus.PENDING)
+            | Q(status=ProposalStatus.ACCEPTED, user__in=[person.pk for person in extra])
+            | Q(decided_at__gte=recent)
+        )
+        .select_related("user", "proposed_by")
+    )  # newest first
+    names = {
+        proposal.user_id: proposal.proposed_by_name
+        for proposal in reversed(proposals)
+        if proposal.status == ProposalStatus.ACCEPTED
+    }
     for person in extra:
         person.proposed_by_name = names.get(person.pk, "")
-    decided = AccessProposal.objects.filter(
-        space=space, decided_at__gte=timezone.now() - SHOWN_FOR
-    ).exclude(status=ProposalStatus.PENDING)[:5]
-    return {"pending": list(pending(space)), "extra": extra, "decided": list(decided)}
+    pending_ones = [p for p in proposals if p.status == ProposalStatus.PENDING]
+    decided = [
+        p
+        for p in proposals
+        if p.status != ProposalStatus.PENDING and p.decided_at and p.decided_at >= recent
+    ][:5]
+    return {"pending": pending_ones, "extra": extra, "decided": decided}
 
 
 def _space_url(space):
