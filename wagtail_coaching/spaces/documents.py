@@ -6,6 +6,7 @@ downloads and exports run in constant memory whatever the file's size. Documents
 before the streaming format (one AES-GCM token, marker ``WCG1``) stay readable.
 """
 
+import logging
 import os
 import secrets
 import tempfile
@@ -32,6 +33,8 @@ from wagtail_coaching.spaces.uploads import check_upload, private_storage, uploa
 
 READ_BYTES = 64 * 1024
 
+logger = logging.getLogger(__name__)
+
 
 def file_aad(document):
     return content_aad(document.space, document.encryption_label, document.uid, "file")
@@ -54,17 +57,30 @@ def store_document(space, user, uploaded):
         for piece in encrypt_stream(space, upload_chunks(uploaded), file_aad(document)):
             ciphertext.write(piece)
         ciphertext.seek(0)
-        stored = storage.save(
-            f"spaces/{space.public_id}/{document.uid.hex}.bin", File(ciphertext, name="x.bin")
-        )
+        wanted = f"spaces/{space.public_id}/{document.uid.hex}.bin"
+        try:
+            stored = storage.save(wanted, File(ciphertext, name="x.bin"))
+        except BaseException:
+            # A storage that fails midway may leave what it wrote so far (a file system
+            # does): the name is fresh (the document's random uid), so whatever is there now
+            # is the half-written object, removed before the error goes on.
+            _delete_quietly(storage, wanted)
+            raise
     try:
         with transaction.atomic():
             document.storage_name = stored
             document.save()
     except BaseException:
-        storage.delete(stored)
+        _delete_quietly(storage, stored)
         raise
     return document
+
+
+def _delete_quietly(storage, name):
+    try:
+        storage.delete(name)
+    except Exception:  # the error being handled matters more than a failed clean-up
+        logger.exception("Removing the unfinished object %s failed", name)
 
 
 def document_chunks(document):
@@ -138,8 +154,9 @@ def _ensure_sweeper():
 
 def _sendfile_copy(chunks):
     """Write ``chunks`` to a fresh file in WAGTAIL_COACHING_SENDFILE_ROOT for the proxy to
-    send; it is removed after ``WAGTAIL_COACHING_SENDFILE_TTL`` seconds (by this process's
-    sweeper, or by the next copy made by any process). Nothing is left behind on an error."""
+    send; it is removed after ``WAGTAIL_COACHING_SENDFILE_TTL`` seconds by whichever comes
+    first: this process's sweeper thread, a task on the worker, or the next copy made by any
+    process. Nothing is left behind on an error."""
     root = Path(get_setting("SENDFILE_ROOT"))
     root.mkdir(parents=True, exist_ok=True, mode=0o700)
     sweep_sendfile_copies()

@@ -7,7 +7,7 @@ caching) and returns 404 for an object of the space that the user may not see or
 import logging
 
 from django.contrib import messages
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import F
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
@@ -118,7 +118,10 @@ def notes(request, space):
                 visibility=form.cleaned_data["visibility"],
             )
             note.body = form.cleaned_data["body"]
-            note.save()
+            try:
+                note.save()
+            except DatabaseError:
+                return _database_unavailable(request, space, form)
             messages.success(request, _("Note saved."))
             return redirect(_url("notes", space))
     visible = content.notes_visible_to(request.user, space).select_related("author")
@@ -126,6 +129,25 @@ def notes(request, space):
         request,
         "wagtail_coaching/notes.html",
         space_context(request, space, "notes", notes=visible, form=form),
+    )
+
+
+def _database_unavailable(request, space, form):
+    """The notes page without the saved notes (the database cannot be read either), with the
+    person's text still in the form to send again. The text itself is never logged."""
+    logger.exception("Saving a note of space %s failed: database unavailable", space.public_id)
+    form.add_error(
+        None,
+        _(
+            "Your note could not be saved: the service is briefly unavailable. Your text is "
+            "still in the form; save it again in a moment."
+        ),
+    )
+    return render_page(
+        request,
+        "wagtail_coaching/notes.html",
+        space_context(request, space, "notes", notes=(), form=form, unavailable=True),
+        status=503,
     )
 
 
@@ -320,15 +342,22 @@ def documents(request, space):
                 store_document(space, request.user, form.cleaned_data["file"])
             except UploadError as exc:
                 form.add_error("file", str(exc))
-            except OSError:
+            except (OSError, DatabaseError) as exc:
                 logger.exception("Storing a document of space %s failed", space.public_id)
                 form.add_error(
                     "file", _("The file could not be stored. Nothing was saved; try again later.")
                 )
+                if isinstance(exc, DatabaseError):
+                    # The list cannot be read either: the page without it.
+                    return _documents_page(request, space, form, (), status=503, unavailable=True)
             else:
                 messages.success(request, _("Document uploaded."))
                 return redirect(_url("documents", space))
         status = 400
+    return _documents_page(request, space, form, content.documents_of(space), status=status)
+
+
+def _documents_page(request, space, form, documents, status, unavailable=False):
     return render_page(
         request,
         "wagtail_coaching/documents.html",
@@ -336,9 +365,10 @@ def documents(request, space):
             request,
             space,
             "documents",
-            documents=content.documents_of(space),
+            documents=documents,
             form=form,
             accepted_types=", ".join(sorted(allowed_extensions())),
+            unavailable=unavailable,
         ),
         status=status,
     )
