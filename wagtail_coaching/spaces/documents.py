@@ -12,13 +12,16 @@ import secrets
 import tempfile
 import threading
 import time
+from datetime import timedelta
 from pathlib import Path
 
 from django.core.files.base import File
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.http import HttpResponse, StreamingHttpResponse
+from django.utils import timezone
 from django.utils.http import content_disposition_header
 
+from wagtail_coaching.compat import default_task_backend, task
 from wagtail_coaching.conf import get_setting
 from wagtail_coaching.spaces.content import SpaceDocument
 from wagtail_coaching.spaces.crypto import (
@@ -128,6 +131,25 @@ def sweep_sendfile_copies():
     return remaining
 
 
+@task()
+def sweep_sendfile_copies_task():
+    """The task form of :func:`sweep_sendfile_copies`, run by the task worker."""
+    return {"remaining": sweep_sendfile_copies()}
+
+
+def _schedule_sweep():
+    # The copy must go even if the process that wrote it ends before its own sweeper runs
+    # (a restart, a worker recycled by gunicorn's max-requests): the task worker, another
+    # process, removes it once its lifetime is over. Backends that cannot defer a task
+    # leave it to the sweeper thread and the next copy made by any process.
+    try:
+        if default_task_backend.supports_defer:
+            run_after = timezone.now() + timedelta(seconds=get_setting("SENDFILE_TTL") + 1)
+            sweep_sendfile_copies_task.using(run_after=run_after).enqueue()
+    except DatabaseError:
+        logger.exception("Scheduling the removal of a decrypted copy failed")
+
+
 _sweeper = None
 _sweeper_lock = threading.Lock()
 
@@ -170,6 +192,7 @@ def _sendfile_copy(chunks):
         path.unlink(missing_ok=True)
         raise
     _ensure_sweeper()
+    _schedule_sweep()
     return path
 
 
