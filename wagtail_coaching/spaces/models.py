@@ -198,7 +198,7 @@ class ClientSpace(models.Model):
         # Django's generic get_FOO_display hashes every (lazy, translated) choice label on
         # each call; My coaching shows 25 statuses a page.
         try:
-            return ClientSpaceStatus(self.status).label
+            return str(ClientSpaceStatus(self.status).label)
         except ValueError:
             return self.status
 
