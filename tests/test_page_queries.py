@@ -6,14 +6,18 @@ polls every second) has to change this file, and say why.
 """
 
 import datetime
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
 from wagtail_coaching.sessions import board
-from wagtail_coaching.spaces import content, documents
+from wagtail_coaching.spaces import content, documents, lock
+from wagtail_coaching.spaces.models import ClientSpace
 
 from .conftest import accept_contract
 from .factories import ClientSpaceFactory, CoachingSessionFactory, UserFactory
@@ -228,3 +232,46 @@ def test_a_coachee_with_one_space_sees_no_search_form(client, world):
     client.force_login(world.coachee)
     body = client.get(reverse("wagtail_coaching:my_coaching")).content.decode()
     assert 'role="search"' not in body and "coaching-pagination" not in body
+
+
+def test_my_coaching_sends_the_same_statements_for_1_or_60_spaces(client, world, busy_coach):
+    """The lock's ids go to the database as one parameter: the statements' text does not
+    grow with the number of spaces (an IN list of 200 ids cost more to build than to run)."""
+    url = reverse("wagtail_coaching:my_coaching")
+
+    def statements(user):
+        client.force_login(user)
+        client.get(url)
+        sent = []
+
+        def record(execute, sql, params, many, context):
+            sent.append(re.sub(r"LIMIT \d+", "LIMIT n", sql))  # a short last page: fewer rows
+            return execute(sql, params, many, context)
+
+        with connection.execute_wrapper(record):
+            client.get(url)
+        return sent
+
+    one, sixty = statements(world.other_coach), statements(busy_coach.coach)
+    assert len(one) == 10
+    assert one == sixty
+
+
+def test_a_space_card_escapes_the_names_it_shows(client, world):
+    world.coachee.first_name, world.coachee.last_name = "<b>Ann</b>", "O'Neil & Co"
+    world.coachee.save()
+    client.force_login(world.coach)
+    body = client.get(reverse("wagtail_coaching:my_coaching")).content.decode()
+    assert "You coach &lt;b&gt;Ann&lt;/b&gt; O&#x27;Neil &amp; Co." in body
+    assert "<b>Ann</b>" not in body
+
+
+def test_among_picks_exactly_the_ids_given(world):
+    other = ClientSpaceFactory(coach=world.coach, organisation=world.org)
+    spaces = ClientSpace.objects.order_by("pk")
+    assert list(spaces.filter(lock.Among(F("pk"), [world.space.pk]))) == [world.space]
+    assert set(spaces.filter(lock.Among(F("pk"), [world.space.pk, other.pk]))) == {
+        world.space,
+        other,
+    }
+    assert not spaces.filter(lock.Among(F("pk"), [])).exists()

@@ -15,15 +15,16 @@ from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, DateTimeField, Exists, F, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db import connection
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from wagtail_coaching.programmes.progress import Answer
 from wagtail_coaching.sessions import upcoming
 from wagtail_coaching.sessions.models import CoachingSession, SessionStatus
+from wagtail_coaching.spaces import lock
 from wagtail_coaching.spaces.audit import SpaceVisit
-from wagtail_coaching.spaces.content import GoalChange, SpaceDocument
+from wagtail_coaching.spaces.content import Goal, GoalChange, SpaceDocument
 from wagtail_coaching.spaces.models import ClientSpace, ClientSpaceStatus
 
 WEEK_DAYS = 7
@@ -44,47 +45,129 @@ class Agenda:
         )
 
 
-def _count_since(queryset, space_path, when, by_field, user):
-    """A subquery: how many rows of ``queryset`` belong to the outer space, were written
-    after its ``last_visit`` annotation, by someone other than ``user``."""
-    rows = (
-        queryset.filter(**{space_path: OuterRef("pk"), f"{when}__gt": OuterRef("last_visit")})
-        .exclude(**{by_field: user.pk})
-        .order_by()
-        .values(space_path)
-        .annotate(n=Count("pk"))
-        .values("n")
+def _table(model):
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _column(model, name):
+    return connection.ops.quote_name(model._meta.get_field(name).column)
+
+
+def _since(model, space, when, by, *, through=None):
+    """SQL: how many rows of ``model`` belong to the row ``v`` of the outer query, were
+    written after its ``last_visit``, by someone other than the coach (the first parameter).
+    ``through`` (a model and its foreign key to the space) when the rows reach the space
+    through another table."""
+    rows = _table(model)
+    if through is None:
+        join, owner = "", f"{rows}.{_column(model, space)}"
+    else:
+        parent, parent_space = through
+        parents = _table(parent)
+        join = (
+            f" JOIN {parents} ON {parents}.{connection.ops.quote_name(parent._meta.pk.column)}"
+            f" = {rows}.{_column(model, space)}"
+        )
+        owner = f"{parents}.{_column(parent, parent_space)}"
+    author = f"{rows}.{_column(model, by)}"
+    return (
+        f"(SELECT COUNT(*) FROM {rows}{join} WHERE {owner} = v.pk"  # noqa: S608
+        f" AND {rows}.{_column(model, when)} > v.last_visit"
+        f" AND ({author} IS NULL OR {author} <> %s))"
     )
-    return Coalesce(Subquery(rows[:1]), Value(0))
+
+
+def _coached_spaces_sql(lock_sql):
+    """One statement, its SQL written once a process: the coached spaces among the lock's
+    (``lock_sql``, a subquery of ids), each with when the coach last opened it, whether a
+    planned session is to come, and the coachee's new answers, goal changes and documents
+    since. Plain SQL with bound parameters, the same on PostgreSQL and SQLite: building it
+    with the ORM's annotations took longer than running it."""
+    space, user, session = ClientSpace, get_user_model(), CoachingSession
+    spaces, users, sessions, visits = (
+        _table(space),
+        _table(user),
+        _table(session),
+        _table(SpaceVisit),
+    )
+    q = connection.ops.quote_name
+    coachee = f"{spaces}.{_column(space, 'coachee')}"
+    inner = (
+        f"SELECT {spaces}.{q(space._meta.pk.column)} AS pk,"  # noqa: S608
+        f" {spaces}.{_column(space, 'public_id')} AS public_id,"
+        f" {spaces}.{_column(space, 'status')} AS status,"
+        f" {spaces}.{_column(space, 'start_date')} AS start_date,"
+        f" {coachee} AS coachee_id,"
+        f" {users}.{_column(user, 'first_name')} AS first_name,"
+        f" {users}.{_column(user, 'last_name')} AS last_name,"
+        f" {users}.{_column(user, user.USERNAME_FIELD)} AS username,"
+        f" COALESCE((SELECT {visits}.{_column(SpaceVisit, 'seen_at')} FROM {visits}"
+        f" WHERE {visits}.{_column(SpaceVisit, 'space')} = {spaces}.{q(space._meta.pk.column)}"
+        f" AND {visits}.{_column(SpaceVisit, 'user')} = %s),"
+        f" {spaces}.{_column(space, 'created_at')}) AS last_visit"
+        f" FROM {spaces} JOIN {users} ON {users}.{q(user._meta.pk.column)} = {coachee}"
+        f" WHERE {spaces}.{_column(space, 'coach')} = %s"
+        f" AND {lock_sql.replace('{space}', f'{spaces}.{q(space._meta.pk.column)}')}"
+    )
+    has_next = (
+        f"EXISTS (SELECT 1 FROM {sessions}"  # noqa: S608
+        f" WHERE {sessions}.{_column(session, 'space')} = v.pk"
+        f" AND {sessions}.{_column(session, 'status')} = %s"
+        f" AND {sessions}.{_column(session, 'starts_at')} > %s)"
+    )
+    return (
+        "SELECT v.pk, v.public_id, v.status, v.start_date,"  # noqa: S608
+        f" {has_next} AS has_next,"
+        f" {_since(Answer, 'space', 'updated_at', 'updated_by')} AS new_answers,"
+        f" {_since(GoalChange, 'goal', 'changed_at', 'changed_by', through=(Goal, 'space'))}"
+        " AS new_goal_changes,"
+        f" {_since(SpaceDocument, 'space', 'uploaded_at', 'uploaded_by')} AS new_documents,"
+        " v.coachee_id, v.first_name, v.last_name, v.username"
+        f" FROM ({inner}) v ORDER BY v.pk"
+    )
+
+
+_SQL = {}
 
 
 def _coached_spaces(user, space_ids, now):
-    visits = SpaceVisit.objects.filter(space=OuterRef("pk"), user_id=user.pk).values("seen_at")
-    to_come = CoachingSession.objects.filter(
-        space=OuterRef("pk"), status=SessionStatus.PLANNED, starts_at__gt=now
-    )
-    return (
-        ClientSpace.objects.filter(pk__in=space_ids, coach_id=user.pk)
-        .annotate(
-            last_visit=Coalesce(
-                Subquery(visits[:1]), F("created_at"), output_field=DateTimeField()
-            ),
-            has_next=Exists(to_come),
+    """The rows of :func:`_coached_spaces_sql`, in the order of :data:`_SPACE_FIELDS`."""
+    if isinstance(space_ids, QuerySet):
+        lock_sql, lock_params = space_ids.values("pk").query.sql_with_params()
+        lock_sql = f"{{space}} IN ({lock_sql})"
+    else:
+        lock_sql, lock_params = lock.among_sql("{space}", space_ids)
+    key = (connection.vendor, lock_sql)
+    if key not in _SQL:
+        if len(_SQL) > 100:
+            _SQL.clear()
+        _SQL[key] = _coached_spaces_sql(lock_sql)
+    params = [
+        SessionStatus.PLANNED,
+        connection.ops.adapt_datetimefield_value(now),
+        user.pk,  # new answers,
+        user.pk,  # goal changes
+        user.pk,  # and documents by someone else
+        user.pk,  # the coach's last visit
+        user.pk,  # the coach
+        *lock_params,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(_SQL[key], params)
+        rows = cursor.fetchall()
+    public_id = ClientSpace._meta.get_field("public_id")
+    start_date = ClientSpace._meta.get_field("start_date")
+    return [
+        (
+            pk,
+            public_id.to_python(public),
+            status,
+            start_date.to_python(start),
+            bool(has_next),
+            *rest,
         )
-        .annotate(
-            new_answers=_count_since(
-                Answer.objects.all(), "space", "updated_at", "updated_by", user
-            ),
-            new_goal_changes=_count_since(
-                GoalChange.objects.all(), "goal__space", "changed_at", "changed_by", user
-            ),
-            new_documents=_count_since(
-                SpaceDocument.objects.all(), "space", "uploaded_at", "uploaded_by", user
-            ),
-        )
-        .order_by("pk")
-        .values_list(*_row_fields())
-    )
+        for pk, public, status, start, has_next, *rest in rows
+    ]
 
 
 # What the agenda reads of each coached space: the figures it decides on, and what its lists
@@ -139,9 +222,9 @@ class _Spaces(dict):
 
 
 def coach_agenda(user, space_ids, now=None):
-    """The agenda of ``user`` over the spaces ``space_ids`` (the lock's ids, or the lock's
-    query of them: a subquery keeps the statements the same size however many spaces) they
-    coach, or None when they coach none of them."""
+    """The agenda of ``user`` over the spaces ``space_ids`` (the lock's ids, bound as one
+    parameter so the statements keep one size however many spaces, or the lock's query of
+    them) they coach, or None when they coach none of them."""
     now = now or timezone.now()
     spaces = _Spaces(_coached_spaces(user, space_ids, now), user)
     if not spaces:
@@ -167,7 +250,12 @@ def coach_agenda(user, space_ids, now=None):
         confirmed_minutes__isnull=True,
         starts_at__lt=now,
     )
-    coached = ClientSpace.objects.filter(pk__in=space_ids, coach_id=user.pk).values("pk")
+    coached = ClientSpace.objects.filter(coach_id=user.pk)
+    if isinstance(space_ids, QuerySet):
+        coached = coached.filter(pk__in=space_ids)
+    else:
+        coached = coached.filter(lock.Among(F("pk"), space_ids))
+    coached = coached.values("pk")
     sessions = CoachingSession.objects.filter(week | unconfirmed, space_id__in=coached)
     for session in sessions.order_by("starts_at", "pk"):
         session.space = spaces.space(session.space_id)

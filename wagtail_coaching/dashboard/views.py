@@ -3,10 +3,16 @@
 Thin: who may see what is decided by the lock (``spaces.lock``) and the gate
 (``spaces.gate``)."""
 
+import uuid
+
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import OuterRef, Q, Subquery
-from django.utils import timezone
+from django.db.models import F, OuterRef, Q, Subquery
+from django.urls import reverse
+from django.utils import dateformat, formats, timezone
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -15,7 +21,7 @@ from wagtail_coaching.dashboard.agenda import coach_agenda
 from wagtail_coaching.reporting import home
 from wagtail_coaching.sessions.models import CoachingSession, SessionStatus
 from wagtail_coaching.spaces import audit, consent, gate, lock
-from wagtail_coaching.spaces.models import ClientSpace, ClientSpaceStatus
+from wagtail_coaching.spaces.models import ClientSpace, ClientSpaceStatus, display_name
 from wagtail_coaching.spaces.preferences import user_timezone
 from wagtail_coaching.spaces.rendering import render_page
 
@@ -24,9 +30,54 @@ def _with_next_session(queryset):
     upcoming = CoachingSession.objects.filter(
         space=OuterRef("pk"), status=SessionStatus.PLANNED, starts_at__gte=timezone.now()
     ).order_by("starts_at")
+    # The card shows the programme's title and the organisation's name: read as two columns,
+    # not as a Wagtail page and an organisation built for each card.
     return queryset.annotate(
         next_session_at=Subquery(upcoming.values("starts_at")[:1]),
-    ).select_related("coach", "coachee", "organisation", "programme")
+        programme_title=F("programme__title"),
+        organisation_name=F("organisation__name"),
+    ).select_related("coach", "coachee")
+
+
+_URL_SAMPLE = uuid.UUID(int=0)
+
+
+def _cards(spaces, user):
+    """The spaces of one page of My coaching with what their cards show worked out once a
+    page, not once a card in the template: the link (one URL reversed, the ids put in), the
+    title, who is in the space (escaped), the status's label."""
+    spaces = list(spaces)
+    sample = reverse("wagtail_coaching:space", kwargs={"public_id": _URL_SAMPLE})
+    head, _sample, tail = sample.partition(str(_URL_SAMPLE))
+    coaching = gettext("Coaching")
+    closed = gettext("This space is closed: no more sessions.")
+    unplanned = gettext("No session planned yet.")
+    for space in spaces:
+        space.card_url = f"{head}{space.public_id}{tail}"
+        space.card_title = space.programme_title if space.programme_id else coaching
+        if space.coach_id == user.pk:
+            line = gettext("You coach %(coachee)s.")
+        elif space.coachee_id == user.pk:
+            line = gettext("Your coach is %(coach)s.")
+        else:
+            line = gettext("%(coachee)s with %(coach)s.")
+        # As ``{% blocktranslate %}`` does: the names escaped, the catalogue's text not.
+        space.card_people = mark_safe(  # noqa: S308
+            line
+            % {
+                "coachee": conditional_escape(display_name(space.coachee)),
+                "coach": conditional_escape(display_name(space.coach)),
+            }
+        )
+        space.card_status = space.get_status_display()
+        if space.next_session_at:
+            # As the ``date`` filter shows it: in the current time zone.
+            when = timezone.localtime(space.next_session_at)
+            space.card_next_iso = dateformat.format(when, "c")
+            space.card_next_text = formats.date_format(when, "DATETIME_FORMAT")
+        else:
+            space.card_no_next = closed if space.status == ClientSpaceStatus.CLOSED else unplanned
+    return spaces
 
 
 SPACES_PER_PAGE = 25
@@ -49,7 +100,7 @@ def my_spaces(request):
     # statement the joins of the listing outnumber PostgreSQL's join_collapse_limit, and the
     # planner scanned every space (150 ms at 200,000 spaces).
     space_ids = list(lock.spaces_for_user(request.user).values_list("pk", flat=True))
-    spaces = ClientSpace.objects.filter(pk__in=space_ids)
+    spaces = ClientSpace.objects.filter(lock.Among(F("pk"), space_ids))
     if status:
         spaces = spaces.filter(status=status)
     for word in query.split():
@@ -69,7 +120,7 @@ def my_spaces(request):
         paginator.count = len(space_ids)
     page = paginator.get_page(request.GET.get("page"))
     return {
-        "spaces": page.object_list,
+        "spaces": _cards(page.object_list, request.user),
         "spaces_page": page,
         "spaces_query": query,
         "spaces_status": status,
@@ -88,7 +139,7 @@ def my_coaching(request):
     context = my_spaces(request)
     # Sponsors' HR have no space: their organisations' reports are what they come for.
     context["report_summaries"] = home.organisation_summaries(request.user)
-    context.update(_agenda_context(request, lock.spaces_for_user(request.user).values("pk")))
+    context.update(_agenda_context(request, context["space_ids"]))
     return render_page(request, "wagtail_coaching/my_coaching.html", context)
 
 

@@ -8,12 +8,14 @@ names are read; never content. Whether someone may really join is still decided 
 
 from datetime import timedelta
 
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
 from wagtail_coaching.conf import get_setting
 from wagtail_coaching.sessions import jitsi
 from wagtail_coaching.sessions.models import LONGEST_SESSION, CoachingSession, SessionStatus
+from wagtail_coaching.spaces.lock import Among
 from wagtail_coaching.spaces.models import ClientSpaceStatus
 
 # Enough planned sessions to step over the ones whose room already closed.
@@ -31,7 +33,9 @@ def next_session(space_ids, now=None):
     earliest = now - LONGEST_SESSION - timedelta(minutes=get_setting("JITSI_JOIN_WINDOW_AFTER"))
     candidates = (
         CoachingSession.objects.filter(
-            space_id__in=space_ids, status=SessionStatus.PLANNED, starts_at__gte=earliest
+            Among(F("space_id"), space_ids),
+            status=SessionStatus.PLANNED,
+            starts_at__gte=earliest,
         )
         .exclude(space__status=ClientSpaceStatus.CLOSED)
         .select_related("space__coach", "space__coachee", "space__programme")
