@@ -10,8 +10,9 @@ from django.db import connection
 from django.urls import reverse
 
 from wagtail_coaching.conversations import rules as conversations
+from wagtail_coaching.programmes.progress import Answer
 from wagtail_coaching.sessions import board
-from wagtail_coaching.spaces import content, documents, uploads
+from wagtail_coaching.spaces import content, crypto, documents, uploads
 
 from .programmes import block_ids, make_action, make_answer
 from .test_matrix import EXPECTED, ROLES, with_programme
@@ -28,6 +29,7 @@ CANARIES = {
     "document_bytes": "CANARY-docbytes-b7f0",
     "reflection": "CANARY-reflection-6c1a",
     "action": "CANARY-action-e93d",
+    "ticked_item": "CANARY-ticked-item-a52f",
     "board_text": "CANARY-boardtext-4d8a",
     "message": "CANARY-message-2b7c",
     "message_edited": "CANARY-message-edited-5f19",
@@ -79,6 +81,14 @@ def planted(space_content):
         text=CANARIES["reflection"],
     )
     make_action(space=world.space, module=world.module, text=CANARIES["action"])
+    # A ticked checklist item (an item's id is the module's, but that it was ticked is not).
+    make_answer(
+        space=world.space,
+        module=world.module,
+        block_id=block_ids(world.module, "checklist")[0],
+        kind="checklist",
+        items=[CANARIES["ticked_item"]],
+    )
     # Text typed on the paper board with the text tool.
     board.apply(
         world.space,
@@ -196,6 +206,14 @@ def test_no_canary_in_clear_in_the_database_or_the_files(planted):
                 for value in row:
                     if isinstance(value, str | bytes | memoryview):
                         assert leaks(value) == [], table
+    # The coachee's choices and a goal's state are ciphertexts too, not numbers and words.
+    checklist = Answer.objects.get(space=planted.space, kind="checklist")
+    assert bytes(checklist.items_encrypted).startswith(crypto.TOKEN_PREFIX)
+    assert checklist.items == [CANARIES["ticked_item"]]
+    goal = content.Goal.objects.get(pk=planted.canary_goal.pk)
+    for stored in (goal.progress_encrypted, goal.status_encrypted):
+        assert bytes(stored).startswith(crypto.TOKEN_PREFIX)
+    assert (goal.progress, goal.status) == (30, "open")
     storage = uploads.private_storage()
     folder = f"spaces/{planted.space.public_id}"
     names = storage.listdir(folder)[1]

@@ -34,7 +34,12 @@ from django.utils.translation import gettext_lazy as _
 
 from wagtail_coaching.blocks.steps import StepKind
 from wagtail_coaching.sessions.models import CoachingSession, SessionStatus
-from wagtail_coaching.spaces.crypto import EncryptedContent, EncryptedText
+from wagtail_coaching.spaces.crypto import (
+    EncryptedContent,
+    EncryptedInteger,
+    EncryptedJSON,
+    EncryptedText,
+)
 from wagtail_coaching.spaces.models import ClientSpace
 
 HELD = SessionStatus.DONE
@@ -129,9 +134,10 @@ class AnswerKind(models.TextChoices):
 class Answer(EncryptedContent):
     """The coachee's answer to one interactive block of one module, in one space.
 
-    The written text (a reflection) is encrypted at rest under the space's data key
-    (:mod:`wagtail_coaching.crypto`); set ``space`` before ``text``. Scale values and ticked
-    items are choices among the module's public options and stay in clear.
+    The written text (a reflection), the position on a scale and the ticked items are all
+    encrypted at rest under the space's data key (:mod:`wagtail_coaching.crypto`): even a
+    choice among the module's public options says something about the coachee. Set
+    ``space`` before them (the constructor does, whatever the order of its arguments).
 
     ``version`` grows by one at every change; a save that was prepared from an older version
     is refused (see :func:`wagtail_coaching.answers.save_answer`), so two tabs never silently
@@ -155,8 +161,10 @@ class Answer(EncryptedContent):
     kind = models.CharField(_("kind"), max_length=16, choices=AnswerKind.choices)
     text_encrypted = models.BinaryField(_("text (encrypted)"), null=True, editable=False)
     text = EncryptedText("text_encrypted")
-    value = models.SmallIntegerField(_("value"), null=True, blank=True)
-    items = models.JSONField(_("ticked items"), default=list, blank=True)
+    value_encrypted = models.BinaryField(null=True, editable=False)
+    value = EncryptedInteger("value_encrypted")
+    items_encrypted = models.BinaryField(null=True, editable=False)
+    items = EncryptedJSON("items_encrypted")
     version = models.PositiveIntegerField(_("version"), default=1)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)

@@ -1,19 +1,19 @@
 """What lives inside a client space: notes, goals (with their history) and documents.
 
-Every piece of text and every file's bytes are encrypted under the space's data key
-(:mod:`wagtail_coaching.crypto`). Who may see or change what is decided by the functions at
-the end of this module; views call them after the lock and the contract gate.
+Every piece of text, every file's bytes, and a goal's progress and status (with their
+history) are encrypted under the space's data key (:mod:`wagtail_coaching.crypto`). Who may
+see or change what is decided by the functions at the end of this module; views call them
+after the lock and the contract gate.
 """
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator
 from django.db import models, transaction
 from django.db.models import Q
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 
-from wagtail_coaching.spaces.crypto import EncryptedContent, EncryptedText
+from wagtail_coaching.spaces.crypto import EncryptedContent, EncryptedInteger, EncryptedText
 from wagtail_coaching.spaces.models import ClientSpace
 from wagtail_coaching.spaces.uploads import private_storage
 
@@ -58,6 +58,22 @@ class GoalStatus(models.TextChoices):
     DROPPED = "dropped", _("Dropped")
 
 
+def _encrypt_defaults(row):
+    """Store a goal's default progress and status encrypted too: an empty column would say
+    "never changed", which is itself something."""
+    for name in ("progress", "status"):
+        if getattr(row, f"{name}_encrypted") is None:
+            setattr(row, name, getattr(row, name))
+
+
+def status_label(status):
+    """The label of a goal's status (the value itself if it is not a known one)."""
+    try:
+        return GoalStatus(status).label
+    except ValueError:
+        return status
+
+
 class Goal(EncryptedContent):
     space = models.ForeignKey(
         ClientSpace, verbose_name=_("client space"), on_delete=models.CASCADE, related_name="goals"
@@ -72,12 +88,10 @@ class Goal(EncryptedContent):
     title = EncryptedText("title_encrypted")
     why_encrypted = models.BinaryField(editable=False, null=True)
     why = EncryptedText("why_encrypted")
-    progress = models.PositiveSmallIntegerField(
-        _("progress (%)"), default=0, validators=[MaxValueValidator(100)]
-    )
-    status = models.CharField(
-        _("status"), max_length=16, choices=GoalStatus.choices, default=GoalStatus.OPEN
-    )
+    progress_encrypted = models.BinaryField(null=True, editable=False)
+    progress = EncryptedInteger("progress_encrypted", default=0)
+    status_encrypted = models.BinaryField(null=True, editable=False)
+    status = EncryptedText("status_encrypted", default=GoalStatus.OPEN)
     revision = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -86,11 +100,13 @@ class Goal(EncryptedContent):
         ordering = ["created_at", "pk"]
         verbose_name = _("goal")
         verbose_name_plural = _("goals")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(progress__lte=100), name="wagtail_coaching_goal_progress_max_100"
-            )
-        ]
+
+    def save(self, *args, **kwargs):
+        _encrypt_defaults(self)
+        super().save(*args, **kwargs)
+
+    def get_status_display(self):
+        return status_label(self.status)
 
 
 class GoalChange(EncryptedContent):
@@ -111,13 +127,22 @@ class GoalChange(EncryptedContent):
     title = EncryptedText("title_encrypted")
     why_encrypted = models.BinaryField(editable=False, null=True)
     why = EncryptedText("why_encrypted")
-    progress = models.PositiveSmallIntegerField(_("progress (%)"))
-    status = models.CharField(_("status"), max_length=16, choices=GoalStatus.choices)
+    progress_encrypted = models.BinaryField(null=True, editable=False)
+    progress = EncryptedInteger("progress_encrypted", default=0)
+    status_encrypted = models.BinaryField(null=True, editable=False)
+    status = EncryptedText("status_encrypted", default=GoalStatus.OPEN)
 
     class Meta:
         ordering = ["-changed_at", "-pk"]
         verbose_name = _("goal change")
         verbose_name_plural = _("goal changes")
+
+    def save(self, *args, **kwargs):
+        _encrypt_defaults(self)
+        super().save(*args, **kwargs)
+
+    def get_status_display(self):
+        return status_label(self.status)
 
     @property
     def encryption_space(self):

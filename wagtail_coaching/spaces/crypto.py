@@ -41,6 +41,7 @@ counter and a "final" flag in their nonce and associated data, so chunks cannot 
 reordered, dropped, duplicated or cut off at the end without decryption failing.
 """
 
+import json
 import os
 import uuid
 
@@ -436,17 +437,20 @@ class EncryptedContent(models.Model):
         return f"{self._meta.app_label}.{self._meta.model_name}"
 
 
-class EncryptedText:
+class EncryptedText(property):
     """Descriptor: plain text in and out, ciphertext in the ``BinaryField`` named ``stored``.
 
     ``""`` and ``None`` are stored as ``None`` (nothing to hide). Reading raises
     :class:`DecryptionError` when the value cannot be decrypted. Encryption happens on
-    assignment, so set the row's space first (``Note(space=...)``, then ``note.body = ...``);
-    the descriptor is not a model field and cannot be passed to the constructor.
+    assignment, so the row's space must be known first. Being a ``property`` to Django, it
+    may be passed to the model's constructor (``Goal(space=..., progress=30)``): Django sets
+    such arguments after the fields, so the space is there when they are encrypted.
     """
 
-    def __init__(self, stored):
+    def __init__(self, stored, default=""):
+        super().__init__()
         self.stored = stored
+        self.default = default
 
     def __set_name__(self, owner, name):
         self.name = name
@@ -455,18 +459,82 @@ class EncryptedText:
         space = instance.encryption_space
         return space, content_aad(space, instance.encryption_label, instance.uid, self.name)
 
+    def _is_empty(self, value):
+        return value in (None, "")
+
+    def _dump(self, value):
+        return str(value)
+
+    def _load(self, text):
+        return text
+
+    def _default(self):
+        return self.default
+
+    def _cache(self):
+        return f"_wc_plain_{self.name}"
+
     def __get__(self, instance, owner=None):
         if instance is None:
             return self
         token = getattr(instance, self.stored)
         if token is None:
-            return ""
+            return self._default()
+        # Decrypted once per stored value: a template reading it again costs nothing.
+        cached = instance.__dict__.get(self._cache())
+        if cached is not None and cached[0] is token:
+            return self._load(cached[1])
         space, aad = self._aad(instance)
-        return decrypt_for_space(space, token, aad).decode("utf-8")
+        text = decrypt_for_space(space, token, aad).decode("utf-8")
+        instance.__dict__[self._cache()] = (token, text)
+        return self._load(text)
 
     def __set__(self, instance, value):
-        if value in (None, ""):
+        instance.__dict__.pop(self._cache(), None)
+        if self._is_empty(value):
             setattr(instance, self.stored, None)
             return
         space, aad = self._aad(instance)
-        setattr(instance, self.stored, encrypt_for_space(space, str(value), aad))
+        setattr(instance, self.stored, encrypt_for_space(space, self._dump(value), aad))
+
+    def __delete__(self, instance):
+        instance.__dict__.pop(self._cache(), None)
+        setattr(instance, self.stored, None)
+
+
+class EncryptedInteger(EncryptedText):
+    """An integer (or ``None``) encrypted like :class:`EncryptedText`; reads ``default``
+    when nothing is stored."""
+
+    def __init__(self, stored, default=None):
+        super().__init__(stored, default=default)
+
+    def _is_empty(self, value):
+        return value is None or value == ""
+
+    def _dump(self, value):
+        return str(int(value))
+
+    def _load(self, text):
+        return int(text)
+
+
+class EncryptedJSON(EncryptedText):
+    """A JSON value encrypted like :class:`EncryptedText`. Only ``None`` is stored as
+    ``None`` (an empty list is encrypted too, so "nothing ticked" is not visible either);
+    reads a fresh copy of ``default`` when nothing is stored."""
+
+    def __init__(self, stored, default=list):
+        super().__init__(stored, default=default)
+
+    def _is_empty(self, value):
+        return value is None
+
+    def _dump(self, value):
+        return json.dumps(value, separators=(",", ":"), sort_keys=True)
+
+    def _load(self, text):
+        return json.loads(text)
+
+    def _default(self):
+        return self.default() if callable(self.default) else self.default
