@@ -142,6 +142,8 @@ DEFAULTS = {
     "LIVE_MAX_MESSAGE_BYTES": 512 * 1024,
     # Hours before a session when its reminder e-mail goes out (coaching_send_reminders).
     "SESSION_REMINDER_HOURS": 24,
+    # Seconds between two runs of the reminder task on the task worker.
+    "SESSION_REMINDER_INTERVAL": 300,
     # Address the session e-mails come from; empty means DEFAULT_FROM_EMAIL.
     "FROM_EMAIL": "",
     # --- Trials (trials.py); see the README's "Trials and visits" section. ---

@@ -14,6 +14,8 @@ Rules a caller may rely on:
   planned the session: a message to two people is rendered twice.
 """
 
+import logging
+import smtplib
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
@@ -34,6 +36,8 @@ from wagtail_coaching.sessions.models import (
 )
 from wagtail_coaching.spaces.models import ClientSpaceStatus
 from wagtail_coaching.spaces.preferences import for_person, show_date, show_time
+
+logger = logging.getLogger(__name__)
 
 
 def lock_people(space):
@@ -157,9 +161,10 @@ def _from_email():
     return get_setting("FROM_EMAIL") or None
 
 
-def _send(session, kind, method=None):
+def _send(session, kind, method=None, sent_to=None):
     space = session.space
     sent = 0
+    sent_to = [] if sent_to is None else sent_to
     for recipient in (space.coach, space.coachee):
         if not recipient.email:
             continue
@@ -184,6 +189,7 @@ def _send(session, kind, method=None):
         if content is not None:
             message.attach(calendar_part(content, method))
         message.send()
+        sent_to.append(recipient.pk)
         sent += 1
     return sent
 
@@ -212,7 +218,20 @@ def send_due_reminders(now=None):
         claimed = CoachingSession.objects.filter(
             pk=session.pk, reminder_sent_at__isnull=True
         ).update(reminder_sent_at=now)
-        if claimed:
-            _send(session, "reminder")
-            reminded += 1
+        if not claimed:
+            continue
+        sent_to = []
+        try:
+            _send(session, "reminder", sent_to=sent_to)
+        except (OSError, smtplib.SMTPException):
+            # The mail server refused or could not be reached. If nobody got the reminder,
+            # the claim is released and the next run tries again; if one participant got
+            # it, it stays claimed: nobody is reminded twice.
+            logger.exception("Sending the reminder of session %s failed", session.pk)
+            if not sent_to:
+                CoachingSession.objects.filter(pk=session.pk, reminder_sent_at=now).update(
+                    reminder_sent_at=None
+                )
+            continue
+        reminded += 1
     return reminded

@@ -12,14 +12,17 @@ import secrets
 import tempfile
 import threading
 import time
+from datetime import timedelta
 from pathlib import Path
 
 from django.core.files.base import File
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.http import HttpResponse, StreamingHttpResponse
+from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
+from wagtail_coaching.compat import default_task_backend, task
 from wagtail_coaching.conf import get_setting
 from wagtail_coaching.spaces.content import SpaceDocument
 from wagtail_coaching.spaces.crypto import (
@@ -40,6 +43,8 @@ from wagtail_coaching.spaces.uploads import (
 logger = logging.getLogger(__name__)
 
 READ_BYTES = 64 * 1024
+
+logger = logging.getLogger(__name__)
 
 
 def file_aad(document):
@@ -79,17 +84,30 @@ def store_document(space, user, uploaded):
         for piece in encrypt_stream(space, upload_chunks(uploaded), file_aad(document)):
             ciphertext.write(piece)
         ciphertext.seek(0)
-        stored = storage.save(
-            f"spaces/{space.public_id}/{document.uid.hex}.bin", File(ciphertext, name="x.bin")
-        )
+        wanted = f"spaces/{space.public_id}/{document.uid.hex}.bin"
+        try:
+            stored = storage.save(wanted, File(ciphertext, name="x.bin"))
+        except BaseException:
+            # A storage that fails midway may leave what it wrote so far (a file system
+            # does): the name is fresh (the document's random uid), so whatever is there now
+            # is the half-written object, removed before the error goes on.
+            _delete_quietly(storage, wanted)
+            raise
     try:
         with transaction.atomic():
             document.storage_name = stored
             document.save()
     except BaseException:
-        storage.delete(stored)
+        _delete_quietly(storage, stored)
         raise
     return document
+
+
+def _delete_quietly(storage, name):
+    try:
+        storage.delete(name)
+    except Exception:  # the error being handled matters more than a failed clean-up
+        logger.exception("Removing the unfinished object %s failed", name)
 
 
 def document_chunks(document):
@@ -137,6 +155,25 @@ def sweep_sendfile_copies():
     return remaining
 
 
+@task()
+def sweep_sendfile_copies_task():
+    """The task form of :func:`sweep_sendfile_copies`, run by the task worker."""
+    return {"remaining": sweep_sendfile_copies()}
+
+
+def _schedule_sweep():
+    # The copy must go even if the process that wrote it ends before its own sweeper runs
+    # (a restart, a worker recycled by gunicorn's max-requests): the task worker, another
+    # process, removes it once its lifetime is over. Backends that cannot defer a task
+    # leave it to the sweeper thread and the next copy made by any process.
+    try:
+        if default_task_backend.supports_defer:
+            run_after = timezone.now() + timedelta(seconds=get_setting("SENDFILE_TTL") + 1)
+            sweep_sendfile_copies_task.using(run_after=run_after).enqueue()
+    except DatabaseError:
+        logger.exception("Scheduling the removal of a decrypted copy failed")
+
+
 _sweeper = None
 _sweeper_lock = threading.Lock()
 
@@ -163,8 +200,9 @@ def _ensure_sweeper():
 
 def _sendfile_copy(chunks):
     """Write ``chunks`` to a fresh file in WAGTAIL_COACHING_SENDFILE_ROOT for the proxy to
-    send; it is removed after ``WAGTAIL_COACHING_SENDFILE_TTL`` seconds (by this process's
-    sweeper, or by the next copy made by any process). Nothing is left behind on an error."""
+    send; it is removed after ``WAGTAIL_COACHING_SENDFILE_TTL`` seconds by whichever comes
+    first: this process's sweeper thread, a task on the worker, or the next copy made by any
+    process. Nothing is left behind on an error."""
     root = Path(get_setting("SENDFILE_ROOT"))
     root.mkdir(parents=True, exist_ok=True, mode=0o700)
     sweep_sendfile_copies()
@@ -178,6 +216,7 @@ def _sendfile_copy(chunks):
         path.unlink(missing_ok=True)
         raise
     _ensure_sweeper()
+    _schedule_sweep()
     return path
 
 

@@ -4,8 +4,10 @@ Every view goes through :func:`gate.space_view` (login, lock, contract gate, no-
 caching) and returns 404 for an object of the space that the user may not see or change.
 """
 
+import logging
+
 from django.contrib import messages
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import F
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
@@ -19,6 +21,8 @@ from wagtail_coaching.spaces.forms import ContractForm, GoalForm, NoteForm, Uplo
 from wagtail_coaching.spaces.preferences import language_name
 from wagtail_coaching.spaces.rendering import render_page
 from wagtail_coaching.spaces.uploads import allowed_extensions
+
+logger = logging.getLogger(__name__)
 
 
 def _url(name, space, **kwargs):
@@ -114,7 +118,10 @@ def notes(request, space):
                 visibility=form.cleaned_data["visibility"],
             )
             note.body = form.cleaned_data["body"]
-            note.save()
+            try:
+                note.save()
+            except DatabaseError:
+                return _database_unavailable(request, space, form)
             messages.success(request, _("Note saved."))
             return redirect(_url("notes", space))
     visible = content.notes_visible_to(request.user, space).select_related("author")
@@ -122,6 +129,25 @@ def notes(request, space):
         request,
         "wagtail_coaching/notes.html",
         space_context(request, space, "notes", notes=visible, form=form),
+    )
+
+
+def _database_unavailable(request, space, form):
+    """The notes page without the saved notes (the database cannot be read either), with the
+    person's text still in the form to send again. The text itself is never logged."""
+    logger.exception("Saving a note of space %s failed: database unavailable", space.public_id)
+    form.add_error(
+        None,
+        _(
+            "Your note could not be saved: the service is briefly unavailable. Your text is "
+            "still in the form; save it again in a moment."
+        ),
+    )
+    return render_page(
+        request,
+        "wagtail_coaching/notes.html",
+        space_context(request, space, "notes", notes=(), form=form, unavailable=True),
+        status=503,
     )
 
 
@@ -311,10 +337,24 @@ def documents(request, space):
     status = 200
     if request.method == "POST":
         form = UploadForm(request.POST, request.FILES)
-        if form.is_valid() and store_from_form(space, request.user, form):
-            messages.success(request, _("Document uploaded."))
-            return redirect(_url("documents", space))
+        if form.is_valid():
+            try:
+                stored = store_from_form(space, request.user, form)
+            except DatabaseError:
+                logger.exception("Storing a document of space %s failed", space.public_id)
+                form.add_error(
+                    "file", _("The file could not be stored. Nothing was saved; try again later.")
+                )
+                # The list cannot be read either: the page without it.
+                return _documents_page(request, space, form, (), status=503, unavailable=True)
+            if stored:
+                messages.success(request, _("Document uploaded."))
+                return redirect(_url("documents", space))
         status = 400
+    return _documents_page(request, space, form, content.documents_of(space), status=status)
+
+
+def _documents_page(request, space, form, documents, status, unavailable=False):
     return render_page(
         request,
         "wagtail_coaching/documents.html",
@@ -322,9 +362,10 @@ def documents(request, space):
             request,
             space,
             "documents",
-            documents=content.documents_of(space),
+            documents=documents,
             form=form,
             accepted_types=", ".join(sorted(allowed_extensions())),
+            unavailable=unavailable,
         ),
         status=status,
     )
