@@ -13,6 +13,7 @@ from wagtail_coaching.programmes.progress import Action, Answer, ModuleProgress
 from wagtail_coaching.sessions.board import BoardOperation
 from wagtail_coaching.spaces.content import Goal, GoalChange, Note, SpaceDocument
 
+from .exports import prepare_export
 from .factories import CoachingSessionFactory
 from .programmes import block_ids, make_programme
 
@@ -108,6 +109,8 @@ def test_a_closed_space_shows_its_content_without_forms_and_still_exports(client
     notes = client.get(url("notes", w)).content.decode()
     assert "A shared note of the coachee." in notes
     assert "Speak up in meetings" in client.get(url("goals", w)).content.decode()
+    assert client.post(url("export", w)).status_code == 302
+    prepare_export(w.space, w.coachee)
     assert client.get(url("export_download", w)).status_code == 200
 
 

@@ -12,6 +12,7 @@ from wagtail_coaching.spaces.audit import AccessAction
 from wagtail_coaching.spaces.proposals import AccessProposal, ProposalStatus
 
 from .conftest import accept_contract
+from .exports import prepare_export
 from .factories import CoachFactory
 from .test_admin import space_form
 
@@ -164,6 +165,7 @@ def test_a_deleted_throwaway_account_is_still_named_with_its_proposer(client, he
     proposal = AccessProposal.objects.get(space=world.space, user=throwaway)
     consent.accept(proposal, world.space, world.coachee)
     assert reads_the_space(client, throwaway, world)
+    prepare_export(world.space, throwaway)
     assert client.get(space_url(world, "export_download")).status_code == 200
     throwaway.delete()
 

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from wagtail_coaching import compat
 from wagtail_coaching.checks import check_content_security_policy
+from wagtail_coaching.privacy import background
 
 from .conftest import accept_contract
 
@@ -23,6 +24,8 @@ def directives(response):
 def inside(client, world):
     accept_contract(world.coachee, world.space)
     client.force_login(world.coachee)
+    # A zip being prepared: the export page follows it with an inline script.
+    background.request_export(world.space, world.coachee)
     return world
 
 

@@ -188,6 +188,16 @@ def _proposal(w):
     return w.proposal
 
 
+def _coachees_export(w):
+    """The space's zip, ready, asked for by the coachee (made once): the coachee downloads
+    it; the coach, a participant too, gets 404 like everyone else."""
+    if not hasattr(w, "export"):
+        from .exports import prepare_export
+
+        w.export = prepare_export(w.space, w.coachee)
+    return _space(w)
+
+
 # Content of world.space: the note, goal and document are the coachee's; only their author
 # (the coachee) edits or deletes them, so the coach gets 404 on those URLs too.
 EXPECTED |= {
@@ -229,7 +239,7 @@ EXPECTED |= {
         _participants("coachee"),
     ),
     "export": (_space, _participants()),
-    "export_download": (_space, _participants()),
+    "export_download": (_coachees_export, _participants("coachee")),
     # Booking: any coach publishes their availability; only the coachee books in a space.
     "availability": (lambda w: {}, _only(coach=OK, other_coach=OK)),
     "book": (_space, _only(coachee=OK)),

@@ -11,10 +11,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from wagtail_coaching.privacy import erasure
+from wagtail_coaching.privacy import background, erasure
 from wagtail_coaching.spaces import crypto, documents, uploads
 from wagtail_coaching.spaces.content import SpaceDocument
 
+from .exports import prepare_export
 from .s3_server import S3Server
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("accepted")]
@@ -78,6 +79,10 @@ def test_upload_download_export_and_delete_on_s3(
     assert b"".join(response.streaming_content) == JOURNAL.encode()
     assert response["Content-Disposition"] == 'attachment; filename="journal.txt"'
 
+    export = prepare_export(world.space, world.coach)
+    objects = s3.objects()
+    assert export.file_name.startswith("space-exports/")  # stored encrypted, like documents
+    assert_no_clear_text({export.file_name: objects[export.file_name]})
     response = client.get(url("export_download", world))
     archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
     contents = {n.rsplit("-", 1)[-1]: archive.read(n) for n in archive.namelist()}
@@ -87,6 +92,9 @@ def test_upload_download_export_and_delete_on_s3(
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(url("document_delete", world, document_uid=report.uid))
     assert response.status_code == 302
+    assert sorted(s3.objects()) == sorted([journal.storage_name, export.file_name])
+    # A day later the sweep deletes the zip's object.
+    assert background.prune(now=timezone.now() + datetime.timedelta(hours=25)) == 1
     assert list(s3.objects()) == [journal.storage_name]
 
 
@@ -96,7 +104,8 @@ def test_erasure_removes_the_objects_and_the_key(world, s3, django_capture_on_co
     kept = documents.store_document(
         world.other_space, world.other_coachee, SimpleUploadedFile("other.pdf", REPORT)
     )
-    assert len(s3.objects()) == 3
+    prepare_export(world.space, world.coachee)
+    assert len(s3.objects()) == 4
     world.space.status = "closed"
     world.space.end_date = timezone.localdate() - datetime.timedelta(days=4000)
     world.space.save()

@@ -18,8 +18,10 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from wagtail_coaching.accounts import checks, twofactor
+from wagtail_coaching.privacy.models import SpaceExport
 
 from .conftest import accept_contract
+from .exports import prepare_export
 from .factories import PASSWORD
 
 pytestmark = [
@@ -218,10 +220,16 @@ def verified(client, user):
 def test_exporting_a_space_asks_again_after_the_fresh_window(client, world, settings):
     accept_contract(world.coachee, world.space)
     device = verified(client, world.coachee)
+    page = f"/coaching/spaces/{world.space.public_id}/export/"
     export = f"/coaching/spaces/{world.space.public_id}/export/zip/"
+    prepare_export(world.space, world.coachee)
     assert client.get(export).status_code == 200
 
     age_verification(client, 16)
+    # Neither a new zip file nor the one ready is given without the second factor again.
+    asked = client.post(page)
+    assert asked.status_code == 302 and asked["Location"].startswith(VERIFY)
+    assert SpaceExport.objects.filter(space=world.space).count() == 1
     response = client.get(export)
     assert response.status_code == 302
     assert response["Location"].startswith(VERIFY + "?next=") and "again=1" in response["Location"]

@@ -23,6 +23,7 @@ from wagtail_coaching.spaces.content import Goal, GoalChange, Note, SpaceDocumen
 from wagtail_coaching.spaces.contracts import ContractAcceptance
 from wagtail_coaching.spaces.models import ClientSpace
 
+from .exports import prepare_export
 from .factories import CoachingSessionFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("space_content")]
@@ -338,6 +339,7 @@ def test_access_log_records_entries_grants_downloads_and_exports(client, world):
     client.get(world.space.get_absolute_url())
     client.get(world.space.get_absolute_url())  # one entry per login session
     client.get(url("document_download", world, document_uid=world.document.uid))
+    prepare_export(world.space, world.coachee)
     client.get(url("export_download", world))
     extra = get_user_model().objects.create(username="supervisor")
     lock.set_extra_participants(world.space, [extra])
@@ -361,6 +363,8 @@ def test_access_log_records_entries_grants_downloads_and_exports(client, world):
 
 def test_export_holds_what_the_user_may_see(client, world):
     client.force_login(world.coachee)
+    assert "Prepare my zip file" in client.get(url("export", world)).content.decode()
+    prepare_export(world.space, world.coachee)
     assert "Download the zip" in client.get(url("export", world)).content.decode()
     response = client.get(url("export_download", world))
     assert response.status_code == 200
@@ -378,6 +382,7 @@ def test_export_holds_what_the_user_may_see(client, world):
     pdf = PdfReader(io.BytesIO(archive.read("contract.pdf")))
     assert "Coaching contract" in pdf.pages[0].extract_text()
     client.force_login(world.coach)
+    prepare_export(world.space, world.coach)
     raw = b"".join(client.get(url("export_download", world)).streaming_content)
     data = json.loads(zipfile.ZipFile(io.BytesIO(raw)).read("space.json"))
     assert {n["text"] for n in data["notes"]} == {
@@ -551,6 +556,7 @@ def test_list_pages_run_a_constant_number_of_queries(client, world, name):
 
 def test_undecryptable_content_shows_a_clear_page_never_the_stored_bytes(client, world):
     client.force_login(world.coachee)
+    prepare_export(world.space, world.coachee)
     wrong_ring = {"tests-only": keys.generate_master_key()}
     with override_settings(WAGTAIL_COACHING_MASTER_KEYS=wrong_ring):
         for name, kwargs in (

@@ -70,6 +70,9 @@ DEFAULTS = {
     # Hours a report built in the background is kept before coaching_prune_report_exports
     # deletes it.
     "REPORT_EXPORT_HOURS": 24,
+    # Hours a participant's zip of their space (built by the task worker, stored encrypted)
+    # is kept before it is deleted.
+    "SPACE_EXPORT_HOURS": 24,
     # TrueType fonts embedded in report PDFs: {"regular": path, "bold": path}. None: DejaVu
     # Sans from Debian's fonts-dejavu-core if installed, else Bitstream Vera (in reportlab).
     "PDF_FONTS": None,

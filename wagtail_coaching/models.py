@@ -7,6 +7,7 @@ The models themselves are in the domain packages (``spaces``, ``sessions``, ``pr
 
 from .booking.models import AvailabilityRange, DayOff
 from .conversations.models import Message, ReadMarker
+from .privacy.models import SpaceExport
 from .programmes.pages import ModulePage, ProgrammeIndexPage, ProgrammePage
 from .programmes.progress import Action, Answer, ModuleProgress, StepMark
 from .reporting.models import ReportExport
@@ -62,6 +63,7 @@ __all__ = [
     "ProgrammePage",
     "ReadMarker",
     "SpaceDocument",
+    "SpaceExport",
     "SpaceVisit",
     "StepMark",
     "TrialRequest",

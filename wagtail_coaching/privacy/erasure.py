@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from wagtail_coaching.conf import get_setting
 from wagtail_coaching.conversations import rules as conversations
+from wagtail_coaching.privacy import background
 from wagtail_coaching.sessions import board
 from wagtail_coaching.spaces import audit
 from wagtail_coaching.spaces.content import content_counts
@@ -86,6 +87,7 @@ def erase_space(space, actor=None, today=None):
         board.erase(space)
         for document in space.documents.all():
             document.delete()  # its stored file is deleted after commit
+        background.erase(space)
         destroy_space_key(space)
         audit.record(space, actor, audit.AccessAction.ERASED)
     return counts

@@ -152,23 +152,32 @@ def _zip_name(document):
     return f"documents/{document.uid.hex[:8]}-{document.name}"
 
 
-def build_export(space, user):
-    """The zip as an open temporary file positioned at 0, and its size in bytes."""
+def build_export(space, user, progress=None):
+    """The zip as an open temporary file positioned at 0, and its size in bytes.
+
+    ``progress(done, total)`` is called, if given, as the parts of the zip are written.
+    """
     handle = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)
+    documents = list(content.documents_of(space))
+    total = len(documents) + 2
+    report = progress or (lambda done, total: None)
     with zipfile.ZipFile(handle, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         data = export_data(space, user)
         archive.writestr(
             "space.json", json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")
         )
-        for document in content.documents_of(space):
+        report(1, total)
+        for done, document in enumerate(documents, start=2):
             # Piece by piece: a 200 MB document never sits in memory.
             with archive.open(_zip_name(document), "w", force_zip64=True) as member:
                 for piece in document_chunks(document):
                     member.write(piece)
+            report(done, total)
         archive.writestr("paper-board.pdf", board.render_pdf(space, title="Paper board"))
         acceptance = contracts.current_acceptance(user, space)
         if acceptance is not None:
             archive.writestr("contract.pdf", contracts.contract_pdf(acceptance))
+    report(total, total)
     size = handle.tell()
     handle.seek(0)
     return handle, size
