@@ -18,9 +18,20 @@ from .test_matrix import EXPECTED
 
 pytestmark = pytest.mark.django_db
 
-# Every URL of a space; the calendar pages and the language switcher are the user's own, and
-# trials come before any space exists (their guest has no account).
-OWN = {"my_coaching", "contract", "calendar_settings", "calendar_feed", "set_language"}
+# Every URL of a space; the calendar pages, a coach's availability, the language switcher and
+# the second factor's pages are the user's own, and trials come before any space exists
+# (their guest has no account).
+OWN = {
+    "my_coaching",
+    "contract",
+    "calendar_settings",
+    "calendar_feed",
+    "set_language",
+    "availability",
+    "second_factor_setup",
+    "second_factor_verify",
+    "second_factor_recovery_codes",
+}
 GATED = sorted(name for name in set(EXPECTED) - OWN if not name.startswith("trial_"))
 
 
