@@ -155,7 +155,7 @@ def test_the_xlsx_is_a_workbook_of_every_row(client, report_world):
     rows = list(workbook.worksheets[0].iter_rows(values_only=True))
     assert len(rows) == 1 + 5
     assert rows[0][0] == "Coachee"
-    assert sum(1 for row in rows[1:] if row[5] == 1 and row[9] == 60) == 4
+    assert sum(1 for row in rows[1:] if row[5] == 1 and row[10] == 60) == 4
 
 
 # --- Large reports, built in the background -------------------------------------------------------
