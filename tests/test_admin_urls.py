@@ -18,7 +18,7 @@ from wagtail.models import ModelLogEntry
 from wagtail_modeladmin.options import ModelAdmin
 
 from wagtail_coaching.sessions.models import CoachingSession
-from wagtail_coaching.spaces import audit, contracts
+from wagtail_coaching.spaces import audit, contracts, eligibility
 from wagtail_coaching.spaces.audit import AccessAction, AccessEvent
 from wagtail_coaching.spaces.contracts import ContractTemplate
 from wagtail_coaching.spaces.models import ClientSpace, Organisation
@@ -40,8 +40,13 @@ def _owner(callback):
         ours = target.model._meta.app_label == APP or type(target).__module__.startswith(APP)
         return (target, target.model) if ours else None
     view_class = getattr(view, "view_class", None)
-    # A view of another app's model (the people choosers) names the model that locks it.
-    model = getattr(view_class, "lock_model", None) or getattr(view_class, "model", None)
+    # A view of another app's model (the people choosers) names the model that locks it,
+    # the same for every chooser of a kind or given to each one's views.
+    model = (
+        getattr(view, "view_initkwargs", {}).get("lock_model")
+        or getattr(view_class, "lock_model", None)
+        or getattr(view_class, "model", None)
+    )
     if isinstance(model, type) and model._meta.app_label == APP:
         return None, model
     module = getattr(view_class, "__module__", None) or getattr(view, "__module__", "")
@@ -139,7 +144,10 @@ def url_for(name, arguments, model, objects):
     }
     kwargs = {}
     for argument in arguments:
-        if argument == "pk" and name.endswith("_chooser:chosen"):
+        if argument == "pk" and name.endswith("report-reader_chooser:chosen"):
+            # Someone who may read reports: never a coach or a coachee.
+            kwargs[argument] = eligibility.report_reader_candidates().order_by("pk")[0].pk
+        elif argument == "pk" and name.endswith("_chooser:chosen"):
             kwargs[argument] = space.coach_id  # a person each people chooser offers
         elif argument in ("instance_pk", "pk") and model in objects:
             kwargs[argument] = objects[model].pk

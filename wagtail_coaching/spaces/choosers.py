@@ -20,7 +20,7 @@ from wagtail.admin.viewsets.chooser import ChooserViewSet
 from wagtail.admin.widgets.chooser import BaseChooser
 
 from wagtail_coaching.spaces import eligibility
-from wagtail_coaching.spaces.models import display_name
+from wagtail_coaching.spaces.models import ClientSpace, Organisation, display_name
 
 SPACE_EDITOR_PERMISSIONS = (
     "wagtail_coaching.add_clientspace",
@@ -69,8 +69,10 @@ class RoleViewMixin:
     """Shared by the chooser's views: who may open it, and which users it offers."""
 
     candidates = None  # a callable returning the queryset of users allowed in the role
-    # The admin rights that open the chooser (see ``may_choose_people``).
+    # The admin rights that open the chooser (see ``may_choose_people``), and the model they
+    # belong to (what the chooser is for).
     permissions = SPACE_EDITOR_PERMISSIONS
+    lock_model = ClientSpace
 
     def dispatch(self, request, *args, **kwargs):
         if not may_choose_people(request.user, self.permissions):
@@ -141,10 +143,14 @@ class RoleChooserViewSet(ChooserViewSet):
     chosen_view_class = ChosenUserView
     candidates = None
     permissions = SPACE_EDITOR_PERMISSIONS
+    lock_model = ClientSpace
 
     def get_common_view_kwargs(self, **kwargs):
         return super().get_common_view_kwargs(
-            candidates=self.candidates, permissions=self.permissions, **kwargs
+            candidates=self.candidates,
+            permissions=self.permissions,
+            lock_model=self.lock_model,
+            **kwargs,
         )
 
     def get_urlpatterns(self):
@@ -157,13 +163,19 @@ class RoleChooserViewSet(ChooserViewSet):
 
 
 def _role_chooser(
-    role, candidates, choose_one_text, choose_another_text, permissions=SPACE_EDITOR_PERMISSIONS
+    role,
+    candidates,
+    choose_one_text,
+    choose_another_text,
+    permissions=SPACE_EDITOR_PERMISSIONS,
+    lock_model=ClientSpace,
 ):
     return RoleChooserViewSet(
         f"wagtail_coaching_{role}_chooser",
         url_prefix=f"coaching/choose-{role}",
         candidates=candidates,
         permissions=permissions,
+        lock_model=lock_model,
         choose_one_text=choose_one_text,
         choose_another_text=choose_another_text,
     )
@@ -187,5 +199,6 @@ report_reader_chooser = _role_chooser(
     _("Choose who sees the reports"),
     _("Choose another person"),
     permissions=ORGANISATION_EDITOR_PERMISSIONS,
+    lock_model=Organisation,
 )
 VIEWSETS = (coach_chooser, coachee_chooser, participant_chooser, report_reader_chooser)
