@@ -7,6 +7,7 @@ The models themselves are in the domain packages (``spaces``, ``sessions``, ``pr
 
 from .booking.models import AvailabilityRange, DayOff
 from .conversations.models import Message, ReadMarker
+from .notifications.models import Notification, SentEmail
 from .programmes.pages import ModulePage, ProgrammeIndexPage, ProgrammePage
 from .programmes.progress import Action, Answer, ModuleProgress, StepMark
 from .reporting.models import ReportExport
@@ -54,6 +55,7 @@ __all__ = [
     "ModulePage",
     "ModuleProgress",
     "Note",
+    "Notification",
     "Organisation",
     "OrganisationGroupObjectPermission",
     "OrganisationUserObjectPermission",
@@ -61,6 +63,7 @@ __all__ = [
     "ProgrammeIndexPage",
     "ProgrammePage",
     "ReadMarker",
+    "SentEmail",
     "SpaceDocument",
     "SpaceVisit",
     "StepMark",
