@@ -7,9 +7,11 @@ import datetime
 import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from tests.conftest import accept_contract
 from tests.factories import CoachingSessionFactory
@@ -239,3 +241,17 @@ def test_a_retried_send_is_not_duplicated(world):
     run_tasks()
     assert len(mail.outbox) == 1
     assert FlakyEmailBackend.attempts == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_scheduled_digest_runs_on_the_worker_and_schedules_its_next_run(world):
+    choose(world.coachee, messages=EmailFrequency.DIGEST)
+    conversations.post(world.space, world.coach, f"hello {CANARY}")
+    mail.outbox.clear()
+    call_command("coaching_send_digests", "--schedule")
+    call_command("coaching_send_digests", "--schedule")  # a second start adds no cycle
+    run_tasks()
+    assert [m.to for m in mail.outbox] == [[world.coachee.email]]
+    waiting = DBTaskResult.objects.filter(task_path__endswith="send_daily_digest", status="READY")
+    assert waiting.count() == 1
+    assert waiting.get().run_after > timezone.now() + datetime.timedelta(hours=23)
