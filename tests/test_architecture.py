@@ -27,6 +27,7 @@ RANKS = {
     "trials": 4,
     "booking": 5,
     "dashboard": 6,
+    "notifications": 6,
 }
 # The package top registers and wires everything: these may import any domain.
 TOP = {

@@ -262,6 +262,11 @@ EXPECTED |= {
     # The room's documents panel (list as JSON, upload by POST); the board saved as a PNG.
     "documents_feed": (_space, _participants()),
     "board_png": (_space, _only(coach=NOT_ALLOWED, coachee=NOT_ALLOWED)),
+    # What's new: the person's own notifications, never a space's content (test_notifications).
+    "notifications": (
+        lambda w: {},
+        {role: OK for role in ROLES if role != "anonymous"} | {"anonymous": LOGIN},
+    ),
     "calendar_settings": (
         lambda w: {},
         {role: OK for role in ROLES if role != "anonymous"} | {"anonymous": LOGIN},

@@ -25,23 +25,25 @@ from .programmes import make_action
 
 pytestmark = pytest.mark.django_db
 
-# Every request pays two before any view: the session and the user (as the home page does).
+# Every request pays two before any view: the session and the user (as the home page does);
+# every page with the account links one more: the count of the reader's unseen news.
 PAGES = {
     # page: (url name, extra kwargs builder, queries)
     # Then the space with the lock's verdict, the contract's state and the space's wrapped
     # data key, in one query; the reader's preferences (time zone) at most once.
     # + the visit, the sessions (the next-session card picks from them), the time zone,
-    # the unread messages, the people with entry and the proposals of extra access
-    "space": ("space", lambda w: {}, 9),
+    # the unread messages, the people with entry and the proposals of extra access (3),
+    # the reader's unseen news
+    "space": ("space", lambda w: {}, 10),
     # + modules with their progress, sessions, marks, actions, goals
-    "journey": ("space_journey", lambda w: {}, 8),
-    "module": ("space_module", lambda w: {"module_id": w.module.pk}, 8),
-    "room": ("session_room", lambda w: {"session_id": w.session.pk}, 7),
+    "journey": ("space_journey", lambda w: {}, 9),
+    "module": ("space_module", lambda w: {"module_id": w.module.pk}, 9),
+    "room": ("session_room", lambda w: {"session_id": w.session.pk}, 8),
     "room token": ("session_room_token", lambda w: {"session_id": w.session.pk}, 4),
     "board poll": ("board_state", lambda w: {}, 5),
-    "notes": ("notes", lambda w: {}, 5),
-    "goals": ("goals", lambda w: {}, 5),
-    "documents": ("documents", lambda w: {}, 5),
+    "notes": ("notes", lambda w: {}, 6),
+    "goals": ("goals", lambda w: {}, 6),
+    "documents": ("documents", lambda w: {}, 6),
 }
 
 
@@ -217,12 +219,12 @@ def test_my_coaching_costs_the_same_queries_for_5_or_60_spaces(
     client.force_login(world.other_coach)  # one space
     client.get(url)
     # session, user, the lock's ids, page, trials, organisations reported to, the
-    # next-session card, the reader's time zone and the coach's agenda (2); a search counts
-    # what it finds too
-    with django_assert_num_queries(10):
+    # next-session card, the reader's time zone, the coach's agenda (2) and the count of
+    # unseen news; a search counts what it finds too
+    with django_assert_num_queries(11):
         client.get(url)
     client.force_login(busy_coach.coach)  # sixty spaces
-    for params, queries in (({}, 10), ({"page": 2}, 10), ({"q": "Number1"}, 11)):
+    for params, queries in (({}, 11), ({"page": 2}, 11), ({"q": "Number1"}, 12)):
         client.get(url, params)
         with django_assert_num_queries(queries):
             assert client.get(url, params).status_code == 200

@@ -15,6 +15,10 @@ class WagtailCoachingAppConfig(AppConfig):
             checks,  # noqa: F401  (registers the system checks)
             middleware,  # noqa: F401  (starts the idle clock at login)
         )
+        from .notifications import (
+            events,  # noqa: F401  (spaces' events become notifications)
+            tasks,  # noqa: F401  (new notifications are e-mailed)
+        )
         from .programmes import translations  # noqa: F401  (steps follow translations)
         from .spaces import lock  # noqa: F401  (grants follow a space's participants)
         from .trials import rules  # noqa: F401  (a declined trial's invitations are withdrawn)

@@ -7,6 +7,7 @@ The models themselves are in the domain packages (``spaces``, ``sessions``, ``pr
 
 from .booking.models import AvailabilityRange, DayOff
 from .conversations.models import Message, ReadMarker
+from .notifications.models import Notification, SentEmail
 from .privacy.models import SpaceExport
 from .programmes.pages import ModulePage, ProgrammeIndexPage, ProgrammePage
 from .programmes.progress import Action, Answer, ModuleProgress, StepMark
@@ -55,6 +56,7 @@ __all__ = [
     "ModulePage",
     "ModuleProgress",
     "Note",
+    "Notification",
     "Organisation",
     "OrganisationGroupObjectPermission",
     "OrganisationUserObjectPermission",
@@ -62,6 +64,7 @@ __all__ = [
     "ProgrammeIndexPage",
     "ProgrammePage",
     "ReadMarker",
+    "SentEmail",
     "SpaceDocument",
     "SpaceExport",
     "SpaceVisit",

@@ -8,6 +8,7 @@ from .accounts import urls as accounts_urls
 from .booking import urls as booking_urls
 from .conversations import urls as conversations_urls
 from .dashboard import urls as dashboard_urls
+from .notifications import urls as notifications_urls
 from .privacy import urls as privacy_urls
 from .programmes import urls as programmes_urls
 from .reporting import urls as reporting_urls
@@ -23,6 +24,7 @@ urlpatterns = [
     *spaces_urls.urlpatterns,
     *conversations_urls.urlpatterns,
     *booking_urls.urlpatterns,
+    *notifications_urls.urlpatterns,
     *privacy_urls.urlpatterns,
     *programmes_urls.urlpatterns,
     *sessions_urls.urlpatterns,

@@ -1,4 +1,5 @@
-"""The user's preferences (language, time zone, private feed address), the feed itself, the
+"""The user's preferences (language, time zone, e-mails about what is new, private feed
+address), the feed itself, the
 language switcher that also stores a logged-in user's language, and one session as an
 ``.ics`` file ("Add to calendar")."""
 
@@ -14,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from django.views.i18n import set_language as django_set_language
 
 from wagtail_coaching.sessions import ical
-from wagtail_coaching.sessions.forms import LanguageForm, TimeZoneForm
+from wagtail_coaching.sessions.forms import EmailPreferencesForm, LanguageForm, TimeZoneForm
 from wagtail_coaching.sessions.models import CoachingSession
 from wagtail_coaching.spaces import gate, lock, preferences
 from wagtail_coaching.spaces.rendering import render_page
@@ -40,7 +41,14 @@ def calendar_settings(request):
         request.POST if action == "language" else None,
         initial={"language": preferences.user_language(request.user)},
     )
+    email_form = EmailPreferencesForm(
+        request.POST if action == "email" else None, instance=prefs, prefix="email"
+    )
     if request.method == "POST":
+        if action == "email" and email_form.is_valid():
+            email_form.save()
+            messages.success(request, _("E-mail preferences saved."))
+            return redirect("wagtail_coaching:calendar_settings")
         if action == "language" and language_form.is_valid():
             language = language_form.cleaned_data["language"]
             preferences.set_user_language(request.user, language)
@@ -71,6 +79,7 @@ def calendar_settings(request):
         {
             "form": form,
             "language_form": language_form,
+            "email_form": email_form,
             "feed_url": feed_url(request, prefs.calendar_token) if prefs.calendar_token else None,
             "is_coach": is_coach(request.user),
         },

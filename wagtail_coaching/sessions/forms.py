@@ -1,4 +1,4 @@
-"""Site forms for planning sessions and confirming their minutes."""
+"""Site forms for planning sessions, confirming their minutes, and the preferences page."""
 
 import datetime
 import zoneinfo
@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from wagtail_coaching.spaces.preferences import (
+    CoachingPreferences,
     language_choices,
     show_date,
     show_time,
@@ -81,3 +82,15 @@ class LanguageForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["language"].choices = language_choices()
+
+
+class EmailPreferencesForm(forms.ModelForm):
+    """When the person is e-mailed about what is new in their spaces."""
+
+    class Meta:
+        model = CoachingPreferences
+        fields = ["email_messages", "email_updates"]
+        widgets = {
+            "email_messages": forms.RadioSelect,
+            "email_updates": forms.RadioSelect,
+        }

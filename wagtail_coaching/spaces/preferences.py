@@ -20,6 +20,14 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 
+class EmailFrequency(models.TextChoices):
+    """When a person is e-mailed about what is new in their spaces (never what it says)."""
+
+    IMMEDIATELY = "immediately", _("At once")
+    DIGEST = "digest", _("In a daily digest")
+    NONE = "none", _("Never")
+
+
 def new_calendar_token():
     return secrets.token_urlsafe(32)
 
@@ -48,6 +56,21 @@ class CoachingPreferences(models.Model):
     # Whoever holds the feed URL reads the user's session times; revoking replaces it.
     calendar_token = models.CharField(
         _("calendar feed key"), max_length=64, unique=True, null=True, blank=True
+    )
+
+    # E-mails about what is new: messages, and everything else (documents, goals, sessions).
+    email_messages = models.CharField(
+        _("e-mail about new messages"),
+        max_length=16,
+        choices=EmailFrequency.choices,
+        default=EmailFrequency.IMMEDIATELY,
+    )
+    email_updates = models.CharField(
+        _("e-mail about other news"),
+        max_length=16,
+        choices=EmailFrequency.choices,
+        default=EmailFrequency.DIGEST,
+        help_text=_("Documents added, goals changed, sessions planned, moved or cancelled."),
     )
 
     class Meta:

@@ -6,6 +6,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 
 from wagtail_coaching import compat
+from wagtail_coaching.notifications import inbox
 from wagtail_coaching.programmes.journey import format_minutes
 from wagtail_coaching.spaces.content import goals_of
 from wagtail_coaching.spaces.models import display_name as _display_name
@@ -77,7 +78,8 @@ def coaching_messages(context):
 
 @register.simple_tag(takes_context=True)
 def coaching_account_links(context):
-    """ "My coaching" and a log-out button for a logged-in user, a log-in link otherwise."""
+    """ "My coaching", "What's new" (with the count not seen yet) and a log-out button for a
+    logged-in user, a log-in link otherwise."""
     request = context.get("request")
     if request is None or not _first_time(context, "account"):
         return ""
@@ -86,6 +88,8 @@ def coaching_account_links(context):
         {
             "user": getattr(request, "user", None),
             "my_coaching_url": _url_or_none("wagtail_coaching:my_coaching"),
+            "news_url": _url_or_none("wagtail_coaching:notifications"),
+            "news_count": inbox.unseen_count(getattr(request, "user", None)),
             "logout_url": _url_or_none("logout"),
             "login_url": _url_or_none("login"),
             "next": request.get_full_path(),
