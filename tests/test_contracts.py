@@ -18,9 +18,9 @@ from .test_matrix import EXPECTED
 
 pytestmark = pytest.mark.django_db
 
-# Every URL of a space; the calendar pages, a coach's availability, the language switcher and
-# the second factor's pages are the user's own, and trials come before any space exists
-# (their guest has no account).
+# Every URL of a space; the calendar pages, a coach's availability, what's new, the language
+# switcher and the second factor's pages are the user's own, and trials come before any space
+# exists (their guest has no account).
 OWN = {
     "my_coaching",
     "contract",
@@ -28,6 +28,7 @@ OWN = {
     "calendar_feed",
     "set_language",
     "availability",
+    "notifications",
     "second_factor_setup",
     "second_factor_verify",
     "second_factor_recovery_codes",

@@ -32,7 +32,7 @@ PAGES = {
     # Then the space with the lock's verdict, the contract's state and the space's wrapped
     # data key, in one query; the reader's preferences (time zone) at most once.
     # + the visit, the sessions (the next-session card picks from them), the time zone,
-    # the unread messages, the people with entry and the proposals of extra access (3),
+    # the unread messages, the people with entry and the proposals of extra access (2),
     # the reader's unseen news
     "space": ("space", lambda w: {}, 10),
     # + modules with their progress, sessions, marks, actions, goals
