@@ -12,16 +12,19 @@ import inspect
 import pytest
 from axes.models import AccessAttempt
 from django.contrib.auth.models import Permission
+from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from wagtail.log_actions import registry as log_registry
 from wagtail.models import ModelLogEntry
 from wagtail_modeladmin.options import ModelAdmin
 
+from wagtail_coaching.reporting.models import ExportStatus, ReportExport
 from wagtail_coaching.sessions.models import CoachingSession
 from wagtail_coaching.spaces import audit, contracts, eligibility
 from wagtail_coaching.spaces.audit import AccessAction, AccessEvent
 from wagtail_coaching.spaces.contracts import ContractTemplate
 from wagtail_coaching.spaces.models import ClientSpace, Organisation
+from wagtail_coaching.spaces.uploads import private_storage
 from wagtail_coaching.trials.models import TrialRequest
 
 from .factories import CoachingSessionFactory, UserFactory
@@ -121,8 +124,22 @@ def victims(report_world):
         http_accept="",
         path_info="/accounts/login/",
     )
+    # A report built in the background, ready, with its file in the private storage.
+    report_export = ReportExport.objects.create(
+        organisation=world.org,
+        requested_by=world.hr,
+        format="pdf",
+        language="en",
+        status=ExportStatus.READY,
+        download_name="acme.pdf",
+    )
+    report_export.file_name = private_storage().save(
+        f"report-exports/{report_export.pk}.pdf", ContentFile(b"%PDF-1.4 acme")
+    )
+    report_export.save()
     objects = {
         AccessAttempt: lock_record,
+        ReportExport: report_export,
         Organisation: world.org,
         ClientSpace: space,
         CoachingSession: session,
@@ -141,6 +158,7 @@ def url_for(name, arguments, model, objects):
         "organisation_id": space.organisation_id,
         "public_id": space.public_id,
         "user_id": space.coachee_id,  # the second factor's reset names a person
+        "export_id": objects[ReportExport].pk,
     }
     kwargs = {}
     for argument in arguments:

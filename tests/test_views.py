@@ -74,6 +74,9 @@ def test_my_coaching_query_count_does_not_grow_with_spaces(client, world, who):
     user = getattr(world, who)
     client.force_login(user)
     url = reverse("wagtail_coaching:my_coaching")
+    # The first request after logging in settles the session once (the second factor, the
+    # idle clock); the count is of the page as it is read every day after.
+    client.get(url)
     one = count_queries(client, url)
     for _ in range(49):
         kwargs = {"coach": world.coach} if who == "coach" else {"coachee": world.coachee}
