@@ -255,7 +255,7 @@ def test_my_coaching_sends_the_same_statements_for_1_or_60_spaces(client, world,
         return sent
 
     one, sixty = statements(world.other_coach), statements(busy_coach.coach)
-    assert len(one) == 10
+    assert len(one) == 11
     assert one == sixty
 
 
