@@ -14,6 +14,7 @@ from django.contrib.auth.models import Permission
 from django.core import mail
 from django.core.management import call_command
 from django.test import override_settings
+from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -195,6 +196,13 @@ def test_repeated_wrong_codes_are_throttled(client, world):
     log_in(client, world.coach)
     for _ in range(3):
         give(client, "999999" if code_of(device) != "999999" else "888888")
+    device.refresh_from_db()
+    assert device.throttling_failure_count >= 1  # codes given while it waits do not count
+    # The wait doubles with each counted failure and runs from the last one: as if three had
+    # counted and the right code came at once, however slow the machine running this test.
+    device.throttling_failure_count = 3
+    device.throttling_failure_timestamp = timezone.now()
+    device.save(update_fields=["throttling_failure_count", "throttling_failure_timestamp"])
     # django-otp now makes the device wait, even for the right code.
     response = give(client, code_of(device))
     assert response.status_code == 200

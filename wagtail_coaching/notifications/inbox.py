@@ -3,6 +3,7 @@
 Everything here filters on the recipient: nobody reads another person's notifications.
 """
 
+from django.db import DatabaseError
 from django.urls import reverse
 from django.utils import timezone
 
@@ -26,9 +27,14 @@ def unseen(user):
 
 
 def unseen_count(user):
+    """The number shown beside "What's new"; 0 when the database cannot be read (the page
+    saying so, e.g. a note kept in its form during an outage, still renders)."""
     if not getattr(user, "is_authenticated", False):
         return 0
-    return unseen(user).count()
+    try:
+        return unseen(user).count()
+    except DatabaseError:
+        return 0
 
 
 def recent(user, limit=50):
