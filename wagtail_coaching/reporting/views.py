@@ -21,7 +21,6 @@ from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
-from wagtail.admin.views.mixins import ExcelDateFormatter
 from wagtail.admin.views.reports import ReportView
 from wagtail.admin.widgets.button import HeaderButton
 
@@ -94,32 +93,6 @@ class ReportLinkColumn(Column):
 
 def _ratio(done, total):
     return _("%(done)s / %(total)s") % {"done": done, "total": total}
-
-
-XLSX_NUMBER_FORMATS = {"hours": "0.00", "minutes": "0"}
-
-
-def _csv_text(value):
-    """A date or a number as text in the active language's format; anything else as is."""
-    if isinstance(value, datetime.datetime):
-        local = timezone.localtime(value) if timezone.is_aware(value) else value
-        return formats.date_format(local, "SHORT_DATETIME_FORMAT")
-    if isinstance(value, datetime.date):
-        return formats.date_format(value, "SHORT_DATE_FORMAT")
-    if isinstance(value, float | Decimal):
-        return formats.number_format(value, use_l10n=True)
-    return value
-
-
-def _rendered_as_now(chunks):
-    """``chunks`` produced in the language and time zone active now, whenever read."""
-    language, zone = get_language(), timezone.get_current_timezone()
-
-    def produce():
-        with translation.override(language), timezone.override(zone):
-            yield from chunks
-
-    return produce()
 
 
 def _csv_text(value):
@@ -330,22 +303,6 @@ class OrganisationReportView(ReportView):
             value = _csv_text(value)
         value = super().preprocess_field_value(field, value, export_format)
         return exports.spreadsheet_safe(value)
-
-    @cached_property
-    def _xlsx_date_format(self):
-        # The reader's short date ("d/m/yyyy" in French), as an Excel number format.
-        return ExcelDateFormatter().format(formats.get_format("SHORT_DATE_FORMAT"))
-
-    def generate_xlsx_row(self, worksheet, row_dict, date_format=None):
-        # Real numbers and dates, shown with a number format; the spreadsheet program
-        # writes them with the reader's own separators.
-        cells = super().generate_xlsx_row(worksheet, row_dict, date_format=date_format)
-        for (field, value), cell in zip(row_dict.items(), cells, strict=True):
-            if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
-                cell.number_format = self._xlsx_date_format
-            elif field in XLSX_NUMBER_FORMATS:
-                cell.number_format = XLSX_NUMBER_FORMATS[field]
-            yield cell
 
     def write_csv_response(self, queryset):
         # The CSV is written while the response streams, after the view has returned and
