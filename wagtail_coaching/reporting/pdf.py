@@ -4,13 +4,14 @@ Safety: every string that comes from a person (names, organisation and programme
 is escaped with :func:`xml.sax.saxutils.escape` before it reaches a reportlab ``Paragraph``,
 whose mini-language once allowed code execution through markup (CVE-2023-33733). Nothing
 from a user is passed to ``toColor`` or used as markup. Table cells are ``Paragraph``\\ s
-built by :func:`text`, never raw markup.
+built by :func:`text`, never raw markup, or plain strings that :class:`RowList` draws as text.
 
-Speed: the organisation report's list of spaces is many small tables (``ROWS_PER_TABLE``
-rows each, header repeated) rather than one huge table, which reportlab lays out in
-super-linear time. Its cells are plain strings drawn in the table's font; only a name too
-wide for its column becomes a wrapping ``Paragraph`` (laying out a Paragraph per cell took
-most of the time).
+Speed: the organisation report's list of spaces is drawn by :class:`RowList`, a flowable
+that writes its plain-string cells straight onto the canvas in one text object per page
+and splits itself across pages with the header repeated. reportlab's ``Table`` measured,
+styled and drew each of its ten thousand cells one by one (most of a 1,000-space report's
+time). A value too wide for its column wraps between words (a word wider than the column is
+cut), so nothing is ever read as markup there either.
 
 Fonts: a TrueType font is embedded so that names outside Latin-1 print (Polish, Czech,
 Greek, Cyrillic...): ``WAGTAIL_COACHING_PDF_FONTS`` (regular and bold TTF paths), by default
@@ -36,9 +37,11 @@ from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
+from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import (
+    Flowable,
     KeepTogether,
     PageBreak,
     Paragraph,
@@ -50,9 +53,8 @@ from reportlab.platypus import (
 
 from wagtail_coaching.conf import get_setting
 from wagtail_coaching.reporting.queries import format_hours
-from wagtail_coaching.spaces.models import display_name
+from wagtail_coaching.spaces.models import ClientSpaceStatus, display_name
 
-ROWS_PER_TABLE = 40
 BRAND = colors.HexColor("#2e1f5e")
 LIGHT = colors.HexColor("#eeecf5")
 
@@ -295,9 +297,9 @@ SPACE_COLUMNS = 9
 NUMBER_COLUMNS = (4, 5, 6)
 
 
-def _header(labels, widths, flexible=()):
-    """Header cells, with columns widened so that no header word is cut in two; the columns
-    in ``flexible`` (names, which may wrap) give the room back."""
+def _header_widths(labels, widths, flexible=()):
+    """Column widths widened so that no header word is cut in two; the columns in
+    ``flexible`` (names, which may wrap) give the room back."""
     bold = fonts()[1]
     needed = [
         max(pdfmetrics.stringWidth(word, bold, CELL_SIZE) for word in label.split()) + CELL_PADDING
@@ -310,69 +312,190 @@ def _header(labels, widths, flexible=()):
             given = min(excess, widened[index] - needed[index])
             widened[index] -= given
             excess -= given
-    return [text(label, "head") for label in labels], widened
+    return widened
 
 
-def _plain(value, width, font):
-    """``value`` as a plain string cell if it fits ``width``, else a wrapping Paragraph.
+def _header(labels, widths, flexible=()):
+    """Header cells (Paragraphs) and their widths, see :func:`_header_widths`."""
+    return [text(label, "head") for label in labels], _header_widths(labels, widths, flexible)
 
-    Plain strings are drawn as they are (never read as markup), on one line.
-    """
+
+def wrap_lines(value, font, size, width):
+    """``value`` as the lines it takes in ``width`` points: broken between words, and a
+    word wider than ``width`` cut where it reaches the edge."""
     value = " ".join(str(value).split())
-    if pdfmetrics.stringWidth(value, font, CELL_SIZE) + CELL_PADDING <= width:
-        return value
-    return text(value, "cell")
+    if pdfmetrics.stringWidth(value, font, size) <= width:
+        return [value]
+    lines = []
+    for line in simpleSplit(value, font, size, width):
+        while len(line) > 1 and pdfmetrics.stringWidth(line, font, size) > width:
+            cut = len(line) - 1
+            while cut > 1 and pdfmetrics.stringWidth(line[:cut], font, size) > width:
+                cut -= 1
+            lines.append(line[:cut])
+            line = line[cut:]
+        lines.append(line)
+    return lines or [""]
+
+
+class RowList(Flowable):
+    """A long list of rows of plain text, drawn directly on the canvas.
+
+    ``header`` (labels, bold on the brand colour, repeated on every page) and ``rows`` (lists
+    of strings) in columns of ``widths``; the columns in ``right`` are right-aligned. Rows
+    alternate with a light background, like the report's other tables. A row never breaks
+    across pages; the list splits between rows.
+    """
+
+    PAD_X = CELL_PADDING / 2
+    PAD_Y = 2
+
+    def __init__(self, header, rows, widths, *, right=(), size=CELL_SIZE, _prepared=None):
+        super().__init__()
+        self.widths = list(widths)
+        self.right = set(right)
+        self.size, self.leading = size, size + 2
+        self.font, self.bold = fonts()
+        if _prepared is not None:
+            self.header_lines, self.rows, self.heights = _prepared
+            return
+        inner = [width - 2 * self.PAD_X for width in self.widths]
+        self.header_lines = [
+            wrap_lines(label, self.bold, size, width)
+            for label, width in zip(header, inner, strict=True)
+        ]
+        self.rows = [
+            [
+                wrap_lines(cell, self.font, size, width)
+                for cell, width in zip(row, inner, strict=True)
+            ]
+            for row in rows
+        ]
+        self.heights = [self._height(cells) for cells in self.rows]
+
+    def _height(self, cells):
+        return max(len(lines) for lines in cells) * self.leading + 2 * self.PAD_Y
+
+    def wrap(self, available_width, available_height):
+        self.width = sum(self.widths)
+        self.height = self._height(self.header_lines) + sum(self.heights)
+        return self.width, self.height
+
+    def split(self, available_width, available_height):
+        room = available_height - self._height(self.header_lines)
+        fit = 0
+        for height in self.heights:
+            room -= height
+            if room < 0:
+                break
+            fit += 1
+        if fit == 0:
+            return []  # not even one row here: the list starts on the next page
+        return [self._part(slice(None, fit)), self._part(slice(fit, None))]
+
+    def _part(self, rows):
+        return RowList(
+            None,
+            None,
+            self.widths,
+            right=self.right,
+            size=self.size,
+            _prepared=(self.header_lines, self.rows[rows], self.heights[rows]),
+        )
+
+    def draw(self):
+        canvas = self.canv
+        lefts = [sum(self.widths[:index]) for index in range(len(self.widths))]
+        tops, top = [], self.height
+        for height in [self._height(self.header_lines), *self.heights]:
+            tops.append(top)
+            top -= height
+        canvas.saveState()
+        canvas.setStrokeColor(colors.lightgrey)
+        canvas.setLineWidth(0.25)
+        canvas.setFillColor(BRAND)
+        canvas.rect(
+            0,
+            tops[1] if len(tops) > 1 else 0,
+            self.width,
+            tops[0] - (tops[1] if len(tops) > 1 else 0),
+            stroke=0,
+            fill=1,
+        )
+        canvas.setFillColor(LIGHT)
+        for index in range(2, len(tops), 2):
+            bottom = tops[index + 1] if index + 1 < len(tops) else 0
+            canvas.rect(0, bottom, self.width, tops[index] - bottom, stroke=0, fill=1)
+        path = canvas.beginPath()
+        for y in [*tops, 0]:
+            path.moveTo(0, y)
+            path.lineTo(self.width, y)
+        for x in [*lefts, self.width]:
+            path.moveTo(x, 0)
+            path.lineTo(x, self.height)
+        canvas.drawPath(path, stroke=1, fill=0)
+        self._draw_text(canvas, self.header_lines, tops[0], lefts, self.bold, colors.white)
+        for cells, row_top in zip(self.rows, tops[1:], strict=True):
+            self._draw_text(canvas, cells, row_top, lefts, self.font, colors.black)
+        canvas.restoreState()
+
+    def _draw_text(self, canvas, cells, top, lefts, font, colour):
+        writer = canvas.beginText()
+        writer.setFont(font, self.size, self.leading)
+        writer.setFillColor(colour)
+        for column, lines in enumerate(cells):
+            baseline = top - self.PAD_Y - self.size
+            for line in lines:
+                x = lefts[column] + self.PAD_X
+                if column in self.right:
+                    x = (
+                        lefts[column]
+                        + self.widths[column]
+                        - self.PAD_X
+                        - pdfmetrics.stringWidth(line, font, self.size)
+                    )
+                writer.setTextOrigin(x, baseline)
+                writer.textOut(line)
+                baseline -= self.leading
+        canvas.drawText(writer)
 
 
 def space_table_rows(rows, widths):
-    """The spaces' table: header cells, body rows and the column widths."""
-    header, widths = _header(
-        [
-            _("Coachee"),
-            _("Coach"),
-            _("Programme"),
-            _("Status"),
-            _("Sessions held / planned"),
-            _("Modules completed / total"),
-            _("Hours"),
-            _("First session"),
-            _("Last session"),
-        ],
-        widths,
-        flexible=(2, 0, 1),
-    )
-    font = fonts()[0]
+    """The spaces' list: header labels, body rows (lists of strings) and column widths."""
+    labels = [
+        _("Coachee"),
+        _("Coach"),
+        _("Programme"),
+        _("Status"),
+        _("Sessions held / planned"),
+        _("Modules completed / total"),
+        _("Hours"),
+        _("First session"),
+        _("Last session"),
+    ]
+    widths = _header_widths(labels, widths, flexible=(2, 0, 1))
     # Many rows share dates and figures: format each value once (in the active language).
     show_date = functools.lru_cache(maxsize=4096)(fmt_date)
     show_hours = functools.lru_cache(maxsize=4096)(fmt_hours)
+    show_status = functools.lru_cache(maxsize=64)(
+        lambda status: str(ClientSpaceStatus(status).label)
+    )
+    of = _("%(done)s / %(total)s")
     body = [
         [
-            _plain(display_name(row.coachee), widths[0], font),
-            _plain(display_name(row.coach), widths[1], font),
-            _plain(row.programme.title if row.programme else "—", widths[2], font),
-            _plain(row.get_status_display(), widths[3], font),
-            ratio(row.sessions_held, row.planned_sessions),
-            ratio(row.modules_completed, row.modules_total),
+            display_name(row.coachee),
+            display_name(row.coach),
+            row.programme.title if row.programme else "—",
+            show_status(row.status),
+            of % {"done": row.sessions_held, "total": row.planned_sessions},
+            of % {"done": row.modules_completed, "total": row.modules_total},
             show_hours(row.minutes_spent),
             show_date(local_day(row.first_session_at)),
             show_date(local_day(row.last_session_at)),
         ]
         for row in rows
     ]
-    return header, body, widths
-
-
-def _space_grid(rows, widths):
-    table = _grid(rows, widths)
-    table.setStyle(
-        TableStyle(
-            [
-                ("FONT", (0, 1), (-1, -1), fonts()[0], CELL_SIZE, CELL_SIZE + 2),
-                ("ALIGN", (NUMBER_COLUMNS[0], 1), (NUMBER_COLUMNS[-1], -1), "RIGHT"),
-            ]
-        )
-    )
-    return table
+    return labels, body, widths
 
 
 SPACE_WIDTHS = [m * mm for m in (42, 42, 45, 20, 25, 25, 18, 25, 25)]
@@ -460,11 +583,10 @@ def organisation_report(
 
         story += [PageBreak(), text(_("Client spaces"), "h2")]
         header, body, widths = space_table_rows(rows, SPACE_WIDTHS)
-        if not body:
+        if body:
+            story.append(RowList(header, body, widths, right=NUMBER_COLUMNS))
+        else:
             story.append(text(_("No client space in this report."), "body"))
-        for start in range(0, len(body), ROWS_PER_TABLE):
-            story.append(_space_grid([header, *body[start : start + ROWS_PER_TABLE]], widths))
-            story.append(Spacer(1, 2 * mm))
         return _build(story, title=f"{title} — {organisation.name}", pagesize=landscape(A4))
 
 

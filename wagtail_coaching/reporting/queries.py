@@ -345,6 +345,16 @@ def _space_ids(rows):
     return rows.order_by().values("pk")
 
 
+def _plain_spaces(rows):
+    """``rows`` as a plain, unordered queryset of client spaces to group and join from.
+
+    Rows annotated with per-row figures are read through their ids: their annotations'
+    joins would otherwise come along into every grouped query."""
+    if rows.query.annotations:
+        return ClientSpace.objects.filter(pk__in=_space_ids(rows))
+    return rows.order_by().select_related(None)
+
+
 def _live_modules_by_programme(programme_ids):
     """``{programme id: [live module ids]}`` in two small queries (programmes, modules)."""
     if not programme_ids:
@@ -374,20 +384,20 @@ def group_totals(rows, period=ALL_TIME):
     ``rows`` is a queryset of client spaces (annotated or not); ``period`` must be the one
     its figures are for.
     """
-    ids = _space_ids(rows)
+    base = _plain_spaces(rows)
     spaces = {
         row["programme_id"]: row
-        for row in ClientSpace.objects.filter(pk__in=ids)
-        .values("programme_id")
+        for row in base.values("programme_id")
         .annotate(n=Count("pk"), planned=Sum("planned_sessions"))
         .order_by()
     }
+    # One join from the spaces to their held sessions (the filter and the aggregate share
+    # it), grouped by programme.
     sessions = {
-        row["space__programme_id"]: row
-        for row in CoachingSession.objects.filter(space__in=ids, status=HELD)
-        .filter(period.instants("starts_at"))
-        .values("space__programme_id")
-        .annotate(held=Count("pk"), minutes=Sum("confirmed_minutes"))
+        row["programme_id"]: row
+        for row in base.filter(Q(sessions__status=HELD) & period.instants("sessions__starts_at"))
+        .values("programme_id")
+        .annotate(held=Count("sessions"), minutes=Sum("sessions__confirmed_minutes"))
         .order_by()
     }
     modules = _live_modules_by_programme([pk for pk in spaces if pk is not None])
@@ -398,16 +408,19 @@ def group_totals(rows, period=ALL_TIME):
     if modules:
         owner = {module: pk for pk, module_ids in modules.items() for module in module_ids}
         for row in (
-            ModuleProgress.objects.filter(
-                space__in=ids, completed_at__isnull=False, module_id__in=list(owner)
+            base.filter(
+                Q(
+                    module_progress__completed_at__isnull=False,
+                    module_progress__module_id__in=list(owner),
+                )
+                & period.instants("module_progress__completed_at")
             )
-            .filter(period.instants("completed_at"))
-            .values("space__programme_id", "module_id")
-            .annotate(n=Count("pk"))
+            .values("programme_id", "module_progress__module_id")
+            .annotate(n=Count("module_progress"))
             .order_by()
         ):
-            if owner[row["module_id"]] == row["space__programme_id"]:
-                programme_id = row["space__programme_id"]
+            if owner[row["module_progress__module_id"]] == row["programme_id"]:
+                programme_id = row["programme_id"]
                 completed[programme_id] = completed.get(programme_id, 0) + row["n"]
     module_counts = {pk: len(module_ids) for pk, module_ids in modules.items()}
     result = {}
@@ -473,11 +486,11 @@ def hours_per_month(spaces, period=ALL_TIME):
     last month with a session). ``spaces`` is a queryset of client spaces (annotated or not).
     """
     rows = (
-        CoachingSession.objects.filter(space__in=spaces.order_by().values("pk"), status=HELD)
-        .filter(period.instants("starts_at"))
-        .annotate(month=TruncMonth("starts_at"))
+        _plain_spaces(spaces)
+        .filter(Q(sessions__status=HELD) & period.instants("sessions__starts_at"))
+        .annotate(month=TruncMonth("sessions__starts_at"))
         .values("month")
-        .annotate(held=Count("pk"), minutes=Coalesce(Sum("confirmed_minutes"), 0))
+        .annotate(held=Count("sessions"), minutes=Coalesce(Sum("sessions__confirmed_minutes"), 0))
         .order_by("month")
     )
     held = {}

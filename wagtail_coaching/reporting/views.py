@@ -318,7 +318,14 @@ class OrganisationReportView(ReportView):
             self.filters.chosen_period if self.filters else queries.ALL_TIME
         )
         if not self.is_export:
-            context["totals"] = queries.totals(self.object_list, period)
+            # Summed by grouped joins over the plain filtered spaces: the page's rows carry
+            # per-row figure subqueries whose joins would be dragged into every total.
+            context["totals"] = queries.totals(
+                filtered_rows(self.filters, self.organisation, figures=False)
+                if self.filters
+                else queries.organisation_spaces(self.organisation, period),
+                period,
+            )
             context["exports"] = exports.recent_exports(self.organisation, self.request.user)
         return context
 
