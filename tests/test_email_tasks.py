@@ -57,6 +57,7 @@ def test_every_kind_of_email_has_its_builder_once_the_app_is_ready():
         "account_changed",
         "notice",
         "notification",
+        "password_reset",
         "second_factor_reset",
         "session",
         "set_password",
@@ -220,6 +221,23 @@ def test_a_second_factor_reset_is_told_by_the_worker(world, django_capture_on_co
     (message,) = mail.outbox
     assert message.to == [world.coachee.email]
     assert "removed the second factor of your account" in message.body
+
+
+@pytest.mark.django_db
+def test_the_admin_password_reset_link_is_made_and_sent_by_the_worker(
+    client, world, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/admin/password_reset/", {"email": world.staff.email})
+    assert response.status_code == 302
+    assert mail.outbox == []
+    assert "/reset/" not in str(list(queued().values_list("args_kwargs", flat=True)))
+    run_tasks()
+    (message,) = mail.outbox
+    assert message.to == [world.staff.email]
+    link = re.search(r"/admin/password_reset/confirm/\S+/", message.body).group(0)
+    form = client.get(link, follow=True)
+    assert form.status_code == 200 and 'name="new_password1"' in form.content.decode()
 
 
 # --- Retries, duplicates, rollbacks ---------------------------------------------------------

@@ -17,6 +17,7 @@ class WagtailCoachingAppConfig(AppConfig):
         )
         from .accounts import (
             changes,  # noqa: F401  (builds the e-mail about an account changed by staff)
+            forms,  # noqa: F401  (builds the admin's password reset e-mail)
             twofactor,  # noqa: F401  (builds the e-mail about a second factor reset)
         )
         from .notifications import (
