@@ -59,7 +59,9 @@ def account_saved(request, user):
     if old_email and old_email.lower() != (user.email or "").lower():
         addresses.append(old_email)
     for address in addresses:
-        mail.send_later("account_changed", user, staff=staff, actions=list(found), email=address)
+        mail.send_later(
+            "account_changed", user, staff=staff, actions=[str(a) for a in found], email=address
+        )
 
 
 @mail.email_kind("account_changed")
