@@ -67,7 +67,7 @@ WAGTAILADMIN_USER_PASSWORD_RESET_FORM = "wagtail_coaching.accounts.forms.AdminPa
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "wagtail_coaching:my_coaching"
 LOGOUT_REDIRECT_URL = "/"
-# Background tasks (large report exports): kept in the database, run by `manage.py db_worker`.
+# Background tasks (e-mails, report exports): kept in the database, run by `manage.py db_worker`.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # Secrets and addresses come from the environment. Without them `migrate` and

@@ -5,6 +5,8 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from wagtail_coaching.accounts.forms import SitePasswordResetForm
+
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
@@ -13,6 +15,12 @@ urlpatterns = [
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),
         name="login",
+    ),
+    # The reset e-mail is sent by the task worker, like every e-mail of the app.
+    path(
+        "accounts/password_reset/",
+        auth_views.PasswordResetView.as_view(form_class=SitePasswordResetForm),
+        name="password_reset",
     ),
     # Log-out and password pages, with the app's templates.
     path("accounts/", include("django.contrib.auth.urls")),

@@ -11,6 +11,7 @@ from wagtail_coaching.spaces import audit, consent
 from wagtail_coaching.spaces.audit import AccessAction
 
 from .conftest import accept_contract
+from .tasks import committed
 
 pytestmark = pytest.mark.django_db
 
@@ -55,7 +56,7 @@ def test_a_password_set_by_staff_is_told_and_logged(
 ):
     world = user_admin
     client.force_login(world.staff)
-    with django_capture_on_commit_callbacks(execute=True):
+    with committed(django_capture_on_commit_callbacks):
         response = edit_user(client, world.coachee, password1=NEW_PASSWORD, password2=NEW_PASSWORD)
     assert response.status_code == 302, response.content.decode()[:3000]
     [event] = logged(world, AccessAction.PASSWORD_CHANGED)
@@ -82,7 +83,7 @@ def test_an_email_change_is_told_to_both_addresses(
     world = user_admin
     old = world.coach.email
     client.force_login(world.staff)
-    with django_capture_on_commit_callbacks(execute=True):
+    with committed(django_capture_on_commit_callbacks):
         response = edit_user(client, world.coach, email="taken-over@example.com")
     assert response.status_code == 302, response.content.decode()[:3000]
     assert {m.to[0] for m in mail.outbox} == {old, "taken-over@example.com"}
@@ -97,7 +98,7 @@ def test_making_a_participant_superuser_is_logged(
     world.superuser.first_name, world.superuser.last_name = "Root", "Admin"
     world.superuser.save()
     client.force_login(world.superuser)
-    with django_capture_on_commit_callbacks(execute=True):
+    with committed(django_capture_on_commit_callbacks):
         response = edit_user(client, world.coachee, is_superuser="on")
     assert response.status_code == 302, response.content.decode()[:3000]
     world.coachee.refresh_from_db()

@@ -10,6 +10,7 @@ from django.test import override_settings
 from wagtail_coaching.sessions.models import CoachingSession
 
 from .factories import ClientSpaceFactory, CoachingSessionFactory, UserFactory
+from .tasks import committed
 
 pytestmark = pytest.mark.django_db
 
@@ -42,7 +43,7 @@ def test_staff_plan_move_and_cancel_send_invitations(
     client, world, django_capture_on_commit_callbacks
 ):
     client.force_login(world.staff)
-    with django_capture_on_commit_callbacks(execute=True):
+    with committed(django_capture_on_commit_callbacks):
         response = client.post(CREATE_URL, form(world.space))
     assert response.status_code == 302, response.content.decode()[:2000]
     session = CoachingSession.objects.get(space=world.space)
@@ -51,17 +52,17 @@ def test_staff_plan_move_and_cancel_send_invitations(
 
     edit_url = f"/admin/wagtail_coaching/coachingsession/edit/{session.pk}/"
     mail.outbox.clear()
-    with django_capture_on_commit_callbacks(execute=True):
+    with committed(django_capture_on_commit_callbacks):
         client.post(edit_url, form(world.space, start="2027-06-01 11:00"))
     assert methods_and_sequences() == [("REQUEST", 1, uid)] * 2
 
     mail.outbox.clear()
-    with django_capture_on_commit_callbacks(execute=True):
+    with committed(django_capture_on_commit_callbacks):
         client.post(edit_url, form(world.space, start="2027-06-01 11:00", status="cancelled"))
     assert methods_and_sequences() == [("CANCEL", 2, uid)] * 2
 
     mail.outbox.clear()
-    with django_capture_on_commit_callbacks(execute=True):
+    with committed(django_capture_on_commit_callbacks):
         client.post(edit_url, form(world.space, start="2027-06-01 11:00", status="cancelled"))
     assert mail.outbox == []  # nothing changed, nothing sent
 

@@ -20,6 +20,7 @@ from wagtail_coaching.trials import rules as trial_rules
 from wagtail_coaching.trials.models import TrialRequest, TrialStatus
 
 from .factories import ClientSpaceFactory, CoachingSessionFactory
+from .tasks import committed
 from .test_planning import invitation, only_event, set_zone
 
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
@@ -109,7 +110,7 @@ def test_the_coachee_sees_slots_in_their_zone_and_books_one(
     nine_paris = timezone.localtime(at(w.day, 9), MONTREAL).strftime("%H:%M")
     assert nine_paris == "03:00" or nine_paris == "04:00"  # 9:00 in Paris, read in Montreal
     assert f">{nine_paris}<" in page
-    with django_capture_on_commit_callbacks(execute=True):
+    with committed(django_capture_on_commit_callbacks):
         response = client.post(book_url(w.space), {"starts_at": at(w.day, 9).isoformat()})
     assert response.status_code == 302
     session = CoachingSession.objects.get(space=w.space)
@@ -147,17 +148,17 @@ def test_no_more_than_the_planned_sessions(booking):
 
 def test_move_and_cancel_send_sequence_and_cancel(booking, django_capture_on_commit_callbacks):
     w = booking
-    with django_capture_on_commit_callbacks(execute=True):
+    with committed(django_capture_on_commit_callbacks):
         session = rules.book(w.space, at(w.day, 9))
     mail.outbox.clear()
-    with django_capture_on_commit_callbacks(execute=True):
+    with committed(django_capture_on_commit_callbacks):
         rules.move(session, at(w.day, 11))
     event = only_event(invitation(mail.outbox[0])[0])
     assert event.decoded("DTSTART") == at(w.day, 11)
     assert int(event["SEQUENCE"]) == 1
     assert at(w.day, 9) in rules.free_slots(w.space)
     mail.outbox.clear()
-    with django_capture_on_commit_callbacks(execute=True):
+    with committed(django_capture_on_commit_callbacks):
         rules.cancel(session)
     calendar, method = invitation(mail.outbox[0])
     assert method == "CANCEL" and calendar["METHOD"] == "CANCEL"
@@ -299,18 +300,18 @@ def _cancellations(outbox):
 def test_a_scheduled_trial_declined_or_converted_is_withdrawn_from_both_calendars(
     world, django_capture_on_commit_callbacks
 ):
-    with django_capture_on_commit_callbacks(execute=True):
+    with committed(django_capture_on_commit_callbacks):
         trial = _scheduled_trial(world.coach)
     mail.outbox.clear()
-    with django_capture_on_commit_callbacks(execute=True):
+    with committed(django_capture_on_commit_callbacks):
         trial.status = TrialStatus.DECLINED
         trial.save()
     assert _cancellations(mail.outbox) == {"pat@prospect.example": 1, world.coach.email: 1}
 
-    with django_capture_on_commit_callbacks(execute=True):
+    with committed(django_capture_on_commit_callbacks):
         other = _scheduled_trial(world.coach)
     mail.outbox.clear()
-    with django_capture_on_commit_callbacks(execute=True):
+    with committed(django_capture_on_commit_callbacks):
         trial_rules.convert(
             other,
             organisation_name="Initech",

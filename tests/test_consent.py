@@ -14,6 +14,7 @@ from wagtail_coaching.spaces.proposals import AccessProposal, ProposalStatus
 from .conftest import accept_contract
 from .exports import prepare_export
 from .factories import CoachFactory
+from .tasks import committed
 from .test_admin import space_form
 
 pytestmark = pytest.mark.django_db
@@ -66,7 +67,7 @@ def test_a_proposal_opens_nothing_until_the_coachee_accepts(
 ):
     world = held
     client.force_login(world.staff)
-    with django_capture_on_commit_callbacks(execute=True):
+    with committed(django_capture_on_commit_callbacks):
         response = edit(client, world, add_participant=world.other_coach.pk, confirm_access="on")
     assert response.status_code == 302
     assert not lock.may_enter(world.other_coach, world.space)
@@ -88,7 +89,7 @@ def test_a_proposal_opens_nothing_until_the_coachee_accepts(
     proposal = AccessProposal.objects.get(space=world.space)
     mail.outbox.clear()
     client.force_login(world.coachee)
-    with django_capture_on_commit_callbacks(execute=True):
+    with committed(django_capture_on_commit_callbacks):
         assert answer(client, world, proposal, "accept").status_code == 302
     assert lock.may_enter(world.other_coach, world.space)
     assert {m.to[0] for m in mail.outbox} == {world.coach.email, world.other_coach.email}
@@ -112,7 +113,7 @@ def test_the_coachee_refuses_and_the_coach_is_told(
     world = held
     proposal = consent.propose(world.space, world.other_coach, world.staff)
     client.force_login(world.coachee)
-    with django_capture_on_commit_callbacks(execute=True):
+    with committed(django_capture_on_commit_callbacks):
         assert answer(client, world, proposal, "refuse").status_code == 302
     assert not lock.may_enter(world.other_coach, world.space)
     assert AccessProposal.objects.get(pk=proposal.pk).status == ProposalStatus.REFUSED

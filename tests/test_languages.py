@@ -25,6 +25,7 @@ from wagtail_coaching.spaces.preferences import set_user_language, user_language
 
 from .factories import ClientSpaceFactory, CoachFactory, UserFactory
 from .programmes import make_programme
+from .tasks import committed
 
 pytestmark = pytest.mark.django_db
 
@@ -92,7 +93,7 @@ def test_an_invitation_reaches_each_person_in_their_own_language(
     world.space.language = "en"
     world.space.save()
     starts_at = datetime.datetime(2027, 3, 30, 8, 0, tzinfo=UTC)
-    with translation.override("en"), django_capture_on_commit_callbacks(execute=True):
+    with translation.override("en"), committed(django_capture_on_commit_callbacks):
         planning.plan_session(world.space, starts_at, 60, by=world.coach)
     by_address = {message.to[0]: message for message in mail.outbox}
     assert set(by_address) == {world.coach.email, world.coachee.email}
@@ -285,7 +286,9 @@ def test_translating_a_programme_links_its_steps_to_the_translated_modules(lucas
 # --- Dates by the reader's locale ---------------------------------------------------------------
 
 
-def test_trial_invitation_subjects_use_the_readers_date_format(world):
+def test_trial_invitation_subjects_use_the_readers_date_format(
+    world, django_capture_on_commit_callbacks
+):
     from wagtail_coaching.trials import rules
     from wagtail_coaching.trials.models import TrialRequest
 
@@ -303,8 +306,10 @@ def test_trial_invitation_subjects_use_the_readers_date_format(world):
     trial.starts_at = datetime.datetime(2027, 3, 30, 8, 0, tzinfo=UTC)
     trial.duration_minutes = 30
     trial.status = "scheduled"
+    trial.guest_token_hash = rules.hash_guest_token("token")
     trial.save()
-    rules.send_invitations(trial, "token")
+    with committed(django_capture_on_commit_callbacks):
+        rules.send_invitations(trial, "token")
     by_address = {message.to[0]: message.subject for message in mail.outbox}
     assert by_address["nina@example.com"] == "Séance d'essai le 30 mars 2027 10:00"
     assert by_address[world.coach.email].startswith("Coaching trial on March 30, 2027")

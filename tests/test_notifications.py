@@ -19,10 +19,10 @@ from tests.mail import FlakyEmailBackend
 from tests.tasks import run_tasks
 from wagtail_coaching.conversations import rules as conversations
 from wagtail_coaching.notifications import emails, events, inbox
-from wagtail_coaching.notifications.models import Notification, NotificationKind, SentEmail
-from wagtail_coaching.notifications.tasks import send_notification
+from wagtail_coaching.notifications.models import Notification, NotificationKind
 from wagtail_coaching.sessions.models import SessionStatus
 from wagtail_coaching.spaces import content, documents
+from wagtail_coaching.spaces.mail import SentEmail, deliver
 from wagtail_coaching.spaces.preferences import CoachingPreferences, EmailFrequency
 
 NEWS = reverse("wagtail_coaching:notifications")
@@ -222,7 +222,7 @@ def test_the_digest_batches_a_days_news_in_one_email_once(world):
 
 @pytest.mark.django_db(transaction=True)
 @override_settings(
-    EMAIL_BACKEND="tests.mail.FlakyEmailBackend", WAGTAIL_COACHING_NOTIFICATION_RETRY_DELAY=0
+    EMAIL_BACKEND="tests.mail.FlakyEmailBackend", WAGTAIL_COACHING_EMAIL_RETRY_DELAY=0
 )
 def test_a_retried_send_is_not_duplicated(world):
     FlakyEmailBackend.failures_left, FlakyEmailBackend.attempts = 2, 0
@@ -236,8 +236,9 @@ def test_a_retried_send_is_not_duplicated(world):
     assert SentEmail.objects.filter(key=f"notification:{notification.key}").count() == 1
 
     # The same task again (a worker that crashed after sending, a duplicate enqueue).
-    send_notification.enqueue(notification.pk)
-    send_notification.enqueue(notification.pk)
+    queued = ("notification", f"notification:{notification.key}", world.coach.pk)
+    deliver.enqueue(*queued, {"notification_id": notification.pk})
+    deliver.enqueue(*queued, {"notification_id": notification.pk})
     run_tasks()
     assert len(mail.outbox) == 1
     assert FlakyEmailBackend.attempts == 3

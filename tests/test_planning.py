@@ -17,6 +17,7 @@ from wagtail_coaching.sessions.models import CoachingSession, SessionStatus
 from wagtail_coaching.spaces.preferences import preferences_for, rotate_calendar_token
 
 from .factories import ClientSpaceFactory, CoachingSessionFactory, UserFactory
+from .tasks import committed
 
 # Participants have accepted the coaching contract: the gate itself is tested in test_contracts.
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("accepted")]
@@ -64,7 +65,7 @@ def test_plan_move_cancel_send_matching_invitations(
 ):
     set_zone(world.coach, "Europe/Paris")
     client.force_login(world.coach)
-    with django_capture_on_commit_callbacks(execute=True):
+    with committed(django_capture_on_commit_callbacks):
         response = client.post(
             plan_url(world.space), {"date": "2027-03-30", "time": "10:00", "duration_minutes": 60}
         )
@@ -86,7 +87,7 @@ def test_plan_move_cancel_send_matching_invitations(
     assert attendees == {f"mailto:{world.coach.email}", f"mailto:{world.coachee.email}"}
 
     mail.outbox.clear()
-    with django_capture_on_commit_callbacks(execute=True):
+    with committed(django_capture_on_commit_callbacks):
         client.post(
             session_url("session_move", session),
             {"date": "2027-03-31", "time": "14:30", "duration_minutes": 45},
@@ -98,7 +99,7 @@ def test_plan_move_cancel_send_matching_invitations(
     assert "Moved" in mail.outbox[0].subject
 
     mail.outbox.clear()
-    with django_capture_on_commit_callbacks(execute=True):
+    with committed(django_capture_on_commit_callbacks):
         client.post(session_url("session_cancel", session))
     calendar, method = invitation(mail.outbox[0])
     cancelled = only_event(calendar)
@@ -118,7 +119,7 @@ def test_times_cross_a_dst_change_in_each_readers_zone(
     set_zone(world.coachee, "America/New_York")
     world.coach.email, world.coachee.email = "coach@example.org", "coachee@example.org"
     client.force_login(world.coach)
-    with django_capture_on_commit_callbacks(execute=True):
+    with committed(django_capture_on_commit_callbacks):
         for day in ("2027-03-27", "2027-03-29"):
             response = client.post(
                 plan_url(world.space), {"date": day, "time": "10:00", "duration_minutes": 60}
@@ -286,7 +287,7 @@ def test_refused_plans_say_why_and_invite_nobody(
     set_zone(world.coach, "UTC")
     client.force_login(world.coach)
     start = timezone.now() + when
-    with django_capture_on_commit_callbacks(execute=True):
+    with committed(django_capture_on_commit_callbacks):
         response = client.post(
             plan_url(world.space),
             {
@@ -305,7 +306,7 @@ def test_moving_a_session_into_the_past_is_refused(world, django_capture_on_comm
     session = CoachingSessionFactory(
         space=world.space, starts_at=timezone.now() + datetime.timedelta(days=1)
     )
-    with django_capture_on_commit_callbacks(execute=True):
+    with committed(django_capture_on_commit_callbacks):
         with pytest.raises(planning.ValidationError, match="already past"):
             planning.move_session(session, timezone.now() - datetime.timedelta(minutes=5), 60)
     session.refresh_from_db()

@@ -24,6 +24,7 @@ from wagtail_coaching.privacy.models import SpaceExport
 from .conftest import accept_contract
 from .exports import prepare_export
 from .factories import PASSWORD
+from .tasks import committed
 
 pytestmark = [
     pytest.mark.django_db,
@@ -321,7 +322,9 @@ def test_staff_cannot_set_the_password_of_a_coach_even_after_a_reset(client, wor
     assert world.coach.check_password(PASSWORD)
 
 
-def test_staff_reset_a_second_factor_and_the_user_is_told(client, world, user_manager):
+def test_staff_reset_a_second_factor_and_the_user_is_told(
+    client, world, user_manager, django_capture_on_commit_callbacks
+):
     totp_device(world.coachee)
     twofactor.new_recovery_codes(world.coachee)
     world.coachee.email = "coachee@example.org"
@@ -335,7 +338,8 @@ def test_staff_reset_a_second_factor_and_the_user_is_told(client, world, user_ma
     page = client.get(url)
     assert page.status_code == 200
     assert "This removes the authenticator app" in page.content.decode()
-    response = client.post(url)
+    with committed(django_capture_on_commit_callbacks):
+        response = client.post(url)
     assert response.status_code == 302
     assert not TOTPDevice.objects.filter(user=world.coachee).exists()
     assert not StaticDevice.objects.filter(user=world.coachee).exists()

@@ -22,6 +22,7 @@ from wagtail_coaching.trials.models import TrialRequest, TrialStatus
 from wagtail_coaching.trials.pages import TrialRequestPage
 
 from .factories import ClientSpaceFactory, CoachFactory, CoachingSessionFactory, UserFactory
+from .tasks import committed
 
 pytestmark = pytest.mark.django_db
 
@@ -120,7 +121,7 @@ def test_valid_request_is_stored_and_staff_told(
     client, trial_page, settings, django_capture_on_commit_callbacks
 ):
     settings.WAGTAIL_COACHING_TRIAL_NOTIFY_EMAILS = ["trials@coaching.example"]
-    with django_capture_on_commit_callbacks(execute=True):
+    with committed(django_capture_on_commit_callbacks):
         response = client.post(trial_page.url, form_data(), REMOTE_ADDR="203.0.113.7")
     assert response.status_code == 302
     assert response["Location"] == f"{trial_page.url}?sent=1"
@@ -153,7 +154,7 @@ def test_staff_mail_goes_to_managers_by_default(
     client, trial_page, settings, django_capture_on_commit_callbacks
 ):
     settings.MANAGERS = [("Trials desk", "desk@coaching.example")]
-    with django_capture_on_commit_callbacks(execute=True):
+    with committed(django_capture_on_commit_callbacks):
         client.post(trial_page.url, form_data())
     assert mail.outbox[0].to == ["desk@coaching.example"]
 
@@ -184,7 +185,7 @@ def test_invalid_input_is_refused_and_kept(client, trial_page, overrides, field,
 def test_honeypot_looks_like_success_but_stores_nothing(
     client, trial_page, django_capture_on_commit_callbacks
 ):
-    with django_capture_on_commit_callbacks(execute=True):
+    with committed(django_capture_on_commit_callbacks):
         response = client.post(trial_page.url, form_data(website="http://spam.example"))
     assert response.status_code == 302
     assert response["Location"].endswith("?sent=1")
@@ -253,7 +254,7 @@ def test_schedule_sends_invitations_with_personal_links(django_capture_on_commit
     coach = CoachFactory(username="cleo", first_name="Cleo", last_name="Coach")
     trial = make_trial(language="fr")
     starts_at = (timezone.now() + datetime.timedelta(days=2)).replace(microsecond=0, second=0)
-    with django_capture_on_commit_callbacks(execute=True):
+    with committed(django_capture_on_commit_callbacks):
         token = rules.schedule(trial, coach, starts_at, 45)
     trial.refresh_from_db()
     assert trial.status == TrialStatus.SCHEDULED
@@ -294,7 +295,7 @@ def test_schedule_sends_invitations_with_personal_links(django_capture_on_commit
 def test_rescheduling_revokes_the_old_link(client, django_capture_on_commit_callbacks):
     coach = CoachFactory()
     trial, old = scheduled(coach, minutes_from_now=5)
-    with django_capture_on_commit_callbacks(execute=True):
+    with committed(django_capture_on_commit_callbacks):
         new = rules.schedule(trial, coach, timezone.now() + datetime.timedelta(minutes=10), 30)
     assert client.get(guest_url(old)).status_code == 404
     assert client.get(guest_url(new)).status_code == 200
@@ -503,7 +504,7 @@ def test_admin_schedule_action(client, world, django_capture_on_commit_callbacks
     response = client.post(url, {"date": day.isoformat(), "time": "10:00", "duration_minutes": 30})
     assert response.status_code == 200
     assert TrialRequest.objects.get(pk=trial.pk).status == TrialStatus.NEW
-    with django_capture_on_commit_callbacks(execute=True):
+    with committed(django_capture_on_commit_callbacks):
         response = client.post(
             url,
             {
@@ -583,7 +584,7 @@ def test_convert_asks_the_prospect_to_confirm_then_creates_account_and_space(
     response = client.get(url)
     assert response.status_code == 200
     assert response.context["form"].initial["new_organisation"] == "Initech"
-    with django_capture_on_commit_callbacks(execute=True):
+    with committed(django_capture_on_commit_callbacks):
         response = client.post(url, convert_form(world), follow=True)
     assert "got a link to confirm the address" in response.content.decode()
     # Nothing exists before the prospect confirms.
@@ -646,7 +647,7 @@ def test_hr_who_take_the_prospects_address_do_not_become_the_coachee(
     world.other_hr.email = "PAT@initech.example"
     world.other_hr.save()
     client.force_login(world.staff)
-    with django_capture_on_commit_callbacks(execute=True):
+    with committed(django_capture_on_commit_callbacks):
         client.post(admin(trial, "convert"), convert_form(world))
     assert not ClientSpace.objects.filter(coachee=world.other_hr).exists()
     # The link goes to the mailbox, which HR does not read; logged in, they still cannot
@@ -671,7 +672,7 @@ def test_staff_pick_an_existing_account_explicitly(
     existing = UserFactory(username="pat", email="someone-else@example.org")
     trial, _token = scheduled(world.coach, minutes_from_now=5)
     client.force_login(world.staff)
-    with django_capture_on_commit_callbacks(execute=True):
+    with committed(django_capture_on_commit_callbacks):
         response = client.post(admin(trial, "convert"), convert_form(world, account="pat"))
     assert response.status_code == 302
     trial.refresh_from_db()
@@ -716,7 +717,7 @@ def test_convert_never_looks_an_account_up_by_address(django_capture_on_commit_c
     existing = UserFactory(username="pat", email="PAT@initech.example")
     coach = CoachFactory()
     trial, _ = scheduled(coach, minutes_from_now=5)
-    with django_capture_on_commit_callbacks(execute=True):
+    with committed(django_capture_on_commit_callbacks):
         space, invited = rules.convert(trial, organisation=org)
     assert space.coachee != existing
     assert invited

@@ -15,10 +15,19 @@ class WagtailCoachingAppConfig(AppConfig):
             checks,  # noqa: F401  (registers the system checks)
             middleware,  # noqa: F401  (starts the idle clock at login)
         )
+        from .accounts import (
+            changes,  # noqa: F401  (builds the e-mail about an account changed by staff)
+            forms,  # noqa: F401  (builds the admin's password reset e-mail)
+            twofactor,  # noqa: F401  (builds the e-mail about a second factor reset)
+        )
         from .notifications import (
             events,  # noqa: F401  (spaces' events become notifications)
             tasks,  # noqa: F401  (new notifications are e-mailed)
         )
         from .programmes import translations  # noqa: F401  (steps follow translations)
-        from .spaces import lock  # noqa: F401  (grants follow a space's participants)
+        from .sessions import planning  # noqa: F401  (builds the invitations' e-mails)
+        from .spaces import (
+            lock,  # noqa: F401  (grants follow a space's participants)
+            notices,  # noqa: F401  (builds the notices' e-mails)
+        )
         from .trials import rules  # noqa: F401  (a declined trial's invitations are withdrawn)

@@ -147,13 +147,13 @@ DEFAULTS = {
     "SESSION_REMINDER_HOURS": 24,
     # Seconds between two runs of the reminder task on the task worker.
     "SESSION_REMINDER_INTERVAL": 300,
-    # Address the session e-mails come from; empty means DEFAULT_FROM_EMAIL.
+    # Address every e-mail of the app comes from; empty means DEFAULT_FROM_EMAIL.
     "FROM_EMAIL": "",
+    # Every e-mail is sent by a task on the worker (spaces/mail.py): tries of one e-mail
+    # when the mail server fails, and the seconds before the second try (doubled at each).
+    "EMAIL_ATTEMPTS": 5,
+    "EMAIL_RETRY_DELAY": 60,
     # --- Notifications (notifications/): e-mails about what is new, never what it says ---
-    # Tries of one notification e-mail when the mail server fails, and the seconds before
-    # the next try (times the number of tries so far).
-    "NOTIFICATION_EMAIL_ATTEMPTS": 5,
-    "NOTIFICATION_RETRY_DELAY": 60,
     # Seconds between two runs of the digest task (coaching_send_digests --schedule).
     "NOTIFICATION_DIGEST_INTERVAL": 24 * 60 * 60,
     # --- Trials (trials.py); see the README's "Trials and visits" section. ---

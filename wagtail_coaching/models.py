@@ -7,7 +7,7 @@ The models themselves are in the domain packages (``spaces``, ``sessions``, ``pr
 
 from .booking.models import AvailabilityRange, DayOff
 from .conversations.models import Message, ReadMarker
-from .notifications.models import Notification, SentEmail
+from .notifications.models import Notification
 from .privacy.models import SpaceExport
 from .programmes.pages import ModulePage, ProgrammeIndexPage, ProgrammePage
 from .programmes.progress import Action, Answer, ModuleProgress, StepMark
@@ -19,6 +19,7 @@ from .spaces.audit import AccessEvent, SpaceVisit
 from .spaces.content import Goal, GoalChange, Note, SpaceDocument
 from .spaces.contracts import ContractAcceptance, ContractTemplate
 from .spaces.crypto import DataKey
+from .spaces.mail import SentEmail
 from .spaces.models import (
     ClientSpace,
     ClientSpaceGroupObjectPermission,

@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 
 from tests.browser.test_room import SECRET, instance_options, jitsi_stand_in, wait_for  # noqa: F401
 from tests.factories import CoachFactory, UserFactory
+from tests.tasks import run_tasks
 from wagtail_coaching.spaces.preferences import user_timezone
 from wagtail_coaching.trials.models import TrialRequest, TrialStatus
 from wagtail_coaching.trials.pages import TrialRequestPage
@@ -97,6 +98,7 @@ def test_from_the_public_form_to_the_guest_room(
     assert trial.coach == coach
 
     # 3. The prospect follows the personal link from the e-mail: no login, the room opens.
+    run_tasks()  # the task worker sends the invitations
     guest_mail = next(m for m in mail.outbox if m.to == ["pat@initech.example"])
     link = re.search(r"https?://\S+/coaching/trials/guest/\S+/", guest_mail.body).group(0)
     path = link.split("testserver", 1)[-1]

@@ -12,9 +12,9 @@ Wired by ``wagtail_hooks`` to Wagtail's ``before_edit_user`` / ``after_edit_user
 
 from django.utils.translation import gettext as _
 
-from wagtail_coaching.spaces import audit, lock
+from wagtail_coaching.spaces import audit, lock, mail
 from wagtail_coaching.spaces.models import display_name
-from wagtail_coaching.spaces.notices import absolute_url, send_notice
+from wagtail_coaching.spaces.notices import absolute_url, notice
 
 BEFORE = "_wagtail_coaching_account_before"
 WATCHED = ("password", "email", "is_superuser", "is_staff")
@@ -54,22 +54,34 @@ def account_saved(request, user):
         for action in found:
             audit.record(space, request.user, action, subject_user=user)
     staff = display_name(request.user)
-    labels = [audit.AccessAction(action).label for action in found]  # lazy: read in theirs
+    old_email = before["email"] or ""
+    addresses = [""]  # the account's address
+    if old_email and old_email.lower() != (user.email or "").lower():
+        addresses.append(old_email)
+    for address in addresses:
+        mail.send_later(
+            "account_changed", user, staff=staff, actions=[str(a) for a in found], email=address
+        )
+
+
+@mail.email_kind("account_changed")
+def account_changed_email(user, staff, actions, email):
+    """The notice of a change made by ``staff``; ``email`` when not the account's address."""
+    address = email or user.email
+    if not address or not user.is_active:
+        return None
 
     def subject():
         return _("Your account was changed")
 
     def message():
+        labels = [str(audit.AccessAction(action).label) for action in actions]
         return _(
             "%(who)s changed your account from the administration: %(what)s. If you did not "
             "expect this, tell your coach or your organisation's contact at once."
-        ) % {"who": staff, "what": ", ".join(str(label) for label in labels)}
+        ) % {"who": staff, "what": ", ".join(labels)}
 
-    login = absolute_url("/")
-    send_notice(user, subject, message, login)
-    old_email = before["email"] or ""
-    if old_email and old_email.lower() != (user.email or "").lower():
-        send_notice(user, subject, message, login, email=old_email)
+    return notice(user, subject, message, absolute_url("/"), address)
 
 
 def account_deleted(request, user):

@@ -14,11 +14,8 @@ from base64 import b32encode
 import segno
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.dispatch import receiver
-from django.template.loader import render_to_string
-from django.utils import translation
 from django_otp import devices_for_user, user_has_device
 from django_otp import login as otp_login
 from django_otp.oath import totp
@@ -26,7 +23,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from wagtail_coaching.conf import get_setting
-from wagtail_coaching.spaces import eligibility, lock, roles
+from wagtail_coaching.spaces import eligibility, lock, mail, roles
 from wagtail_coaching.spaces.models import display_name
 
 ROLES = ("staff", "hr", "coach", "coachee")
@@ -243,20 +240,19 @@ def reset_second_factor(user, actor):
 
 
 def notify_reset(user, actor):
+    """Queue the e-mail telling ``user`` that ``actor`` reset their second factor."""
+    if user.email:
+        mail.send_later("second_factor_reset", user, actor_name=display_name(actor))
+
+
+@mail.email_kind("second_factor_reset")
+def second_factor_reset_email(user, actor_name):
     if not user.email:
-        return
-    language = getattr(user, "wagtail_userprofile", None)
-    language = getattr(language, "preferred_language", "") or settings.LANGUAGE_CODE
+        return None
     context = {
         "user": user,
-        "actor_name": display_name(actor),
+        "actor_name": actor_name,
         "site_name": getattr(settings, "WAGTAIL_SITE_NAME", ""),
         "login_url": settings.WAGTAILADMIN_BASE_URL.rstrip("/") + "/",
     }
-    with translation.override(language):
-        subject = render_to_string(
-            "wagtail_coaching/email/second_factor_reset_subject.txt", context
-        ).strip()
-        body = render_to_string("wagtail_coaching/email/second_factor_reset_body.txt", context)
-    from_email = get_setting("FROM_EMAIL") or settings.DEFAULT_FROM_EMAIL
-    EmailMultiAlternatives(subject, body, from_email, [user.email]).send()
+    return mail.render(user, "wagtail_coaching/email/second_factor_reset", context)

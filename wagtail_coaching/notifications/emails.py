@@ -4,28 +4,22 @@ An e-mail says *that* something is new (and how many things, by kind), with a li
 goes through the log-in and the space's lock. It is rendered in the recipient's language
 and time zone (:func:`preferences.for_person`).
 
-Never twice: the e-mail's key (``notification:<key>`` or ``digest:<user>:<day>``) is written
-in the transaction that sends it. A mail server error rolls the key back, so a retry sends;
-once sent, any later run finds the key and sends nothing.
+Both go through :mod:`spaces.mail`: a notification's e-mail is queued there (kind
+``notification``, key ``notification:<key>``) and sent by its task, retried on a mail server
+error; the digest task sends each digest with :func:`mail.send_once` (key
+``digest:<user>:<day>``). Either way, once sent, any later run sends nothing.
 """
 
 from collections import Counter
 from datetime import timedelta
 
-from django.core.mail import EmailMessage
-from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from wagtail_coaching.conf import get_setting
-from wagtail_coaching.notifications.models import Notification, NotificationKind, SentEmail
+from wagtail_coaching.notifications.models import Notification, NotificationKind
+from wagtail_coaching.spaces import mail
 from wagtail_coaching.spaces.notices import absolute_url
 from wagtail_coaching.spaces.preferences import EmailFrequency, for_person, preferences_for
-
-SENT = "sent"
-SKIPPED = "skipped"
-ALREADY_SENT = "already sent"
 
 
 def frequency(user, kind):
@@ -35,53 +29,37 @@ def frequency(user, kind):
     return value if value in EmailFrequency.values else EmailFrequency.NONE
 
 
-def _render(user, template, context):
-    with for_person(user) as (_language, zone):
-        context = context | {
-            "recipient": user,
-            "time_zone": str(zone),
-            "news_url": absolute_url(reverse("wagtail_coaching:notifications")),
-        }
-        if "since" in context:
-            context["since"] = timezone.localtime(context["since"], zone)
-        if "at" in context:
-            context["at"] = timezone.localtime(context["at"], zone)
-        subject = render_to_string(f"wagtail_coaching/email/{template}_subject.txt", context)
-        body = render_to_string(f"wagtail_coaching/email/{template}_body.txt", context)
-    return " ".join(subject.split()), body
+def _message(user, template, context):
+    news_url = absolute_url(reverse("wagtail_coaching:notifications"))
+    return mail.render(user, f"wagtail_coaching/email/{template}", context | {"news_url": news_url})
 
 
-def _send_once(key, user, subject, body):
-    """Send unless an e-mail with ``key`` went out; raises on a mail server error."""
-    with transaction.atomic():
-        try:
-            with transaction.atomic():
-                SentEmail.objects.create(key=key, recipient=user)
-        except IntegrityError:
-            return False
-        EmailMessage(subject, body, get_setting("FROM_EMAIL") or None, [user.email]).send()
-    return True
-
-
-def send_notification_email(notification_id):
-    """E-mail one notification to its recipient if they want it at once."""
-    notification = (
-        Notification.objects.select_related("recipient").filter(pk=notification_id).first()
-    )
-    if notification is None or notification.seen_at is not None:
-        return SKIPPED
+def send_notification(notification):
+    """Queue the e-mail of ``notification`` (after the commit) if its recipient wants it at
+    once."""
     user = notification.recipient
+    if user.email and frequency(user, notification.kind) == EmailFrequency.IMMEDIATELY:
+        mail.send_later(
+            "notification",
+            user,
+            key=f"notification:{notification.key}",
+            notification_id=notification.pk,
+        )
+
+
+@mail.email_kind("notification")
+def notification_email(user, notification_id):
+    """The e-mail of one notification, unless it was seen meanwhile or its recipient no
+    longer wants it at once; marks the notification e-mailed (with the sent key)."""
+    notification = Notification.objects.filter(pk=notification_id, recipient=user).first()
+    if notification is None or notification.seen_at is not None:
+        return None
     if not user.email or frequency(user, notification.kind) != EmailFrequency.IMMEDIATELY:
-        return SKIPPED
-    subject, body = _render(
-        user,
-        "notification",
-        {"kind": notification.kind, "at": notification.created_at},
-    )
-    if not _send_once(f"notification:{notification.key}", user, subject, body):
-        return ALREADY_SENT
+        return None
     Notification.objects.filter(pk=notification.pk).update(emailed_at=timezone.now())
-    return SENT
+    return _message(
+        user, "notification", {"kind": notification.kind, "at": notification.created_at}
+    )
 
 
 def send_digests(now=None):
@@ -115,12 +93,12 @@ def send_digests(now=None):
         ]
         with for_person(user) as (_language, zone):
             day = timezone.localtime(now, zone).date().isoformat()
-        subject, body = _render(
-            user,
-            "digest",
-            {"lines": lines, "total": len(chosen), "since": chosen[0].created_at},
-        )
-        if _send_once(f"digest:{user.pk}:{day}", user, subject, body):
+        context = {"lines": lines, "total": len(chosen), "since": chosen[0].created_at}
+
+        def build(user=user, chosen=chosen, context=context):
             Notification.objects.filter(pk__in=[n.pk for n in chosen]).update(emailed_at=now)
+            return _message(user, "digest", context)
+
+        if mail.send_once(f"digest:{user.pk}:{day}", user, build) == mail.SENT:
             sent += 1
     return sent

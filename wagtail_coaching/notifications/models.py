@@ -1,8 +1,7 @@
-"""Notifications and the record of the e-mails sent about them.
+"""Notifications: what is new for a person, by kind, never what it says.
 
-``Notification.key`` and ``SentEmail.key`` are unique: one event notifies a person once, and
-one e-mail (a notification's, or a day's digest) is sent once, however often the task that
-sends it runs.
+``Notification.key`` is unique: one event notifies a person once. The e-mails about them are
+recorded as every e-mail of the app is (``spaces.mail.SentEmail``), so each is sent once.
 """
 
 from django.conf import settings
@@ -51,23 +50,3 @@ class Notification(models.Model):
 
     def __str__(self):
         return str(self.get_kind_display())
-
-
-class SentEmail(models.Model):
-    """One e-mail sent: its key is written in the same transaction that sends it."""
-
-    key = models.CharField(_("key"), max_length=200, unique=True)
-    recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("recipient"),
-        on_delete=models.CASCADE,
-        related_name="+",
-    )
-    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("notification e-mail")
-        verbose_name_plural = _("notification e-mails")
-
-    def __str__(self):
-        return self.key

@@ -1,16 +1,15 @@
-"""Background work of notifications: each e-mail sent from a task, retried on a mail server
-error, and the daily digest as a task that schedules its next run.
+"""Background work of notifications: each e-mail queued for the task of :mod:`spaces.mail`
+(retried on a mail server error, never sent twice), and the daily digest as a task that
+schedules its next run.
 
 ``manage.py coaching_send_digests --schedule`` starts the digest cycle once; each run then
 enqueues the next one ``WAGTAIL_COACHING_NOTIFICATION_DIGEST_INTERVAL`` seconds later, for
 the task worker (``manage.py db_worker``). Starting it twice does not start two cycles.
 """
 
-import smtplib
 from datetime import timedelta
 
 from django.apps import apps
-from django.db import transaction
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.utils import timezone
@@ -19,34 +18,12 @@ from wagtail_coaching.compat import default_task_backend, task
 from wagtail_coaching.conf import get_setting
 from wagtail_coaching.notifications import emails, events
 from wagtail_coaching.notifications.models import Notification
-from wagtail_coaching.spaces.preferences import EmailFrequency
-
-# What a mail server that is down or refusing raises: worth another try later.
-MAIL_SERVER_ERRORS = (smtplib.SMTPException, OSError)
-
-
-@task()
-def send_notification(notification_id, attempt=1):
-    """E-mail one notification; on a mail server error, try again later (a few times)."""
-    try:
-        return {"result": emails.send_notification_email(notification_id)}
-    except MAIL_SERVER_ERRORS:
-        if attempt >= get_setting("NOTIFICATION_EMAIL_ATTEMPTS"):
-            raise
-        delay = get_setting("NOTIFICATION_RETRY_DELAY") * attempt
-        retry = send_notification
-        if default_task_backend.supports_defer:
-            retry = retry.using(run_after=timezone.now() + timedelta(seconds=delay))
-        retry.enqueue(notification_id, attempt + 1)
-        return {"result": "retry", "attempt": attempt + 1}
 
 
 @receiver(post_save, sender=Notification)
 def _email_at_once(sender, instance, created, raw=False, **kwargs):
-    if created and not raw and instance.recipient.email:
-        if emails.frequency(instance.recipient, instance.kind) == EmailFrequency.IMMEDIATELY:
-            pk = instance.pk
-            transaction.on_commit(lambda: send_notification.enqueue(pk))
+    if created and not raw:
+        emails.send_notification(instance)
 
 
 @task()

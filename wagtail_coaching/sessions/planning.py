@@ -7,11 +7,12 @@ Rules a caller may rely on:
 * a coach (or a coachee) is never booked into two sessions that overlap; the check runs
   with both people's rows locked, so two simultaneous bookings cannot both pass;
 * every change e-mails both participants an invitation (``METHOD:REQUEST``) or a
-  cancellation (``METHOD:CANCEL``) with the session's UID and a higher ``SEQUENCE``, after
-  the transaction commits;
+  cancellation (``METHOD:CANCEL``) with the session's UID and a higher ``SEQUENCE``: queued
+  when the transaction commits, written and sent by the task of :mod:`spaces.mail` (retried,
+  never twice); an invitation overtaken by a later change of the session is not sent;
 * times are stored in UTC; each recipient's e-mail and its iCalendar summary are rendered
-  in that recipient's language and time zone (:func:`preferences.for_person`), whoever
-  planned the session: a message to two people is rendered twice.
+  in that recipient's language and time zone (:func:`preferences.for_person`) when the
+  e-mail is sent, whoever planned the session: a message to two people is rendered twice.
 """
 
 import logging
@@ -20,9 +21,7 @@ from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -34,6 +33,7 @@ from wagtail_coaching.sessions.models import (
     SessionStatus,
     check_no_double_booking,
 )
+from wagtail_coaching.spaces import mail
 from wagtail_coaching.spaces.models import ClientSpaceStatus
 from wagtail_coaching.spaces.preferences import for_person, show_date, show_time
 
@@ -82,7 +82,7 @@ def plan_session(space, starts_at, duration_minutes, by=None):
         session = CoachingSession.objects.create(
             space=space, starts_at=starts_at, duration_minutes=duration_minutes
         )
-        transaction.on_commit(lambda: send_invitation(session, "REQUEST"))
+        send_invitation(session, "REQUEST")
     return session
 
 
@@ -101,7 +101,7 @@ def move_session(session, starts_at, duration_minutes, by=None):
         session.save(
             update_fields=["starts_at", "duration_minutes", "sequence", "reminder_sent_at"]
         )
-        transaction.on_commit(lambda: send_invitation(session, "REQUEST"))
+        send_invitation(session, "REQUEST")
     return session
 
 
@@ -116,7 +116,7 @@ def cancel_session(session, by=None):
         notice = timedelta(hours=session.space.organisation.booking_notice_hours)
         session.cancelled_late = session.starts_at - timezone.now() < notice
         session.save(update_fields=["status", "sequence", "cancelled_late"])
-        transaction.on_commit(lambda: send_invitation(session, "CANCEL"))
+        send_invitation(session, "CANCEL")
     return session
 
 
@@ -130,12 +130,12 @@ def after_admin_change(session, previous):
         return
     if previous is None:
         if session.status == SessionStatus.PLANNED:
-            transaction.on_commit(lambda: send_invitation(session, "REQUEST"))
+            send_invitation(session, "REQUEST")
         return
     if session.status == SessionStatus.CANCELLED:
         if previous["status"] != SessionStatus.CANCELLED:
             _bump(session)
-            transaction.on_commit(lambda: send_invitation(session, "CANCEL"))
+            send_invitation(session, "CANCEL")
         return
     moved = (
         previous["starts_at"] != session.starts_at
@@ -146,7 +146,7 @@ def after_admin_change(session, previous):
     if moved:
         session.reminder_sent_at = None
         _bump(session)
-        transaction.on_commit(lambda: send_invitation(session, "REQUEST"))
+        send_invitation(session, "REQUEST")
 
 
 def _bump(session):
@@ -157,46 +157,66 @@ def _bump(session):
 # --- E-mail --------------------------------------------------------------------------------
 
 
-def _from_email():
-    return get_setting("FROM_EMAIL") or None
-
-
-def _send(session, kind, method=None, sent_to=None):
+def session_email(session, recipient, kind, method=None):
+    """The e-mail about ``session`` to ``recipient`` (``kind``: planned, moved, cancelled or
+    reminder), in their language and time zone, with the iCalendar ``method`` attached."""
     space = session.space
-    sent = 0
-    sent_to = [] if sent_to is None else sent_to
-    for recipient in (space.coach, space.coachee):
-        if not recipient.email:
-            continue
-        with for_person(recipient) as (_language, zone):
-            context = {
-                "session": session,
-                "space": space,
-                "recipient": recipient,
-                "other": space.coachee if recipient == space.coach else space.coach,
-                "starts_at": timezone.localtime(session.starts_at, zone),
-                "ends_at": timezone.localtime(session.ends_at, zone),
-                "time_zone": str(zone),
-                "room_url": ical.room_url(session),
-                "kind": kind,
-            }
-            subject = render_to_string("wagtail_coaching/email/session_subject.txt", context)
-            body = render_to_string("wagtail_coaching/email/session_body.txt", context)
-            content = ical.invitation(session, method) if method else None
-        message = EmailMultiAlternatives(
-            " ".join(subject.split()), body, _from_email(), [recipient.email]
-        )
-        if content is not None:
-            message.attach(calendar_part(content, method))
-        message.send()
-        sent_to.append(recipient.pk)
-        sent += 1
-    return sent
+    context = {
+        "session": session,
+        "space": space,
+        "other": space.coachee if recipient == space.coach else space.coach,
+        "starts_at": session.starts_at,
+        "ends_at": session.ends_at,
+        "room_url": ical.room_url(session),
+        "kind": kind,
+    }
+    message = mail.render(recipient, "wagtail_coaching/email/session", context)
+    if method:
+        with for_person(recipient):
+            content = ical.invitation(session, method)
+        message.attach(calendar_part(content, method))
+    return message
+
+
+def _send(session, kind, sent_to):
+    """Send the reminder of ``session`` to both participants now (on the worker)."""
+    for recipient in (session.space.coach, session.space.coachee):
+        if recipient.email:
+            session_email(session, recipient, kind).send()
+            sent_to.append(recipient.pk)
 
 
 def send_invitation(session, method):
+    """Queue the invitation (or cancellation) of ``session``'s current ``SEQUENCE`` to both
+    participants, once the transaction commits."""
     kind = "cancelled" if method == "CANCEL" else ("moved" if session.sequence else "planned")
-    return _send(session, kind, method)
+    for recipient in (session.space.coach, session.space.coachee):
+        if recipient.email:
+            mail.send_later(
+                "session",
+                recipient,
+                key=f"session:{session.pk}:{session.sequence}:{method}:{recipient.pk}",
+                session_id=session.pk,
+                sequence=session.sequence,
+                method=method,
+                about=kind,
+            )
+
+
+@mail.email_kind("session")
+def invitation_email(recipient, session_id, sequence, method, about):
+    """The queued invitation, unless the session changed again since (a later one is queued)
+    or ``recipient`` is no longer one of its participants."""
+    session = (
+        CoachingSession.objects.select_related("space__coach", "space__coachee")
+        .filter(pk=session_id, sequence=sequence)
+        .first()
+    )
+    if session is None or not recipient.email:
+        return None
+    if recipient.pk not in (session.space.coach_id, session.space.coachee_id):
+        return None
+    return session_email(session, recipient, about, method)
 
 
 def send_due_reminders(now=None):
@@ -222,7 +242,7 @@ def send_due_reminders(now=None):
             continue
         sent_to = []
         try:
-            _send(session, "reminder", sent_to=sent_to)
+            _send(session, "reminder", sent_to)
         except (OSError, smtplib.SMTPException):
             # The mail server refused or could not be reached. If nobody got the reminder,
             # the claim is released and the next run tries again; if one participant got

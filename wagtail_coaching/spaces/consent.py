@@ -22,6 +22,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from wagtail_coaching.spaces import audit, eligibility, lock, roles
 from wagtail_coaching.spaces.models import ClientSpace, display_name
@@ -133,51 +134,45 @@ def propose(space, user, actor, kind=ProposalKind.PARTICIPANT):
     )
     audit.record(space, actor, action, subject_user=user, proposed_by=actor)
     names = {
-        "who": display_name(actor) if actor is not None else _("A staff member"),
+        "who": display_name(actor) if actor is not None else gettext_noop("A staff member"),
         "user": display_name(user),
         "coachee": display_name(space.coachee),
     }
-
-    def coachee_message():
-        if kind == ProposalKind.COACH:
-            return (
-                _(
-                    "%(who)s proposes that %(user)s becomes your coach. Nothing changes until "
-                    "you accept it in your coaching space."
-                )
-                % names
-            )
-        return (
-            _(
-                "%(who)s proposes that %(user)s may also enter your coaching space (a "
-                "substitute coach or a supervisor). Nobody enters until you accept it in "
-                "your space."
-            )
-            % names
+    # "A staff member" is written in each recipient's language, like the rest of the notice.
+    translated = [] if actor is not None else ["who"]
+    if kind == ProposalKind.COACH:
+        coachee_message = gettext_noop(
+            "%(who)s proposes that %(user)s becomes your coach. Nothing changes until "
+            "you accept it in your coaching space."
         )
-
-    def coach_message():
-        if kind == ProposalKind.COACH:
-            return (
-                _(
-                    "%(who)s proposes that %(user)s becomes the coach of %(coachee)s. "
-                    "%(coachee)s decides; you keep access until they accept."
-                )
-                % names
-            )
-        return (
-            _(
-                "%(who)s proposes that %(user)s may also enter the coaching space of "
-                "%(coachee)s. %(coachee)s decides."
-            )
-            % names
+        coach_message = gettext_noop(
+            "%(who)s proposes that %(user)s becomes the coach of %(coachee)s. "
+            "%(coachee)s decides; you keep access until they accept."
         )
-
+    else:
+        coachee_message = gettext_noop(
+            "%(who)s proposes that %(user)s may also enter your coaching space (a "
+            "substitute coach or a supervisor). Nobody enters until you accept it in "
+            "your space."
+        )
+        coach_message = gettext_noop(
+            "%(who)s proposes that %(user)s may also enter the coaching space of "
+            "%(coachee)s. %(coachee)s decides."
+        )
     url = _space_url(space)
-    send_notice(
-        space.coachee, lambda: _("A proposal about your coaching space"), coachee_message, url
-    )
-    send_notice(space.coach, lambda: _("A proposal about a coaching space"), coach_message, url)
+    for recipient, subject, message in (
+        (space.coachee, gettext_noop("A proposal about your coaching space"), coachee_message),
+        (space.coach, gettext_noop("A proposal about a coaching space"), coach_message),
+    ):
+        send_notice(
+            recipient,
+            subject,
+            message,
+            names,
+            url,
+            key=f"proposal:{proposal.pk}:proposed:{recipient.pk}",
+            translated=translated,
+        )
     return proposal
 
 
@@ -227,38 +222,43 @@ def accept(proposal, space, coachee):
     names = {"coachee": display_name(space.coachee), "user": display_name(person)}
     url = _space_url(space)
     if proposal.kind == ProposalKind.COACH:
-        send_notice(
-            previous_coach,
-            lambda: _("A change of coach"),
-            lambda: (
-                _(
+        told = (
+            (
+                previous_coach,
+                gettext_noop("A change of coach"),
+                gettext_noop(
                     "%(coachee)s accepted %(user)s as their new coach. You no longer have "
                     "access to this coaching space."
-                )
-                % names
+                ),
+                "",
             ),
-        )
-        send_notice(
-            person,
-            lambda: _("You are the new coach of a coaching space"),
-            lambda: _("%(coachee)s accepted you as their coach.") % names,
-            url,
+            (
+                person,
+                gettext_noop("You are the new coach of a coaching space"),
+                gettext_noop("%(coachee)s accepted you as their coach."),
+                url,
+            ),
         )
     else:
-        send_notice(
-            space.coach,
-            lambda: _("A proposal was accepted"),
-            lambda: (
-                _("%(coachee)s accepted that %(user)s may also enter their coaching space.") % names
+        told = (
+            (
+                space.coach,
+                gettext_noop("A proposal was accepted"),
+                gettext_noop(
+                    "%(coachee)s accepted that %(user)s may also enter their coaching space."
+                ),
+                url,
             ),
-            url,
+            (
+                person,
+                gettext_noop("You may enter a coaching space"),
+                gettext_noop("%(coachee)s accepted that you may enter their coaching space."),
+                url,
+            ),
         )
-        send_notice(
-            person,
-            lambda: _("You may enter a coaching space"),
-            lambda: _("%(coachee)s accepted that you may enter their coaching space.") % names,
-            url,
-        )
+    for recipient, subject, message, link in told:
+        key = f"proposal:{proposal.pk}:accepted:{recipient.pk}"
+        send_notice(recipient, subject, message, names, link, key=key)
     return proposal
 
 
@@ -277,9 +277,11 @@ def refuse(proposal, space, coachee):
     names = {"coachee": display_name(space.coachee), "user": proposal.user_name}
     send_notice(
         space.coach,
-        lambda: _("A proposal was refused"),
-        lambda: _("%(coachee)s refused the proposal about %(user)s.") % names,
+        gettext_noop("A proposal was refused"),
+        gettext_noop("%(coachee)s refused the proposal about %(user)s."),
+        names,
         _space_url(space),
+        key=f"proposal:{proposal.pk}:refused:{space.coach_id}",
     )
     return proposal
 
@@ -304,7 +306,8 @@ def revoke(space, user, coachee):
     names = {"coachee": display_name(space.coachee), "user": display_name(user)}
     send_notice(
         space.coach,
-        lambda: _("Access to a coaching space was removed"),
-        lambda: _("%(coachee)s removed the access of %(user)s to their coaching space.") % names,
+        gettext_noop("Access to a coaching space was removed"),
+        gettext_noop("%(coachee)s removed the access of %(user)s to their coaching space."),
+        names,
         _space_url(space),
     )

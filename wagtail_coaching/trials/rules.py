@@ -31,7 +31,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.tokens import default_token_generator
 from django.core import signing
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
-from django.core.mail import EmailMultiAlternatives, mail_managers
+from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import Q
 from django.db.models.signals import pre_save
@@ -47,6 +47,7 @@ from wagtail_coaching.conf import get_setting
 from wagtail_coaching.sessions import ical, jitsi
 from wagtail_coaching.sessions.ical import calendar_part
 from wagtail_coaching.sessions.models import CoachingSession, SessionStatus
+from wagtail_coaching.spaces import mail
 from wagtail_coaching.spaces.models import (
     ClientSpace,
     ClientSpaceStatus,
@@ -101,23 +102,35 @@ def record_request(data, *, page, ip_hash, language):
         language=language or "",
         client_ip_hash=ip_hash,
     )
-    transaction.on_commit(lambda: notify_staff(trial))
+    notify_staff(trial)
     return trial
 
 
 def notify_staff(trial):
-    """E-mail ``WAGTAIL_COACHING_TRIAL_NOTIFY_EMAILS`` (else the site's ``MANAGERS``)."""
-    context = {"trial": trial, "admin_url": ical.site_url(admin_url(trial, "inspect"))}
-    subject = _("New trial request: %(name)s (%(organisation)s)") % {
-        "name": trial.name,
-        "organisation": trial.organisation_name,
-    }
-    body = render_to_string("wagtail_coaching/trials/email/staff_new_request.txt", context)
+    """Queue the e-mail to ``WAGTAIL_COACHING_TRIAL_NOTIFY_EMAILS`` (else the site's
+    ``MANAGERS``) about a new request."""
+    mail.send_later("trial_request", key=f"trial-request:{trial.pk}", trial_id=trial.pk)
+
+
+@mail.email_kind("trial_request")
+def trial_request_email(_recipient, trial_id):
+    """The staff's e-mail about a new request, in the site's language."""
+    trial = TrialRequest.objects.filter(pk=trial_id).first()
     recipients = list(get_setting("TRIAL_NOTIFY_EMAILS"))
-    if recipients:
-        EmailMultiAlternatives(subject, body, _from_email(), recipients).send()
-    else:
-        mail_managers(subject, body)
+    prefix = ""
+    if not recipients:
+        recipients = [address for _name, address in settings.MANAGERS]
+        prefix = settings.EMAIL_SUBJECT_PREFIX
+    if trial is None or not recipients:
+        return None
+    context = {"trial": trial, "admin_url": ical.site_url(admin_url(trial, "inspect"))}
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _("New trial request: %(name)s (%(organisation)s)") % {
+            "name": trial.name,
+            "organisation": trial.organisation_name,
+        }
+        body = render_to_string("wagtail_coaching/trials/email/staff_new_request.txt", context)
+    return EmailMultiAlternatives(f"{prefix}{subject}", body, mail.from_email(), recipients)
 
 
 def admin_url(trial, action):
@@ -196,7 +209,7 @@ def schedule(trial, coach, starts_at, duration_minutes):
         trial.guest_token_hash = hash_guest_token(token)
         trial.status = TrialStatus.SCHEDULED
         trial.save()
-        transaction.on_commit(lambda: send_invitations(trial, token))
+        send_invitations(trial, token)
     return token
 
 
@@ -353,7 +366,7 @@ def convert(
         trial.save(update_fields=["status", "converted_space"])
         invited = not coachee.has_usable_password()
         if invited and invite:
-            transaction.on_commit(lambda: send_set_password(coachee, space, trial.language))
+            send_set_password(coachee, space, trial.language)
     return space, invited
 
 
@@ -389,14 +402,51 @@ def request_confirmation(trial, **conversion):
     if trial.status == TrialStatus.CONVERTED:
         raise ValidationError(_("This trial is already converted."))
     token = confirmation_token(trial, **conversion)
-    url = ical.site_url(reverse("wagtail_coaching:trial_confirm", kwargs={"token": token}))
-    context = {"name": trial.name, "coach": conversion["coach"], "url": url, "days": CONFIRM_DAYS}
+    url = confirmation_url(token)
+    organisation = conversion.get("organisation")
+    mail.send_later(
+        "trial_confirmation",
+        key=f"trial-confirmation:{trial.pk}:{hash_guest_token(token)[:32]}",
+        trial_id=trial.pk,
+        organisation_id=organisation.pk if organisation else None,
+        organisation_name=conversion.get("organisation_name", ""),
+        coach_id=conversion["coach"].pk,
+        start_date=conversion["start_date"].isoformat(),
+        planned_sessions=conversion["planned_sessions"],
+    )
+    return url
+
+
+def confirmation_url(token):
+    return ical.site_url(reverse("wagtail_coaching:trial_confirm", kwargs={"token": token}))
+
+
+@mail.email_kind("trial_confirmation")
+def trial_confirmation_email(_recipient, trial_id, organisation_id, coach_id, **conversion):
+    """The prospect's link to confirm their address, signed when sent (valid
+    :data:`CONFIRM_DAYS` days from then), in the language they asked in."""
+    trial = TrialRequest.objects.filter(pk=trial_id).exclude(status=TrialStatus.CONVERTED).first()
+    coach = get_user_model().objects.filter(pk=coach_id).first()
+    if trial is None or coach is None or not trial.email:
+        return None
+    token = confirmation_token(
+        trial,
+        organisation=Organisation.objects.filter(pk=organisation_id).first(),
+        organisation_name=conversion["organisation_name"],
+        coach=coach,
+        start_date=date.fromisoformat(conversion["start_date"]),
+        planned_sessions=conversion["planned_sessions"],
+    )
+    context = {
+        "name": trial.name,
+        "coach": coach,
+        "url": confirmation_url(token),
+        "days": CONFIRM_DAYS,
+    }
     with translation.override(trial.language or None):
         subject = _("Confirm your address to open your coaching space")
         body = render_to_string("wagtail_coaching/trials/email/confirm_address.txt", context)
-    message = EmailMultiAlternatives(subject, body, _from_email(), [trial.email])
-    transaction.on_commit(message.send)
-    return url
+    return EmailMultiAlternatives(subject, body, mail.from_email(), [trial.email])
 
 
 def pending_conversion(token):
@@ -444,6 +494,21 @@ def set_password_url(user):
 
 
 def send_set_password(user, space, language=""):
+    """Queue the e-mail with a link to set a password (made when it is sent)."""
+    mail.send_later(
+        "set_password",
+        user,
+        key=f"set-password:{space.pk}:{user.pk}",
+        space_id=space.pk,
+        language=language,
+    )
+
+
+@mail.email_kind("set_password")
+def set_password_email(user, space_id, language):
+    space = ClientSpace.objects.select_related("coach").filter(pk=space_id).first()
+    if space is None or not user.email or user.has_usable_password():
+        return None
     context = {
         "user": user,
         "coach": space.coach,
@@ -454,14 +519,10 @@ def send_set_password(user, space, language=""):
     with for_person(user, language=language):
         subject = _("Your coaching space is ready: set your password")
         body = render_to_string("wagtail_coaching/trials/email/set_password.txt", context)
-    EmailMultiAlternatives(subject, body, _from_email(), [user.email]).send()
+    return EmailMultiAlternatives(subject, body, mail.from_email(), [user.email])
 
 
 # --- E-mail and iCalendar ------------------------------------------------------------------
-
-
-def _from_email():
-    return get_setting("FROM_EMAIL") or None
 
 
 def trial_invitation(trial, url_for_recipient, method="REQUEST"):
@@ -494,33 +555,13 @@ def trial_invitation(trial, url_for_recipient, method="REQUEST"):
 
 
 def send_invitations(trial, token):
-    """The prospect gets their personal guest link, in the language they asked in and the
-    site's time zone; the coach, the room's site page, in their own language and zone."""
-    for address, url, is_guest in (
-        (trial.email, guest_url(token), True),
-        (trial.coach.email, coach_room_url(trial), False),
-    ):
-        if not address:
-            continue
-        person = None if is_guest else trial.coach
-        with for_person(person, language=trial.language if is_guest else None) as (_lang, zone):
-            context = {
-                "trial": trial,
-                "url": url,
-                "is_guest": is_guest,
-                "coach": trial.coach,
-                "starts_at": timezone.localtime(trial.starts_at, zone),
-                "ends_at": timezone.localtime(trial.ends_at, zone),
-                "time_zone": str(zone),
-            }
-            subject = _("Coaching trial on %(start)s") % {
-                "start": formats.date_format(context["starts_at"], "DATETIME_FORMAT")
-            }
-            body = render_to_string("wagtail_coaching/trials/email/invitation.txt", context)
-            content = trial_invitation(trial, url)
-        message = EmailMultiAlternatives(subject, body, _from_email(), [address])
-        message.attach(calendar_part(content, "REQUEST"))
-        message.send()
+    """Queue the invitations: the prospect gets their personal guest link, in the language
+    they asked in and the site's time zone; the coach, the room's site page, in their own
+    language and zone. An invitation overtaken by a later scheduling is not sent."""
+    link = hash_guest_token(token)
+    _to_both(
+        trial, "trial_invitation", f"{trial.sequence}:{link[:32]}", {"token": token}, link=link
+    )
 
 
 def withdraw_invitations(trial):
@@ -529,29 +570,92 @@ def withdraw_invitations(trial):
     trial declined or converted into a client space before its time."""
     trial.sequence += 1
     TrialRequest.objects.filter(pk=trial.pk).update(sequence=trial.sequence)
-    transaction.on_commit(lambda: _send_cancellations(trial))
+    _send_cancellations(trial)
 
 
 def _send_cancellations(trial):
-    for address, person, is_guest in (
-        (trial.email, None, True),
-        (trial.coach.email, trial.coach, False),
-    ):
-        if not address:
-            continue
-        with for_person(person, language=trial.language if is_guest else None) as (_lang, zone):
-            starts_at = timezone.localtime(trial.starts_at, zone)
-            subject = _("Cancelled: coaching trial on %(start)s") % {
-                "start": formats.date_format(starts_at, "DATETIME_FORMAT")
-            }
-            body = _(
-                "The coaching trial of %(start)s (%(zone)s) will not take place. Your "
-                "calendar removes it with the attached cancellation."
-            ) % {"start": formats.date_format(starts_at, "DATETIME_FORMAT"), "zone": zone}
-            content = trial_invitation(trial, ical.site_url("/"), method="CANCEL")
-        message = EmailMultiAlternatives(subject, body, _from_email(), [address])
-        message.attach(calendar_part(content, "CANCEL"))
-        message.send()
+    _to_both(trial, "trial_cancellation", str(trial.sequence))
+
+
+def _to_both(trial, kind, key, guest_params=None, **params):
+    """Queue the e-mail ``kind`` about ``trial`` (as it is now: its ``sequence``) to the
+    prospect, with ``guest_params`` too, and to its coach."""
+    for who, recipient, extra in (("guest", None, guest_params), ("coach", trial.coach, None)):
+        mail.send_later(
+            kind,
+            recipient,
+            key=f"{kind}:{trial.pk}:{key}:{who}",
+            trial_id=trial.pk,
+            sequence=trial.sequence,
+            **params,
+            **(extra or {}),
+        )
+
+
+def _trial_message(trial_id, sequence, coach, method, write, due=None):
+    """The e-mail about the trial (unless it changed since: None) to its prospect (``coach``
+    None: in the language they asked in and the site's zone) or to its coach (theirs), with
+    the iCalendar ``method``. ``write(trial, zone)`` returns the subject, the body and the
+    calendar, called in that language; ``due(trial)``, when given, says if it is still to
+    be sent."""
+    trial = (
+        TrialRequest.objects.select_related("coach")
+        .filter(pk=trial_id, sequence=sequence, coach__isnull=False, starts_at__isnull=False)
+        .first()
+    )
+    if trial is None or (coach is not None and coach.pk != trial.coach_id):
+        return None
+    if due is not None and not due(trial):
+        return None
+    address = trial.email if coach is None else coach.email
+    if not address:
+        return None
+    language = trial.language if coach is None else None
+    with for_person(coach, language=language) as (_language, zone):
+        subject, body, content = write(trial, zone)
+    message = EmailMultiAlternatives(subject, body, mail.from_email(), [address])
+    message.attach(calendar_part(content, method))
+    return message
+
+
+@mail.email_kind("trial_invitation")
+def trial_invitation_email(coach, trial_id, sequence, link, token=""):
+    def due(trial):
+        # Not when scheduled again (a new link) or declined since.
+        return trial.status == TrialStatus.SCHEDULED and trial.guest_token_hash == link
+
+    def write(trial, zone):
+        url = coach_room_url(trial) if coach is not None else guest_url(token)
+        context = {
+            "trial": trial,
+            "url": url,
+            "is_guest": coach is None,
+            "coach": trial.coach,
+            "starts_at": timezone.localtime(trial.starts_at, zone),
+            "ends_at": timezone.localtime(trial.ends_at, zone),
+            "time_zone": str(zone),
+        }
+        subject = _("Coaching trial on %(start)s") % {
+            "start": formats.date_format(context["starts_at"], "DATETIME_FORMAT")
+        }
+        body = render_to_string("wagtail_coaching/trials/email/invitation.txt", context)
+        return subject, body, trial_invitation(trial, url)
+
+    return _trial_message(trial_id, sequence, coach, "REQUEST", write, due)
+
+
+@mail.email_kind("trial_cancellation")
+def trial_cancellation_email(coach, trial_id, sequence):
+    def write(trial, zone):
+        start = formats.date_format(timezone.localtime(trial.starts_at, zone), "DATETIME_FORMAT")
+        subject = _("Cancelled: coaching trial on %(start)s") % {"start": start}
+        body = _(
+            "The coaching trial of %(start)s (%(zone)s) will not take place. Your "
+            "calendar removes it with the attached cancellation."
+        ) % {"start": start, "zone": zone}
+        return subject, body, trial_invitation(trial, ical.site_url("/"), method="CANCEL")
+
+    return _trial_message(trial_id, sequence, coach, "CANCEL", write)
 
 
 def _is_upcoming(trial):
@@ -572,7 +676,7 @@ def _declined(sender, instance, **kwargs):
         instance.sequence = previous.sequence + 1
         withdrawn = previous
         withdrawn.sequence = instance.sequence
-        transaction.on_commit(lambda: _send_cancellations(withdrawn))
+        _send_cancellations(withdrawn)
 
 
 # --- System checks -------------------------------------------------------------------------
