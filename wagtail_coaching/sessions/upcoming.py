@@ -8,6 +8,7 @@ names are read; never content. Whether someone may really join is still decided 
 
 from datetime import timedelta
 
+from django.contrib.auth import get_user_model
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
@@ -27,8 +28,20 @@ def _is_to_come(session, now):
     return session.status == SessionStatus.PLANNED and jitsi.join_window(session)[1] >= now
 
 
+def _people(relation):
+    """The columns of the user at ``relation`` that the card shows: their name."""
+    return [
+        f"{relation}__{name}"
+        for name in ("first_name", "last_name", get_user_model().USERNAME_FIELD)
+    ]
+
+
 def next_session(space_ids, now=None):
-    """The next session of the spaces ``space_ids`` (ids the lock gave), or None. One query."""
+    """The next session of the spaces ``space_ids`` (ids the lock gave), or None. One query.
+
+    Only what the card shows is read: the session's times and status, its space's id,
+    status and participants' names, and its programme's title as ``programme_title`` (None
+    without a programme), not the programme page."""
     now = now or timezone.now()
     earliest = now - LONGEST_SESSION - timedelta(minutes=get_setting("JITSI_JOIN_WINDOW_AFTER"))
     candidates = (
@@ -38,7 +51,21 @@ def next_session(space_ids, now=None):
             starts_at__gte=earliest,
         )
         .exclude(space__status=ClientSpaceStatus.CLOSED)
-        .select_related("space__coach", "space__coachee", "space__programme")
+        .select_related("space__coach", "space__coachee")
+        .only(
+            "space_id",
+            "starts_at",
+            "duration_minutes",
+            "status",
+            "space__public_id",
+            "space__status",
+            "space__coach_id",
+            "space__coachee_id",
+            "space__programme_id",
+            *_people("space__coach"),
+            *_people("space__coachee"),
+        )
+        .annotate(programme_title=F("space__programme__title"))
         .order_by("starts_at", "pk")[:CANDIDATES]
     )
     return next((session for session in candidates if _is_to_come(session, now)), None)
