@@ -243,13 +243,8 @@ def coach_agenda(user, space_ids, now=None):
         confirmed_minutes__isnull=True,
         starts_at__lt=now,
     )
-    coached = ClientSpace.objects.filter(coach_id=user.pk)
-    if isinstance(space_ids, QuerySet):
-        coached = coached.filter(pk__in=space_ids)
-    else:
-        coached = coached.filter(lock.Among(F("pk"), space_ids))
-    coached = coached.values("pk")
-    sessions = CoachingSession.objects.filter(week | unconfirmed, space_id__in=coached)
+    # The coached spaces are the first query's rows: their ids, bound as one parameter.
+    sessions = CoachingSession.objects.filter(week | unconfirmed, lock.Among(F("space_id"), spaces))
     for session in sessions.order_by("starts_at", "pk"):
         session.space = spaces.space(session.space_id)
         if session.status == SessionStatus.PLANNED and day_start <= session.starts_at < week_end:
