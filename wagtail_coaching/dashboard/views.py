@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import DateTimeField, F, Q
+from django.db.models import CharField, DateTimeField, F, Q
 from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils import dateformat, formats, timezone
@@ -27,6 +27,9 @@ from wagtail_coaching.spaces import audit, consent, gate, lock
 from wagtail_coaching.spaces.models import ClientSpace, ClientSpaceStatus, display_name
 from wagtail_coaching.spaces.preferences import user_timezone
 from wagtail_coaching.spaces.rendering import render_page
+
+# The order of My coaching's list: the newest engagement first.
+LIST_ORDER = ("-start_date", "pk")
 
 
 def _people(relation):
@@ -53,22 +56,49 @@ def _next_session_sql():
     )
 
 
-def _with_next_session(queryset):
+def _column_of(model, name):
+    """SQL: the column ``name`` of the row of ``model`` whose primary key is the outer
+    query's ``{fk}``."""
+    q = connection.ops.quote_name
+    field = model._meta.get_field(name)
+    owner = field.model._meta  # a page's title is on Wagtail's base page table
+    return (
+        f"(SELECT {q(owner.db_table)}.{q(field.column)} FROM {q(owner.db_table)}"  # noqa: S608
+        f" WHERE {q(owner.db_table)}.{q(owner.pk.column)} = {{fk}})"
+    )
+
+
+def _listed(queryset, user):
+    """The spaces of ``queryset`` in the list's order, with what their cards show: the
+    next session, the programme's title and the organisation's name (subqueries, not
+    joins: the planner then has fewer tables to order), the unread messages of ``user``,
+    and only the columns the cards show."""
     q, meta = connection.ops.quote_name, ClientSpace._meta
-    # Written as SQL: the ORM's subquery took longer to build than to run.
+
+    def fk(name):
+        return f"{q(meta.db_table)}.{q(meta.get_field(name).column)}"
+
+    # Written as SQL: the ORM's subqueries took longer to build than to run.
     upcoming = RawSQL(
         _next_session_sql().replace("{space}", f"{q(meta.db_table)}.{q(meta.pk.column)}"),
         (SessionStatus.PLANNED, connection.ops.adapt_datetimefield_value(timezone.now())),
         output_field=DateTimeField(),
     )
-    # The card shows the programme's title and the organisation's name: read as two columns,
-    # not as a Wagtail page and an organisation built for each card. Only the columns a card
-    # shows are read.
-    return (
+    programme = meta.get_field("programme").related_model
+    organisation = meta.get_field("organisation").related_model
+    queryset = (
         queryset.annotate(
             next_session_at=upcoming,
-            programme_title=F("programme__title"),
-            organisation_name=F("organisation__name"),
+            programme_title=RawSQL(
+                _column_of(programme, "title").replace("{fk}", fk("programme")),
+                (),
+                output_field=CharField(),
+            ),
+            organisation_name=RawSQL(
+                _column_of(organisation, "name").replace("{fk}", fk("organisation")),
+                (),
+                output_field=CharField(),
+            ),
         )
         .select_related("coach", "coachee")
         .only(
@@ -81,7 +111,9 @@ def _with_next_session(queryset):
             *_people("coach"),
             *_people("coachee"),
         )
+        .order_by(*LIST_ORDER)
     )
+    return conversations.with_unread(queryset, user)
 
 
 _URL_SAMPLE = uuid.UUID(int=0)
@@ -149,31 +181,38 @@ def my_spaces(request):
     status = request.GET.get("status", "")
     if status not in ClientSpaceStatus.values:
         status = ""
-    # The lock's ids first (an index-only scan), then the spaces by primary key. In one
-    # statement the joins of the listing outnumber PostgreSQL's join_collapse_limit, and the
-    # planner scanned every space (150 ms at 200,000 spaces).
-    space_ids = list(lock.spaces_for_user(request.user).values_list("pk", flat=True))
-    spaces = ClientSpace.objects.filter(lock.Among(F("pk"), space_ids))
-    if status:
-        spaces = spaces.filter(status=status)
-    for word in query.split():
-        spaces = spaces.filter(
-            Q(coachee__first_name__icontains=word)
-            | Q(coachee__last_name__icontains=word)
-            | Q(coachee__username__icontains=word)
-            | Q(coach__first_name__icontains=word)
-            | Q(coach__last_name__icontains=word)
-            | Q(coach__username__icontains=word)
+    # The lock's ids first (an index scan), in the list's order, then the spaces by primary
+    # key. In one statement the joins of the listing outnumber PostgreSQL's
+    # join_collapse_limit, and the planner scanned every space (150 ms at 200,000 spaces).
+    space_ids = list(
+        lock.spaces_for_user(request.user).order_by(*LIST_ORDER).values_list("pk", flat=True)
+    )
+    if query or status:
+        spaces = ClientSpace.objects.filter(lock.Among(F("pk"), space_ids))
+        if status:
+            spaces = spaces.filter(status=status)
+        for word in query.split():
+            spaces = spaces.filter(
+                Q(coachee__first_name__icontains=word)
+                | Q(coachee__last_name__icontains=word)
+                | Q(coachee__username__icontains=word)
+                | Q(coach__first_name__icontains=word)
+                | Q(coach__last_name__icontains=word)
+                | Q(coach__username__icontains=word)
+            )
+        page = Paginator(_listed(spaces, request.user), SPACES_PER_PAGE).get_page(
+            request.GET.get("page")
         )
-    spaces = _with_next_session(spaces).order_by("-start_date", "pk")
-    spaces = conversations.with_unread(spaces, request.user)
-    paginator = Paginator(spaces, SPACES_PER_PAGE)
-    if not (query or status):
-        # Every space the lock opens is listed: their number is known without a query.
-        paginator.count = len(space_ids)
-    page = paginator.get_page(request.GET.get("page"))
+        listed = page.object_list
+    else:
+        # Every space the lock opens is listed, in the ids' order: the page is a slice of
+        # them, and only its 25 spaces are read with what their cards show.
+        page = Paginator(space_ids, SPACES_PER_PAGE).get_page(request.GET.get("page"))
+        listed = _listed(
+            ClientSpace.objects.filter(lock.Among(F("pk"), page.object_list)), request.user
+        )
     return {
-        "spaces": _cards(page.object_list, request.user),
+        "spaces": _cards(listed, request.user),
         "spaces_page": page,
         "spaces_query": query,
         "spaces_status": status,
