@@ -5,7 +5,6 @@ Thin: who may see what is decided by the lock (``spaces.lock``) and the gate
 
 import uuid
 
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import connection
@@ -24,20 +23,17 @@ from wagtail_coaching.dashboard.agenda import coach_agenda
 from wagtail_coaching.reporting import home
 from wagtail_coaching.sessions.models import CoachingSession, SessionStatus
 from wagtail_coaching.spaces import audit, consent, gate, lock
-from wagtail_coaching.spaces.models import ClientSpace, ClientSpaceStatus, display_name
+from wagtail_coaching.spaces.models import (
+    ClientSpace,
+    ClientSpaceStatus,
+    display_name,
+    display_name_fields,
+)
 from wagtail_coaching.spaces.preferences import user_timezone
 from wagtail_coaching.spaces.rendering import render_page
 
 # The order of My coaching's list: the newest engagement first.
 LIST_ORDER = ("-start_date", "pk")
-
-
-def _people(relation):
-    """The columns of the user at ``relation`` that a card shows: their name."""
-    return [
-        f"{relation}__{name}"
-        for name in ("first_name", "last_name", get_user_model().USERNAME_FIELD)
-    ]
 
 
 def _next_session_sql():
@@ -108,8 +104,8 @@ def _listed(queryset, user):
             "coach_id",
             "coachee_id",
             "programme_id",
-            *_people("coach"),
-            *_people("coachee"),
+            *display_name_fields("coach"),
+            *display_name_fields("coachee"),
         )
         .order_by(*LIST_ORDER)
     )

@@ -8,7 +8,6 @@ names are read; never content. Whether someone may really join is still decided 
 
 from datetime import timedelta
 
-from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import F
 from django.db.models.expressions import RawSQL
@@ -19,7 +18,7 @@ from wagtail_coaching.conf import get_setting
 from wagtail_coaching.sessions import jitsi
 from wagtail_coaching.sessions.models import LONGEST_SESSION, CoachingSession, SessionStatus
 from wagtail_coaching.spaces.lock import among_sql
-from wagtail_coaching.spaces.models import ClientSpace, ClientSpaceStatus
+from wagtail_coaching.spaces.models import ClientSpace, ClientSpaceStatus, display_name_fields
 
 # Enough planned sessions to step over the ones whose room already closed.
 CANDIDATES = 20
@@ -28,14 +27,6 @@ CANDIDATES = 20
 def _is_to_come(session, now):
     """The rule: planned, and its room has not closed yet."""
     return session.status == SessionStatus.PLANNED and jitsi.join_window(session)[1] >= now
-
-
-def _people(relation):
-    """The columns of the user at ``relation`` that the card shows: their name."""
-    return [
-        f"{relation}__{name}"
-        for name in ("first_name", "last_name", get_user_model().USERNAME_FIELD)
-    ]
 
 
 def _chosen_sql(space_ids):
@@ -98,8 +89,8 @@ def next_session(space_ids, now=None):
             "space__coach_id",
             "space__coachee_id",
             "space__programme_id",
-            *_people("space__coach"),
-            *_people("space__coachee"),
+            *display_name_fields("space__coach"),
+            *display_name_fields("space__coachee"),
         )
         .annotate(programme_title=F("space__programme__title"))
         .order_by("starts_at", "pk")
