@@ -26,6 +26,7 @@ Timings are printed with the issue's targets beside them, never asserted.
 """
 
 import argparse
+import importlib.util
 import os
 import re
 import shutil
@@ -114,8 +115,11 @@ from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
+from django_otp import DEVICE_ID_SESSION_KEY  # noqa: E402
+from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
 
 from tests.programmes import make_programme  # noqa: E402
+from wagtail_coaching.accounts import twofactor  # noqa: E402
 from wagtail_coaching.sessions import board  # noqa: E402
 from wagtail_coaching.sessions.models import CoachingSession  # noqa: E402
 from wagtail_coaching.spaces import content, contracts, documents, lock  # noqa: E402
@@ -214,8 +218,19 @@ def furnish(space, coachee, coach):
 
 
 def client_for(user):
+    """A client logged in as ``user`` as after a real log-in: a coach (whom the production
+    settings ask for a second factor) has a confirmed authenticator and gave its code, so
+    the pages answer, not the second factor's setup page."""
     client = Client(HTTP_HOST=HOST, HTTP_X_FORWARDED_PROTO="https")
     client.force_login(user)
+    if twofactor.is_required(user):
+        device, _created = TOTPDevice.objects.get_or_create(
+            user=user, name="bench", defaults={"confirmed": True}
+        )
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session[twofactor.VERIFIED_AT_KEY] = time.time()
+        session.save()
     return client
 
 
@@ -460,12 +475,15 @@ def run():
     cases = cases_for(coachee, space, module, session, coaches)
     print_pages(in_process(cases, ARGS.repeat))
     print_lock(bench_lock.measure(lock_cases(coachee, space), ARGS.repeat * 20))
-    if shutil.which("wrk"):
+    if shutil.which("wrk") and importlib.util.find_spec("gunicorn"):
         wanted = {"home page /", "space page", "journey", "room", "board poll"}
         chosen = [case for case in cases if case[0] in wanted]
         print_throughput(throughput(chosen, ARGS.port, ARGS.seconds), ARGS.seconds)
     else:
-        say("\nwrk is not installed (apt-get install wrk): no throughput figures.")
+        say(
+            "\nwrk or gunicorn is not installed (apt-get install wrk; the bench extra):"
+            " no throughput figures."
+        )
     bench_lock.print_load("after measuring")
 
 

@@ -10,6 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from wagtail_coaching.dashboard.agenda import coach_agenda
 from wagtail_coaching.spaces import audit, content, documents, lock
@@ -167,3 +168,38 @@ def test_a_closed_space_plans_nothing_and_says_so(client, world):
     assert "This space is closed: no more sessions." in body
     assert "No session planned yet." not in body
     assert "Plan a session" not in body
+
+
+def test_my_coaching_next_session_is_the_first_room_still_open_of_an_open_space(client, world):
+    """The card steps over a closed space's session and a session whose room has closed
+    (still marked planned), and names the space by its programme's title."""
+    from .programmes import make_programme
+
+    now = timezone.now()
+    programme, _modules = make_programme(modules=1)
+    closed = ClientSpaceFactory(coach=world.coach, organisation=world.org, status="closed")
+    with_programme = ClientSpaceFactory(
+        coach=world.coach, organisation=world.org, programme=programme
+    )
+    without_programme = ClientSpaceFactory(coach=world.coach, organisation=world.org)
+    CoachingSessionFactory(space=closed, starts_at=now + datetime.timedelta(hours=1))
+    CoachingSessionFactory(
+        space=world.space, starts_at=now - datetime.timedelta(hours=5), duration_minutes=60
+    )
+    first = CoachingSessionFactory(space=with_programme, starts_at=now + datetime.timedelta(days=2))
+    CoachingSessionFactory(space=without_programme, starts_at=now + datetime.timedelta(days=3))
+    client.force_login(world.coach)
+
+    def card():
+        body = client.get(MY_COACHING).content.decode()
+        start = body.index('class="coaching-next-session"')
+        return body[start : body.index("</section>", start)]
+
+    shown = card()
+    assert f'datetime="{timezone.localtime(first.starts_at).isoformat()}"' in shown
+    assert f"With {escape(with_programme.coachee.get_full_name())}" in shown
+    assert f'href="{with_programme.get_absolute_url()}">{programme.title}</a>' in shown
+    first.delete()
+    shown = card()
+    assert f"With {escape(without_programme.coachee.get_full_name())}" in shown
+    assert f'href="{without_programme.get_absolute_url()}">Coaching</a>' in shown

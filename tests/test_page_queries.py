@@ -14,10 +14,11 @@ from django.db import connection
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from wagtail_coaching.sessions import board
 from wagtail_coaching.spaces import content, documents, lock
-from wagtail_coaching.spaces.models import ClientSpace
+from wagtail_coaching.spaces.models import ClientSpace, display_name
 
 from .conftest import accept_contract
 from .factories import ClientSpaceFactory, CoachingSessionFactory, UserFactory
@@ -184,6 +185,27 @@ def test_my_coaching_shows_25_spaces_a_page(client, busy_coach):
     # A page out of range or not a number shows the nearest page, never an error.
     assert cards(client.get(url, {"page": 99})) == 10
     assert cards(client.get(url, {"page": "x"})) == 25
+
+
+def test_my_coaching_lists_the_newest_engagement_first_across_pages(client, busy_coach):
+    spaces = list(ClientSpace.objects.filter(coach=busy_coach.coach).order_by("pk"))
+    today = timezone.localdate()
+    # Start dates in an order that is not the order of creation.
+    ages = {space.pk: (index * 7) % len(spaces) for index, space in enumerate(spaces)}
+    for space in spaces:
+        ClientSpace.objects.filter(pk=space.pk).update(
+            start_date=today - datetime.timedelta(days=ages[space.pk])
+        )
+    expected = [
+        escape(display_name(space.coachee)) for space in sorted(spaces, key=lambda s: ages[s.pk])
+    ]
+    client.force_login(busy_coach.coach)
+    url = reverse("wagtail_coaching:my_coaching")
+    listed = []
+    for page in (1, 2, 3):
+        body = client.get(url, {"page": page}).content.decode()
+        listed += re.findall(r"<p>You coach (.*?)\.</p>", body)
+    assert listed == expected
 
 
 def test_my_coaching_finds_a_space_by_name_and_status(client, busy_coach):

@@ -7,8 +7,9 @@ pages then read the messages themselves, under the lock.
 
 import datetime
 
-from django.db import transaction
-from django.db.models import Count, F, Max, OuterRef, Q, Subquery, Value
+from django.db import connection, transaction
+from django.db.models import Count, F, IntegerField, Max, OuterRef, Q, Subquery, Value
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -124,22 +125,40 @@ def unread_counts(user, space_ids):
     return {row["space_id"]: row["unread"] for row in rows}
 
 
+def _unread_sql():
+    """SQL of the unread messages of the space ``{space}`` (the outer query's id column)
+    for the user of both parameters: the others' messages, not deleted, after the user's
+    read marker."""
+    q = connection.ops.quote_name
+    messages, markers = q(Message._meta.db_table), q(ReadMarker._meta.db_table)
+
+    def column(model, name):
+        return q(model._meta.get_field(name).column)
+
+    return (
+        f"(SELECT COUNT(*) FROM {messages} WHERE {messages}.{column(Message, 'space')} = {{space}}"  # noqa: S608
+        f" AND {messages}.{column(Message, 'deleted_at')} IS NULL"
+        f" AND NOT ({messages}.{column(Message, 'author')} = %s)"
+        f" AND {messages}.{q(Message._meta.pk.column)} > COALESCE((SELECT"
+        f" {markers}.{column(ReadMarker, 'last_read_id')} FROM {markers}"
+        f" WHERE {markers}.{column(ReadMarker, 'space')} = {{space}}"
+        f" AND {markers}.{column(ReadMarker, 'user')} = %s), 0))"
+    )
+
+
 def with_unread(queryset, user):
     """Spaces of ``queryset`` annotated with ``unread_messages`` for ``user``: in the same
-    query as the list, whatever its length."""
-    marker = ReadMarker.objects.filter(space=OuterRef(OuterRef("pk")), user=user).values(
-        "last_read_id"
-    )[:1]
-    unread = (
-        Message.objects.filter(space=OuterRef("pk"), deleted_at=None)
-        .exclude(author=user)
-        .filter(pk__gt=Coalesce(Subquery(marker), Value(0)))
-        .order_by()
-        .values("space")
-        .annotate(count=Count("pk"))
-        .values("count")
+    query as the list, whatever its length. Written as SQL: building the same subquery with
+    the ORM took half of My coaching's list."""
+    q, meta = connection.ops.quote_name, queryset.model._meta
+    space = f"{q(meta.db_table)}.{q(meta.pk.column)}"
+    return queryset.annotate(
+        unread_messages=RawSQL(
+            _unread_sql().replace("{space}", space),
+            (user.pk, user.pk),
+            output_field=IntegerField(),
+        )
     )
-    return queryset.annotate(unread_messages=Coalesce(Subquery(unread), Value(0)))
 
 
 def unread_count(space, user):

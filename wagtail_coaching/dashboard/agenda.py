@@ -131,7 +131,8 @@ _SQL = {}
 
 
 def _coached_spaces(user, space_ids, now):
-    """The rows of :func:`_coached_spaces_sql`, in the order of :data:`_SPACE_FIELDS`."""
+    """The rows of :func:`_coached_spaces_sql`, as the database gives them (see
+    :class:`_Spaces` for their columns)."""
     if isinstance(space_ids, QuerySet):
         lock_sql, lock_params = space_ids.values("pk").query.sql_with_params()
         lock_sql = f"{{space}} IN ({lock_sql})"
@@ -154,69 +155,60 @@ def _coached_spaces(user, space_ids, now):
     ]
     with connection.cursor() as cursor:
         cursor.execute(_SQL[key], params)
-        rows = cursor.fetchall()
-    public_id = ClientSpace._meta.get_field("public_id")
-    start_date = ClientSpace._meta.get_field("start_date")
-    return [
-        (
-            pk,
-            public_id.to_python(public),
-            status,
-            start_date.to_python(start),
-            bool(has_next),
-            *rest,
-        )
-        for pk, public, status, start, has_next, *rest in rows
-    ]
-
-
-# What the agenda reads of each coached space: the figures it decides on, and what its lists
-# show. Plain rows, not model instances: a coach of 200 spaces sees a few of them listed.
-_SPACE_FIELDS = (
-    "pk",
-    "public_id",
-    "status",
-    "start_date",
-    "has_next",
-    "new_answers",
-    "new_goal_changes",
-    "new_documents",
-    "coachee_id",
-    "coachee__first_name",
-    "coachee__last_name",
-)
-
-
-def _row_fields():
-    return (*_SPACE_FIELDS, f"coachee__{get_user_model().USERNAME_FIELD}")
+        return cursor.fetchall()
 
 
 class _Spaces(dict):
-    """Coached spaces by id, as rows; a row becomes a ``ClientSpace`` (with its coachee's
-    name) only when a list shows it."""
+    """Coached spaces by id, as the statement's rows (plain tuples: a coach of 200 spaces
+    sees a few of them listed); a row becomes a ``ClientSpace`` (with its coachee's name)
+    only when a list shows it, and only then are its values converted."""
+
+    # The columns of a row, in the order of :func:`_coached_spaces_sql`.
+    (
+        PK,
+        PUBLIC_ID,
+        STATUS,
+        START_DATE,
+        HAS_NEXT,
+        NEW_ANSWERS,
+        NEW_GOAL_CHANGES,
+        NEW_DOCUMENTS,
+        COACHEE_ID,
+        FIRST_NAME,
+        LAST_NAME,
+        USERNAME,
+    ) = range(12)
+    COUNTS = {
+        "new_answers": NEW_ANSWERS,
+        "new_goal_changes": NEW_GOAL_CHANGES,
+        "new_documents": NEW_DOCUMENTS,
+    }
 
     def __init__(self, rows, coach):
-        super().__init__((row[0], dict(zip(_row_fields(), row, strict=True))) for row in rows)
+        super().__init__((row[self.PK], row) for row in rows)
         self.coach = coach
         self.made = {}
 
     def space(self, pk):
         if pk not in self.made:
             row = self[pk]
-            coachee = get_user_model()(pk=row["coachee_id"])
-            coachee.first_name = row["coachee__first_name"]
-            coachee.last_name = row["coachee__last_name"]
-            setattr(coachee, coachee.USERNAME_FIELD, row[f"coachee__{coachee.USERNAME_FIELD}"])
+            user = get_user_model()
+            coachee = user(pk=row[self.COACHEE_ID])
+            coachee.first_name = row[self.FIRST_NAME]
+            coachee.last_name = row[self.LAST_NAME]
+            setattr(coachee, user.USERNAME_FIELD, row[self.USERNAME])
+            fields = ClientSpace._meta
             space = ClientSpace(
                 pk=pk,
-                public_id=row["public_id"],
-                status=row["status"],
-                start_date=row["start_date"],
+                public_id=fields.get_field("public_id").to_python(row[self.PUBLIC_ID]),
+                status=row[self.STATUS],
+                start_date=fields.get_field("start_date").to_python(row[self.START_DATE]),
                 coach=self.coach,
                 coachee=coachee,
             )
-            for name in ("has_next", "new_answers", "new_goal_changes", "new_documents"):
-                setattr(space, name, row[name])
+            space.has_next = bool(row[self.HAS_NEXT])
+            for name, column in self.COUNTS.items():
+                setattr(space, name, row[column])
             self.made[pk] = space
         return self.made[pk]
 
@@ -230,10 +222,11 @@ def coach_agenda(user, space_ids, now=None):
     if not spaces:
         return None
     agenda = Agenda()
+    closed = ClientSpaceStatus.CLOSED
     for pk, row in spaces.items():
-        if row["status"] != ClientSpaceStatus.CLOSED and not row["has_next"]:
+        if not row[_Spaces.HAS_NEXT] and row[_Spaces.STATUS] != closed:
             agenda.without_next.append(spaces.space(pk))
-        if row["new_answers"] or row["new_goal_changes"] or row["new_documents"]:
+        if row[_Spaces.NEW_ANSWERS] or row[_Spaces.NEW_GOAL_CHANGES] or row[_Spaces.NEW_DOCUMENTS]:
             agenda.activity.append(spaces.space(pk))
 
     zone = timezone.get_current_timezone()
@@ -250,13 +243,8 @@ def coach_agenda(user, space_ids, now=None):
         confirmed_minutes__isnull=True,
         starts_at__lt=now,
     )
-    coached = ClientSpace.objects.filter(coach_id=user.pk)
-    if isinstance(space_ids, QuerySet):
-        coached = coached.filter(pk__in=space_ids)
-    else:
-        coached = coached.filter(lock.Among(F("pk"), space_ids))
-    coached = coached.values("pk")
-    sessions = CoachingSession.objects.filter(week | unconfirmed, space_id__in=coached)
+    # The coached spaces are the first query's rows: their ids, bound as one parameter.
+    sessions = CoachingSession.objects.filter(week | unconfirmed, lock.Among(F("space_id"), spaces))
     for session in sessions.order_by("starts_at", "pk"):
         session.space = spaces.space(session.space_id)
         if session.status == SessionStatus.PLANNED and day_start <= session.starts_at < week_end:

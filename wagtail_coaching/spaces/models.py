@@ -7,6 +7,7 @@ this module, and only the lock (``spaces.lock``) reads or writes them.
 import uuid
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.dispatch import Signal
@@ -268,6 +269,14 @@ class ClientSpace(models.Model):
 def display_name(user):
     """The name people see for a user: their full name, else their username."""
     return user.get_full_name() or user.get_username()
+
+
+def display_name_fields(relation):
+    """The fields :func:`display_name` reads of the user at ``relation`` (for ``only()``)."""
+    return [
+        f"{relation}__{name}"
+        for name in ("first_name", "last_name", get_user_model().USERNAME_FIELD)
+    ]
 
 
 # Direct foreign-key object permissions (django-guardian). Guardian finds them through the
