@@ -152,6 +152,12 @@ def test_trial_invitations_carry_the_guest_link_and_the_ics(django_capture_on_co
     with django_capture_on_commit_callbacks(execute=True):
         token = rules.schedule(trial, coach, FUTURE, 30)
     assert mail.outbox == []
+    # What waits in the queue (a database table) is no guest link: the token is made again
+    # by the worker, with the site's secret key.
+    from django_tasks_db.models import DBTaskResult
+
+    queued = repr(list(DBTaskResult.objects.values_list("task_path", "args_kwargs")))
+    assert "trial_invitation" in queued and token not in queued
     run_tasks()
     by_address = {message.to[0]: message for message in mail.outbox}
     assert sorted(by_address) == sorted(["pat@initech.example", coach.email])

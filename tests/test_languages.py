@@ -306,10 +306,10 @@ def test_trial_invitation_subjects_use_the_readers_date_format(
     trial.starts_at = datetime.datetime(2027, 3, 30, 8, 0, tzinfo=UTC)
     trial.duration_minutes = 30
     trial.status = "scheduled"
-    trial.guest_token_hash = rules.hash_guest_token("token")
+    trial.guest_token_hash = rules.hash_guest_token(rules.guest_token("seed"))
     trial.save()
     with committed(django_capture_on_commit_callbacks):
-        rules.send_invitations(trial, "token")
+        rules.send_invitations(trial, "seed")
     by_address = {message.to[0]: message.subject for message in mail.outbox}
     assert by_address["nina@example.com"] == "Séance d'essai le 30 mars 2027 10:00"
     assert by_address[world.coach.email].startswith("Coaching trial on March 30, 2027")

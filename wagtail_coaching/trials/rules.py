@@ -23,6 +23,7 @@ Rules a caller may rely on:
 import hashlib
 import hmac
 import secrets
+from base64 import urlsafe_b64encode
 from datetime import UTC, date, timedelta
 
 import icalendar
@@ -39,6 +40,7 @@ from django.dispatch import receiver
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import formats, timezone, translation
+from django.utils.crypto import salted_hmac
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
@@ -144,6 +146,16 @@ def hash_guest_token(token):
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def guest_token(seed):
+    """The guest link's token made from ``seed`` (random, 256 bits) with the site's secret key.
+
+    The invitation's task waits in the database with the seed, not the token: a copy of the
+    task queue opens no room without ``SECRET_KEY``. The worker makes the token again when it
+    writes the e-mail."""
+    digest = salted_hmac("wagtail-coaching/trial-guest-link", seed, algorithm="sha256").digest()
+    return urlsafe_b64encode(digest).rstrip(b"=").decode()
+
+
 def trial_for_guest_token(token):
     """The trial whose guest link carries ``token``, or None (altered, unknown, revoked)."""
     if not token or len(token) > 128:
@@ -200,7 +212,8 @@ def schedule(trial, coach, starts_at, duration_minutes):
                 % {"coach": display_name(coach)},
                 code="double_booking",
             )
-        token = secrets.token_urlsafe(32)
+        seed = secrets.token_urlsafe(32)
+        token = guest_token(seed)
         if trial.status == TrialStatus.SCHEDULED:
             trial.sequence += 1
         trial.coach = coach
@@ -209,7 +222,7 @@ def schedule(trial, coach, starts_at, duration_minutes):
         trial.guest_token_hash = hash_guest_token(token)
         trial.status = TrialStatus.SCHEDULED
         trial.save()
-        send_invitations(trial, token)
+        send_invitations(trial, seed)
     return token
 
 
@@ -554,14 +567,13 @@ def trial_invitation(trial, url_for_recipient, method="REQUEST"):
     return calendar.to_ical()
 
 
-def send_invitations(trial, token):
-    """Queue the invitations: the prospect gets their personal guest link, in the language
-    they asked in and the site's time zone; the coach, the room's site page, in their own
-    language and zone. An invitation overtaken by a later scheduling is not sent."""
-    link = hash_guest_token(token)
-    _to_both(
-        trial, "trial_invitation", f"{trial.sequence}:{link[:32]}", {"token": token}, link=link
-    )
+def send_invitations(trial, seed):
+    """Queue the invitations: the prospect gets their personal guest link (made from ``seed``,
+    see :func:`guest_token`), in the language they asked in and the site's time zone; the
+    coach, the room's site page, in their own language and zone. An invitation overtaken by a
+    later scheduling is not sent."""
+    link = hash_guest_token(guest_token(seed))
+    _to_both(trial, "trial_invitation", f"{trial.sequence}:{link[:32]}", {"seed": seed}, link=link)
 
 
 def withdraw_invitations(trial):
@@ -619,13 +631,13 @@ def _trial_message(trial_id, sequence, coach, method, write, due=None):
 
 
 @mail.email_kind("trial_invitation")
-def trial_invitation_email(coach, trial_id, sequence, link, token=""):
+def trial_invitation_email(coach, trial_id, sequence, link, seed=""):
     def due(trial):
         # Not when scheduled again (a new link) or declined since.
         return trial.status == TrialStatus.SCHEDULED and trial.guest_token_hash == link
 
     def write(trial, zone):
-        url = coach_room_url(trial) if coach is not None else guest_url(token)
+        url = coach_room_url(trial) if coach is not None else guest_url(guest_token(seed))
         context = {
             "trial": trial,
             "url": url,
