@@ -20,5 +20,11 @@ class WagtailCoachingAppConfig(AppConfig):
             tasks,  # noqa: F401  (new notifications are e-mailed)
         )
         from .programmes import translations  # noqa: F401  (steps follow translations)
-        from .spaces import lock  # noqa: F401  (grants follow a space's participants)
+        from .spaces import (
+            admin_scripts,
+            lock,  # noqa: F401  (grants follow a space's participants)
+        )
         from .trials import rules  # noqa: F401  (a declined trial's invitations are withdrawn)
+
+        # Wagtail's choosers start without an inline script (the admin's CSP runs none).
+        admin_scripts.install()
