@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from tests.programmes import make_programme
 from tests.test_admin_urls import URLS, url_for, victims  # noqa: F401  (the fixture)
 
-from .test_csp import visit, watched  # noqa: F401  (the fixture)
+from .test_csp import visit
 
 # Not pages: files (PDFs, downloads) and the choosers' modal responses (JSON), which the walk
 # opens from the forms instead.
