@@ -7,7 +7,11 @@ from django.test import override_settings
 from django.urls import reverse
 
 from wagtail_coaching import compat
-from wagtail_coaching.checks import check_content_security_policy
+from wagtail_coaching.checks import (
+    admin_template_order_errors,
+    check_admin_template_order,
+    check_content_security_policy,
+)
 from wagtail_coaching.privacy import background
 
 from .conftest import accept_contract
@@ -132,6 +136,12 @@ def test_a_site_without_the_csp_middleware_is_warned(settings):
     settings.MIDDLEWARE = full
     settings.MIDDLEWARE = [m for m in settings.MIDDLEWARE if m != compat.CSP_MIDDLEWARE]
     assert [w.id for w in check_content_security_policy(None)] == ["wagtail_coaching.W170"]
+
+
+def test_a_site_listing_the_app_after_wagtail_admin_is_told(settings):
+    assert check_admin_template_order(None) == []
+    late = [*(a for a in settings.INSTALLED_APPS if a != "wagtail_coaching"), "wagtail_coaching"]
+    assert [e.id for e in admin_template_order_errors(late)] == ["wagtail_coaching.E172"]
 
 
 def test_space_pages_stay_strict_without_the_middleware(client, inside, settings):
