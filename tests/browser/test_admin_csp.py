@@ -1,7 +1,8 @@
 """Wagtail's admin under its strict Content-Security-Policy (no ``'unsafe-inline'`` for
 scripts): a walk of the admin's screens and every screen the app registers, with the real
 header, finds no violation, and the widgets that Wagtail used to start with inline scripts
-work (a chooser opens, a StreamField block is added, date pickers are built)."""
+work (choosers open, a StreamField block is added, an inline panel adds a form, date pickers
+are built)."""
 
 from django.urls import reverse
 from playwright.sync_api import expect
@@ -70,6 +71,14 @@ def test_the_admin_runs_under_its_strict_policy(watched, login, victims):  # noq
     page.get_by_role("option", name="Heading").first.click()
     expect(blocks).not_to_have_count(before)
     assert page.violations() == []
+
+    # A workflow's tasks are an inline panel: a task is added, and its task chooser opens.
+    visit(page, reverse("wagtailadmin_workflows:add"))
+    page.get_by_role("button", name="Add task").click()
+    page.get_by_role("button", name="Choose a task").first.click()
+    expect(page.locator(".modal-dialog")).to_be_visible()
+    assert page.violations() == []
+    page.keyboard.press("Escape")
 
     # The report readers' chooser, on an organisation's form, opens its modal.
     visit(page, reverse("wagtail_coaching_organisation_modeladmin_edit", args=[world.org.pk]))
