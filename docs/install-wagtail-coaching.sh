@@ -38,7 +38,10 @@ AUTHENTICATION_BACKENDS = [
     "guardian.backends.ObjectPermissionBackend",
 ]
 # Content-Security-Policy on every page, the admin's too (django-csp on Django 5.2, Django's
-# own on 6.0+); client space pages send a stricter one themselves.
+# own on 6.0+); client space pages send a stricter one themselves. No inline script runs in
+# the admin without the response's nonce: the app starts Wagtail's choosers, date pickers and
+# inline panels from a static script (wagtail_coaching/spaces/admin_scripts.py). Keep
+# wagtail_coaching above wagtail.admin in INSTALLED_APPS: its templates replace Wagtail's.
 _security = MIDDLEWARE.index("django.middleware.security.SecurityMiddleware")
 MIDDLEWARE[_security + 1 : _security + 1] = [
     CSP_MIDDLEWARE,

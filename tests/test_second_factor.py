@@ -132,6 +132,26 @@ def test_a_superuser_is_no_exception(client, world):
     assert client.get("/admin/")["Location"].startswith(SETUP)
 
 
+def test_reached_from_the_admin_the_pages_look_like_wagtails_login(client, world):
+    log_in(client, world.superuser, "/admin/login/")
+    setup = client.get(client.get("/admin/")["Location"]).content.decode()
+    # Wagtail's login page: its body class and frame, its field style.
+    assert re.search(r'<body[^>]*class="[^"]*\blogin\b', setup)
+    assert 'class="w-field' in setup and 'name="code"' in setup
+    assert 'class="coaching"' not in setup
+    # A QR code that scales whole.
+    assert '<svg viewBox="' in setup
+    totp_device(world.superuser)
+    client.logout()
+    log_in(client, world.superuser, "/admin/login/")
+    verify = client.get(client.get("/admin/")["Location"]).content.decode()
+    assert re.search(r'<body[^>]*class="[^"]*\blogin\b', verify)
+    # The same page reached from the site keeps the site's look.
+    site = client.get(VERIFY + "?next=/coaching/").content.decode()
+    assert 'class="coaching"' in site
+    assert not re.search(r'<body[^>]*class="[^"]*\blogin\b', site)
+
+
 # --- Setting up an authenticator app ---------------------------------------------------------
 
 

@@ -27,7 +27,11 @@ class WagtailCoachingAppConfig(AppConfig):
         from .programmes import translations  # noqa: F401  (steps follow translations)
         from .sessions import planning  # noqa: F401  (builds the invitations' e-mails)
         from .spaces import (
+            admin_scripts,
             lock,  # noqa: F401  (grants follow a space's participants)
             notices,  # noqa: F401  (builds the notices' e-mails)
         )
         from .trials import rules  # noqa: F401  (a declined trial's invitations are withdrawn)
+
+        # Wagtail's choosers start without an inline script (the admin's CSP runs none).
+        admin_scripts.install()

@@ -570,8 +570,8 @@ def check_content_security_policy(app_configs, **kwargs):
             return []
         return [
             Error(
-                f"'{ADMIN_CSP_MIDDLEWARE}' is missing from MIDDLEWARE: the Wagtail admin's "
-                "inline scripts are refused by the site's Content-Security-Policy.",
+                f"'{ADMIN_CSP_MIDDLEWARE}' is missing from MIDDLEWARE: the Wagtail admin "
+                "gets the site's Content-Security-Policy, not the app's admin policy.",
                 hint=f"Add it right after '{compat.CSP_MIDDLEWARE}'.",
                 id="wagtail_coaching.E171",
             )
@@ -585,5 +585,28 @@ def check_content_security_policy(app_configs, **kwargs):
                 "wagtail_coaching.spaces.csp.site_policy(), as docs/install.md shows."
             ),
             id="wagtail_coaching.W170",
+        )
+    ]
+
+
+@register(Tags.templates)
+def check_admin_template_order(app_configs, **kwargs):
+    """The app's templates replace Wagtail's inline-script widgets and panels
+    (``spaces.admin_scripts``): it must come before ``wagtail.admin`` in INSTALLED_APPS."""
+    return admin_template_order_errors([config.name for config in apps.get_app_configs()])
+
+
+def admin_template_order_errors(names):
+    if "wagtail.admin" not in names or names.index("wagtail_coaching") < names.index(
+        "wagtail.admin"
+    ):
+        return []
+    return [
+        Error(
+            "'wagtail_coaching' comes after 'wagtail.admin' in INSTALLED_APPS: Wagtail's date "
+            "pickers and inline panels keep their inline scripts, which the admin's "
+            "Content-Security-Policy refuses.",
+            hint="Put 'wagtail_coaching' above the Wagtail apps, as docs/install.md shows.",
+            id="wagtail_coaching.E172",
         )
     ]

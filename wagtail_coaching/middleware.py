@@ -96,8 +96,9 @@ def _start_idle_clock(sender, request, user, **kwargs):
 
 
 class AdminContentSecurityPolicyMiddleware:
-    """Wagtail's admin pages get ``spaces.csp.admin_policy()`` (inline scripts allowed, which
-    Wagtail 8 still needs); every other page keeps the site's or its view's policy.
+    """Wagtail's admin pages get ``spaces.csp.admin_policy()`` (no inline script without the
+    request's nonce; ``spaces.admin_scripts`` starts Wagtail's widgets without one); every
+    other page keeps the site's or its view's policy.
 
     Place it right after the CSP middleware (django-csp's or Django's): it sets the header
     first, and the CSP middleware keeps a header that is already there.

@@ -12,6 +12,7 @@ from .privacy.admin import ErasableClientSpaceAdmin
 from .reporting import home as reporting_home
 from .reporting import hooks as reporting_hooks
 from .sessions.admin import CoachingSessionAdmin, construct_homepage_panels
+from .spaces import admin_scripts
 from .spaces.admin import AccessEventAdmin, ContractTemplateAdmin, OrganisationAdmin
 from .spaces.admin_locks import LockedModelAdminGroup
 from .spaces.choosers import VIEWSETS as USER_CHOOSERS
@@ -51,6 +52,9 @@ hooks.register("register_admin_viewset", lambda: list(USER_CHOOSERS))
 
 # --- Sessions: the dashboard warns when video rooms are not token-protected ---------------------
 hooks.register("construct_homepage_panels", construct_homepage_panels)
+
+# --- The admin's Content-Security-Policy: Wagtail's widgets start from this script ---------------
+hooks.register("insert_global_admin_js", admin_scripts.admin_script_tag)
 
 # --- Sponsor reports ---------------------------------------------------------------------------
 hooks.register("register_admin_urls", reporting_hooks.admin_url_patterns)

@@ -11,6 +11,8 @@ Fixtures:
   server, so ``page.goto("/coaching/")`` works. On failure a screenshot and the page's
   HTML are saved in the test's pytest tmp dir and their paths printed.
 * ``login`` (function): ``login(page, user)`` logs ``user`` in through the real login form.
+* ``watched`` (function): ``page``, recording every Content-Security-Policy violation;
+  ``page.violations()`` lists them.
 
 Tests here use ``live_server``, hence ``transactional_db``: the data they create is
 committed so the server thread sees it, and the database is flushed after each test. The
@@ -141,3 +143,34 @@ def login(live_server):
         return page
 
     return do_login
+
+
+WATCH = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", function (event) {
+  window.__cspViolations.push(event.violatedDirective + " " + event.blockedURI);
+});
+"""
+
+
+@pytest.fixture
+def watched(page):
+    """``page`` recording every CSP violation, from the event and from the console."""
+    seen = []
+    page.add_init_script(WATCH)
+    page.on(
+        "console",
+        lambda message: (
+            seen.append(message.text)
+            # Chromium's words for a CSP refusal (not other refusals, e.g. a script sent
+            # as HTML by a server error, which the test's own assertions meet).
+            if "Content Security Policy" in message.text
+            else None
+        ),
+    )
+
+    def violations():
+        return seen + page.evaluate("window.__cspViolations || []")
+
+    page.violations = violations
+    return page

@@ -17,7 +17,8 @@ from wagtail_coaching.accounts import twofactor
 from wagtail_coaching.conf import get_setting
 
 # Pages a half-logged-in user may still reach: the second-factor pages themselves, the
-# passkey ceremony, logging out and choosing a language.
+# passkey ceremony, logging out and choosing a language; and what the admin's look of the
+# second-factor pages loads (Wagtail's icons and the catalog of its script's strings).
 OPEN_NAMESPACES = {"otp_webauthn"}
 OPEN_URL_NAMES = {
     "wagtail_coaching:second_factor_verify",
@@ -26,6 +27,8 @@ OPEN_URL_NAMES = {
     "logout",
     "wagtailadmin_logout",
     "set_language",
+    "wagtailadmin_sprite",
+    "wagtailadmin_javascript_catalog",
 }
 
 

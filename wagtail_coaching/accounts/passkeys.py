@@ -8,6 +8,7 @@ counts as a fresh verification for sensitive acts.
 """
 
 from django.urls import path
+from django.utils.translation import gettext_noop
 from django.views.i18n import JavaScriptCatalog
 from django_otp_webauthn import exceptions
 from django_otp_webauthn import views as webauthn
@@ -15,6 +16,35 @@ from django_otp_webauthn import views as webauthn
 from wagtail_coaching.accounts import twofactor
 
 app_name = "otp_webauthn"
+
+# django-otp-webauthn ships no French. The messages of its views that a person may read
+# (answers to the passkey ceremony, shown by its script) are listed here so that our catalog
+# holds their French; Django looks for a message in the apps' catalogs in INSTALLED_APPS
+# order, and wagtail_coaching comes before the library. Its JavaScript's strings are in our
+# djangojs catalog, served by the catalog view below.
+LIBRARY_MESSAGES = (
+    gettext_noop("Error processing WebAuthn request."),
+    gettext_noop("Malformed request. JSON not parsable."),
+    gettext_noop(
+        "State is missing or invalid. Please begin the operation first before trying to "
+        "complete it."
+    ),
+    gettext_noop("Unprocessable Entity"),
+    gettext_noop("Passwordless login is disabled."),
+    gettext_noop("This user account is marked as disabled."),
+    gettext_noop("This Passkey has been marked as disabled."),
+    gettext_noop("The Passkey you tried to use was not found. Perhaps it was removed?"),
+    gettext_noop(
+        "The Passkey you tried to use does not belong to the currently logged-in user. Try "
+        "using a different Passkey or logout first to use this Passkey."
+    ),
+    gettext_noop("Authentication required."),
+    gettext_noop("User is not verified."),
+    gettext_noop(
+        "You must verify your identity first with an existing MFA device before you can "
+        "register a new passkey."
+    ),
+)
 
 
 class BeginAuthentication(webauthn.BeginCredentialAuthenticationView):
@@ -66,7 +96,7 @@ urlpatterns = [
     ),
     path(
         "jsi18n/",
-        JavaScriptCatalog.as_view(packages=["django_otp_webauthn"]),
+        JavaScriptCatalog.as_view(packages=["django_otp_webauthn", "wagtail_coaching"]),
         name="js-i18n-catalog",
     ),
 ]

@@ -180,9 +180,11 @@ def secret_text(device):
 
 
 def qr_svg(text, title):
-    """``text`` as a QR code in inline SVG (no image request, no external service)."""
+    """``text`` as a QR code in inline SVG (no image request, no external service). It has a
+    ``viewBox`` and no fixed size, so the page's CSS scales it whole (a narrow screen never
+    cuts a corner off)."""
     return segno.make(text, error="m").svg_inline(
-        scale=5, border=2, title=title, svgclass="coaching-qr", lineclass=None
+        scale=5, border=2, title=title, svgclass="coaching-qr", lineclass=None, omitsize=True
     )
 
 

@@ -39,6 +39,16 @@ def _next(request):
     return resolve_url(settings.LOGIN_REDIRECT_URL)
 
 
+def _admin_look(request):
+    """Whether the page was reached from Wagtail's admin (its login sends ``next`` into the
+    admin): it then looks like Wagtail's login page, else like the site."""
+    return _next(request).startswith(reverse("wagtailadmin_home"))
+
+
+def _render(request, template_name, context):
+    return render_page(request, template_name, {**context, "admin_look": _admin_look(request)})
+
+
 def _with_next(url_name, request):
     return f"{reverse(url_name)}?{urlencode({'next': _next(request)})}"
 
@@ -84,7 +94,7 @@ def verify(request):
             )
         else:
             form.add_error("code", _("This code is not valid. Try the current one again."))
-    return render_page(
+    return _render(
         request,
         "wagtail_coaching/accounts/second_factor_verify.html",
         {
@@ -135,7 +145,7 @@ def setup(request):
                 ),
             )
     url = twofactor.otpauth_url(device)
-    return render_page(
+    return _render(
         request,
         "wagtail_coaching/accounts/second_factor_setup.html",
         {
@@ -152,7 +162,7 @@ def setup(request):
 
 
 def recovery_codes_page(request, codes):
-    return render_page(
+    return _render(
         request,
         "wagtail_coaching/accounts/recovery_codes.html",
         {"codes": codes, "next": _next(request)},
@@ -174,7 +184,7 @@ def recovery_codes(request):
                 f"{reverse('wagtail_coaching:second_factor_verify')}?{query}"
             )
         return recovery_codes_page(request, twofactor.new_recovery_codes(user))
-    return render_page(
+    return _render(
         request,
         "wagtail_coaching/accounts/recovery_codes.html",
         {"codes": None, "left": twofactor.recovery_codes_left(user), "next": _next(request)},

@@ -15,10 +15,12 @@ one for space pages.
   each admin user's e-mail address) and Wagtail's update check.
 
 * **Wagtail's admin** gets :func:`admin_policy` from
-  ``wagtail_coaching.middleware.AdminContentSecurityPolicyMiddleware``: the site policy, but
-  inline scripts allowed without a nonce, because Wagtail 8 still writes inline scripts
-  (chooser widgets, date pickers, inline panels). Everything else stays closed: no plugins,
-  no other site's scripts, frames, connections or forms.
+  ``wagtail_coaching.middleware.AdminContentSecurityPolicyMiddleware``: the site policy, with
+  its frame sources from the app's setting. No ``'unsafe-inline'``, no ``'unsafe-eval'``:
+  scripts come from the site, or inline with the request's nonce. Wagtail 8 still writes
+  inline scripts (chooser widgets, date pickers, inline panels); ``spaces.admin_scripts``
+  writes them as inert JSON that one static admin script starts instead. No plugins, no other
+  site's scripts, frames, connections or forms.
 
 Inline ``style`` attributes stay allowed (Wagtail's admin and the board use them); CSS cannot
 run script.
@@ -74,9 +76,7 @@ def _media_origin():
 
 def admin_policy():
     """The policy of Wagtail's admin pages (see the module's docstring)."""
-    policy = site_policy(get_setting("CSP_FRAME_SOURCES"))
-    policy["script-src"] = [SELF, "'unsafe-inline'"]
-    return policy
+    return site_policy(get_setting("CSP_FRAME_SOURCES"))
 
 
 def space_policy(*, script=(), frame=(), embeds=True):

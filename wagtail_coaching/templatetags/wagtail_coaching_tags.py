@@ -1,3 +1,5 @@
+import json as _json
+
 from django import template
 from django.contrib.messages import get_messages
 from django.template.loader import render_to_string
@@ -8,6 +10,7 @@ from django.utils.html import format_html
 from wagtail_coaching import compat
 from wagtail_coaching.notifications import inbox
 from wagtail_coaching.programmes.journey import format_minutes
+from wagtail_coaching.spaces import admin_scripts
 from wagtail_coaching.spaces.content import goals_of
 from wagtail_coaching.spaces.models import display_name as _display_name
 
@@ -103,3 +106,13 @@ def coaching_csp_nonce(context):
     """The request's Content-Security-Policy nonce, for ``<script nonce="…">``."""
     request = context.get("request")
     return compat.csp_nonce(request) if request is not None else ""
+
+
+@register.simple_tag
+def coaching_admin_init(name, *args, json=None):
+    """The inert element that has the admin script call ``name(*args, <json parsed>)`` (see
+    ``spaces.admin_scripts``): ``json`` is the JSON text Wagtail's template would have parsed
+    in its inline script."""
+    if json is not None:
+        args = (*args, _json.loads(json))
+    return admin_scripts.init_element(name, *args)
