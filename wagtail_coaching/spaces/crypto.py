@@ -20,6 +20,9 @@ How it works, and what a caller may rely on:
   unreadable in the live database and in every copy of the content database; a copy of the
   *key* database taken before the erasure can still unwrap it, which is why that database's
   backups are kept no longer than the erasure delay. Deleting a space deletes its key.
+* What has no space may own a key of its own in the same store (see :class:`DataKey`): a
+  trial request encrypts its outcome so. Every function below taking a ``space`` takes such
+  a key owner as well.
 
 Reusing it for another model (e.g. a coachee's reflections)::
 
@@ -109,7 +112,12 @@ def _master_key(key_id):
 class DataKey(models.Model):
     """The wrapped data key of one space, in the key store (:mod:`.keystore`). Never shown
     anywhere, never exported. No foreign key: the key store may be another database, so
-    the space is named by its public id (also bound into the wrapping)."""
+    the space is named by its public id (also bound into the wrapping).
+
+    Another *key owner* may hold a key here too: any object with a ``public_id`` (UUID) and
+    a ``key_scope`` naming its kind, such as a trial request (whose coach's outcome has no
+    space to be encrypted under). Its row is found by that public id, and the scope is bound
+    into the wrapping, so a key never unwraps as another kind's."""
 
     space_public_id = models.UUIDField(_("client space"), unique=True)
     master_key_id = models.CharField(_("master key id"), max_length=64)
@@ -134,8 +142,13 @@ def _key_of(space):
     return _keys().filter(space_public_id=space.public_id)
 
 
+# A space's key is wrapped under this scope; another key owner names its own ``key_scope``.
+SPACE_KEY_SCOPE = "datakey"
+
+
 def _wrap_aad(space):
-    return f"wagtail_coaching|datakey|{space.public_id}".encode()
+    scope = getattr(space, "key_scope", SPACE_KEY_SCOPE)
+    return f"wagtail_coaching|{scope}|{space.public_id}".encode()
 
 
 def _wrap(space, data_key):
@@ -267,10 +280,16 @@ def is_erased(space):
     return _key_of(space).filter(wrapped_key=None).exists()
 
 
+def delete_key(owner):
+    """Delete the data key of ``owner`` (a space, or another key owner) from the key store:
+    for a row that is deleted (no foreign key cascades across stores)."""
+    _key_of(owner).delete()
+
+
 @receiver(post_delete, sender=ClientSpace)
 def forget_space_key(sender, instance, **kwargs):
     """A deleted space's key goes too (there is no foreign key to cascade across stores)."""
-    _key_of(instance).delete()
+    delete_key(instance)
 
 
 # --- Encrypting and decrypting -------------------------------------------------------------
