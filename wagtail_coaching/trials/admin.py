@@ -4,7 +4,6 @@ and "convert" actions. Staff see the request and its outcome; never anything of 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
-from django.urls import re_path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -14,6 +13,7 @@ from wagtail_modeladmin.helpers import ButtonHelper, PermissionHelper
 from wagtail_modeladmin.options import ModelAdmin
 from wagtail_modeladmin.views import InspectView, InstanceSpecificView
 
+from wagtail_coaching.spaces.admin_locks import action_url
 from wagtail_coaching.spaces.models import Organisation, display_name
 from wagtail_coaching.spaces.preferences import user_timezone
 from wagtail_coaching.trials import rules
@@ -254,11 +254,5 @@ class TrialRequestAdmin(ModelAdmin):
     def get_admin_urls_for_registration(self):
         urls = super().get_admin_urls_for_registration()
         for action in ("schedule", "convert"):
-            urls += (
-                re_path(
-                    self.url_helper.get_action_url_pattern(action),
-                    getattr(self, f"{action}_view"),
-                    name=self.url_helper.get_action_url_name(action),
-                ),
-            )
+            urls += (action_url(self, action, getattr(self, f"{action}_view")),)
         return urls
