@@ -2,15 +2,19 @@
 the trial's own in the key store, read decrypted by the coach and staff, gone with the trial."""
 
 import datetime
+import io
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
+from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
 from wagtail_coaching.spaces import crypto
 from wagtail_coaching.spaces.content import Note
+from wagtail_coaching.spaces.keys import generate_master_key
 from wagtail_coaching.trials import rules
 from wagtail_coaching.trials.models import TrialRequest
 
@@ -125,6 +129,18 @@ def test_a_trial_key_never_unwraps_as_a_space_key(world):
     pretender = type(world.space)(public_id=trial.public_id)
     with pytest.raises(crypto.DecryptionError):
         crypto._unwrap(pretender, row)
+
+
+def test_rotating_the_master_key_rewraps_trial_keys_too(world):
+    old_key, new_key = {"old": generate_master_key()}, {"new": generate_master_key()}
+    with override_settings(WAGTAIL_COACHING_MASTER_KEYS=old_key):
+        trial = make_trial(outcome=OUTCOME)
+        crypto.encrypt_for_space(world.space, "a note", b"aad")
+    with override_settings(WAGTAIL_COACHING_MASTER_KEYS=new_key | old_key):
+        call_command("coaching_rewrap_keys", stdout=(out := io.StringIO()))
+        assert "Re-wrapped 2 data key(s)" in out.getvalue()
+    with override_settings(WAGTAIL_COACHING_MASTER_KEYS=new_key):
+        assert TrialRequest.objects.get(pk=trial.pk).outcome == OUTCOME
 
 
 def test_the_outcome_stays_with_the_trial_on_conversion(world):

@@ -47,6 +47,7 @@ reordered, dropped, duplicated or cut off at the end without decryption failing.
 import json
 import os
 import uuid
+from types import SimpleNamespace
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
@@ -120,6 +121,9 @@ class DataKey(models.Model):
     into the wrapping, so a key never unwraps as another kind's."""
 
     space_public_id = models.UUIDField(_("client space"), unique=True)
+    # Which kind of key owner the row is for: needed to unwrap it without the owner at hand
+    # (rewrap_all). The wrapping binds the owner's own scope, so a changed value only fails.
+    key_scope = models.CharField(_("key scope"), max_length=32, default="datakey")
     master_key_id = models.CharField(_("master key id"), max_length=64)
     wrapped_key = models.BinaryField(_("wrapped data key"), null=True, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -146,9 +150,12 @@ def _key_of(space):
 SPACE_KEY_SCOPE = "datakey"
 
 
+def _scope(owner):
+    return getattr(owner, "key_scope", SPACE_KEY_SCOPE)
+
+
 def _wrap_aad(space):
-    scope = getattr(space, "key_scope", SPACE_KEY_SCOPE)
-    return f"wagtail_coaching|{scope}|{space.public_id}".encode()
+    return f"wagtail_coaching|{_scope(space)}|{space.public_id}".encode()
 
 
 def _wrap(space, data_key):
@@ -224,7 +231,10 @@ def data_key_for(space, create=True):
         try:
             with transaction.atomic(using=key_database()):
                 _keys().create(
-                    space_public_id=space.public_id, master_key_id=key_id, wrapped_key=wrapped
+                    space_public_id=space.public_id,
+                    key_scope=_scope(space),
+                    master_key_id=key_id,
+                    wrapped_key=wrapped,
                 )
         except IntegrityError:  # created concurrently: use theirs
             row = _key_of(space).get()
@@ -244,8 +254,8 @@ def rewrap_all(batch_size=500):
     count = 0
     stale = _keys().exclude(master_key_id=key_id).exclude(wrapped_key=None)
     for row in stale.iterator(chunk_size=batch_size):
-        # The wrapping binds the space's public id only: no need to read the space.
-        space = ClientSpace(public_id=row.space_public_id)
+        # The wrapping binds the owner's public id and scope only: no need to read the owner.
+        space = SimpleNamespace(public_id=row.space_public_id, key_scope=row.key_scope)
         with transaction.atomic(using=key_database()):
             locked = _keys().select_for_update().get(pk=row.pk)
             if locked.wrapped_key is None or locked.master_key_id == key_id:
@@ -269,7 +279,12 @@ def destroy_space_key(space):
     _key_of(space).update(wrapped_key=None, destroyed_at=timezone.now())
     _keys().get_or_create(
         space_public_id=space.public_id,
-        defaults={"master_key_id": "-", "wrapped_key": None, "destroyed_at": timezone.now()},
+        defaults={
+            "key_scope": _scope(space),
+            "master_key_id": "-",
+            "wrapped_key": None,
+            "destroyed_at": timezone.now(),
+        },
     )
     for attr in (_CACHE_ATTR, *_ANNOTATED):
         if hasattr(space, attr):
