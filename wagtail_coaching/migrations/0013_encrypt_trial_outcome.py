@@ -1,5 +1,5 @@
-"""Encrypt the coach's trial outcome under a data key of the trial's own (in the key store,
-whose rows now say which kind of owner each key is for); the clear column is dropped.
+"""Encrypt the coach's trial outcome under a data key of the trial's own (in the key store);
+the clear column is dropped.
 
 Existing outcomes are encrypted in place (the site's ``WAGTAIL_COACHING_MASTER_KEYS`` must be
 set when there are any). Reversible: migrating back decrypts them into a clear column again.
@@ -42,12 +42,6 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        # Before the outcomes are encrypted: their keys are the first of another scope.
-        migrations.AddField(
-            model_name="datakey",
-            name="key_scope",
-            field=models.CharField(default="datakey", max_length=32, verbose_name="key scope"),
-        ),
         migrations.AddField(
             model_name="trialrequest",
             name="outcome_encrypted",

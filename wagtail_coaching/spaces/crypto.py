@@ -121,9 +121,6 @@ class DataKey(models.Model):
     into the wrapping, so a key never unwraps as another kind's."""
 
     space_public_id = models.UUIDField(_("client space"), unique=True)
-    # Which kind of key owner the row is for: needed to unwrap it without the owner at hand
-    # (rewrap_all). The wrapping binds the owner's own scope, so a changed value only fails.
-    key_scope = models.CharField(_("key scope"), max_length=32, default="datakey")
     master_key_id = models.CharField(_("master key id"), max_length=64)
     wrapped_key = models.BinaryField(_("wrapped data key"), null=True, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -146,8 +143,11 @@ def _key_of(space):
     return _keys().filter(space_public_id=space.public_id)
 
 
-# A space's key is wrapped under this scope; another key owner names its own ``key_scope``.
+# A space's key is wrapped under this scope; another key owner names its own ``key_scope``,
+# one of KEY_SCOPES (the kinds of owner the store holds: rewrap_all tries each).
 SPACE_KEY_SCOPE = "datakey"
+TRIAL_KEY_SCOPE = "trialkey"
+KEY_SCOPES = (SPACE_KEY_SCOPE, TRIAL_KEY_SCOPE)
 
 
 def _scope(owner):
@@ -231,10 +231,7 @@ def data_key_for(space, create=True):
         try:
             with transaction.atomic(using=key_database()):
                 _keys().create(
-                    space_public_id=space.public_id,
-                    key_scope=_scope(space),
-                    master_key_id=key_id,
-                    wrapped_key=wrapped,
+                    space_public_id=space.public_id, master_key_id=key_id, wrapped_key=wrapped
                 )
         except IntegrityError:  # created concurrently: use theirs
             row = _key_of(space).get()
@@ -243,6 +240,21 @@ def data_key_for(space, create=True):
         data_key = _unwrap(space, row)
     setattr(space, _CACHE_ATTR, data_key)
     return data_key
+
+
+def _unwrap_any(row):
+    """``(owner, data key)`` of ``row`` without its owner at hand: the wrapping binds only the
+    owner's public id and scope, so each scope the store holds is tried (a wrong one fails)."""
+    for scope in KEY_SCOPES:
+        owner = SimpleNamespace(public_id=row.space_public_id, key_scope=scope)
+        try:
+            return owner, _unwrap(owner, row)
+        except DecryptionError:
+            continue
+    raise DecryptionError(
+        f"The data key {row.space_public_id} does not unwrap with master key "
+        f"{row.master_key_id!r} under any key scope."
+    )
 
 
 def rewrap_all(batch_size=500):
@@ -254,13 +266,11 @@ def rewrap_all(batch_size=500):
     count = 0
     stale = _keys().exclude(master_key_id=key_id).exclude(wrapped_key=None)
     for row in stale.iterator(chunk_size=batch_size):
-        # The wrapping binds the owner's public id and scope only: no need to read the owner.
-        space = SimpleNamespace(public_id=row.space_public_id, key_scope=row.key_scope)
         with transaction.atomic(using=key_database()):
             locked = _keys().select_for_update().get(pk=row.pk)
             if locked.wrapped_key is None or locked.master_key_id == key_id:
                 continue
-            data_key = _unwrap(space, locked)
+            space, data_key = _unwrap_any(locked)
             locked.master_key_id, locked.wrapped_key = _wrap(space, data_key)
             locked.save(using=key_database(), update_fields=["master_key_id", "wrapped_key"])
             count += 1
@@ -279,12 +289,7 @@ def destroy_space_key(space):
     _key_of(space).update(wrapped_key=None, destroyed_at=timezone.now())
     _keys().get_or_create(
         space_public_id=space.public_id,
-        defaults={
-            "key_scope": _scope(space),
-            "master_key_id": "-",
-            "wrapped_key": None,
-            "destroyed_at": timezone.now(),
-        },
+        defaults={"master_key_id": "-", "wrapped_key": None, "destroyed_at": timezone.now()},
     )
     for attr in (_CACHE_ATTR, *_ANNOTATED):
         if hasattr(space, attr):

@@ -124,7 +124,7 @@ class TrialRequest(models.Model):
     # What crypto.EncryptedText needs. The coach's outcome is encrypted like a space's
     # content, under a data key of the trial's own in the key store (the trial is its own
     # key owner, its kind bound by key_scope); deleting the trial deletes that key.
-    key_scope = "trialkey"
+    key_scope = crypto.TRIAL_KEY_SCOPE
     encryption_label = "wagtail_coaching.trialrequest"
 
     @property
