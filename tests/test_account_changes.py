@@ -3,6 +3,7 @@ person is told by e-mail, without content, and each of their spaces' access logs
 staff member. Deleting an account keeps the names in the log."""
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.core import mail
 from django.urls import reverse
@@ -106,6 +107,45 @@ def test_making_a_participant_superuser_is_logged(
     [event] = logged(world, AccessAction.RIGHTS_CHANGED)
     assert event.who_label == "Root Admin"
     assert [m.to[0] for m in mail.outbox] == [world.coachee.email]
+
+
+def test_staff_who_manage_users_cannot_make_anyone_superuser(client, user_admin):
+    """Finding 3, the second half: a user manager who is not a superuser posts the flags."""
+    world = user_admin
+    client.force_login(world.staff)
+    response = edit_user(client, world.coachee, is_superuser="on")
+    assert response.status_code == 302
+    page = client.get(response["Location"]).content.decode()
+    assert "Only a superuser may make someone a superuser" in page
+    edit_user(client, world.staff, is_superuser="on")
+    world.coachee.refresh_from_db()
+    world.staff.refresh_from_db()
+    assert not world.coachee.is_superuser
+    assert not world.staff.is_superuser
+    assert logged(world, AccessAction.RIGHTS_CHANGED) == []
+    # Nor through a new account (a throwaway superuser), nor by taking the flag away.
+    response = client.post(
+        reverse("wagtailusers_users:add"),
+        {
+            "username": "throwaway",
+            "email": "throwaway@example.org",
+            "first_name": "Tom",
+            "last_name": "Throwaway",
+            "password1": "A-throwaway-password-42",
+            "password2": "A-throwaway-password-42",
+            "is_superuser": "on",
+        },
+        follow=True,
+    )
+    assert "Only a superuser may make someone a superuser" in response.content.decode()
+    assert not get_user_model().objects.filter(username="throwaway", is_superuser=True).exists()
+    edit_user(client, world.superuser, is_superuser="")
+    world.superuser.refresh_from_db()
+    assert world.superuser.is_superuser
+    # A name changed without the flag still saves.
+    assert edit_user(client, world.coachee, first_name="Camille").status_code == 302
+    world.coachee.refresh_from_db()
+    assert world.coachee.first_name == "Camille"
 
 
 def test_a_change_of_ones_own_name_is_not_logged(client, user_admin):

@@ -13,9 +13,11 @@ from wagtail_coaching.conversations import rules as conversations
 from wagtail_coaching.programmes.progress import Answer
 from wagtail_coaching.sessions import board
 from wagtail_coaching.spaces import content, crypto, documents, uploads
+from wagtail_coaching.trials.models import TrialRequest
 
 from .programmes import block_ids, make_action, make_answer
 from .test_matrix import EXPECTED, ROLES, with_programme
+from .test_trials import make_trial
 
 pytestmark = pytest.mark.django_db
 
@@ -34,6 +36,7 @@ CANARIES = {
     "message": "CANARY-message-2b7c",
     "message_edited": "CANARY-message-edited-5f19",
     "message_deleted": "CANARY-message-deleted-8ad3",
+    "trial_outcome": "CANARY-trial-outcome-1c7e",
 }
 OUTSIDERS = [r for r in ROLES if r not in ("coach", "coachee", "anonymous")] + ["anonymous"]
 
@@ -103,6 +106,11 @@ def planted(space_content):
             "size": 20,
         },
     )
+    # The coach's outcome of a trial that became this space (staff read it in the trial's
+    # admin screen, nowhere else).
+    world.canary_trial = make_trial(
+        outcome=CANARIES["trial_outcome"], status="converted", converted_space=world.space
+    )
     return world
 
 
@@ -129,6 +137,8 @@ def outsider_urls(world):
         "/admin/wagtail_coaching/accessevent/",
         "/admin/wagtail_coaching/accessevent/?q=CANARY",
         "/admin/wagtail_coaching/clientspace/?q=CANARY",
+        "/admin/wagtail_coaching/trialrequest/",
+        "/admin/wagtail_coaching/trialrequest/?q=CANARY",
         "/admin/pages/search/?q=CANARY",
         "/admin/documents/?q=CANARY",
         "/admin/images/?q=CANARY",
@@ -214,6 +224,9 @@ def test_no_canary_in_clear_in_the_database_or_the_files(planted):
     for stored in (goal.progress_encrypted, goal.status_encrypted):
         assert bytes(stored).startswith(crypto.TOKEN_PREFIX)
     assert (goal.progress, goal.status) == (30, "open")
+    trial = TrialRequest.objects.get(pk=planted.canary_trial.pk)
+    assert bytes(trial.outcome_encrypted).startswith(crypto.TOKEN_PREFIX)
+    assert trial.outcome == CANARIES["trial_outcome"]
     storage = uploads.private_storage()
     folder = f"spaces/{planted.space.public_id}"
     names = storage.listdir(folder)[1]

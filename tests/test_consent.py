@@ -4,6 +4,7 @@ refuses inside their space, the coach is told, and every step names who proposed
 Reproduces the attack where staff let themselves (or a throwaway account) into a space."""
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.core import mail
 from django.urls import reverse
 
@@ -245,3 +246,102 @@ def test_only_coaches_who_are_not_hr_can_be_proposed(held, who):
     with pytest.raises(consent.ProposalError):
         consent.propose(held.space, getattr(held, who), held.staff)
     assert not AccessProposal.objects.exists()
+
+
+# --- Staff withdraw a pending proposal -----------------------------------------------------
+
+
+def withdraw_url(world, proposal):
+    url = f"/admin/wagtail_coaching/clientspace/withdraw/{world.space.pk}/"
+    return f"{url}?proposal={proposal.uid}"
+
+
+def test_staff_withdraw_a_pending_proposal(client, held, django_capture_on_commit_callbacks):
+    world = held
+    proposal = consent.propose(world.space, world.other_coach, world.staff)
+    client.force_login(world.staff)
+    # A button beside the pending proposal, on the space's admin form.
+    page = client.get(f"/admin/wagtail_coaching/clientspace/edit/{world.space.pk}/")
+    assert withdraw_url(world, proposal).replace("&", "&amp;") in page.content.decode()
+    confirm = client.get(withdraw_url(world, proposal))
+    assert confirm.status_code == 200
+    assert "has not answered yet" in confirm.content.decode()
+    assert AccessProposal.objects.get(pk=proposal.pk).status == ProposalStatus.PENDING
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(withdraw_url(world, proposal), {"proposal": proposal.uid})
+    assert response.status_code == 302
+    assert AccessProposal.objects.get(pk=proposal.pk).status == ProposalStatus.WITHDRAWN
+    assert {m.to[0] for m in mail.outbox} == {world.coachee.email, world.coach.email}
+    for message in mail.outbox:
+        assert "Sam Staffer withdrew" in message.body and SECRET not in message.body
+
+    # The card leaves the coachee's space; the log names the staff member.
+    client.force_login(world.coachee)
+    page = client.get(space_url(world)).content.decode()
+    assert 'value="accept"' not in page and "proposes that" not in page
+    withdrawn = audit.events_for(world.space).get(action=AccessAction.WITHDRAWN)
+    assert withdrawn.who_label == "Sam Staffer"
+    assert withdrawn.subject_user == world.other_coach
+    log = client.get(space_url(world, "access_log")).content.decode()
+    assert "Proposal withdrawn by staff" in log and "Sam Staffer" in log
+    # Nothing opened, and the withdrawn proposal cannot be accepted afterwards.
+    assert answer(client, world, proposal, "accept").status_code in (302, 404)
+    assert not lock.may_enter(world.other_coach, world.space)
+
+
+@pytest.mark.parametrize("answered", ["accept", "refuse"])
+def test_an_answered_proposal_cannot_be_withdrawn(client, held, answered):
+    world = held
+    proposal = consent.propose(world.space, world.other_coach, world.staff)
+    getattr(consent, answered)(proposal, world.space, world.coachee)
+    status = AccessProposal.objects.get(pk=proposal.pk).status
+    client.force_login(world.staff)
+    for response in (
+        client.get(withdraw_url(world, proposal), follow=True),
+        client.post(withdraw_url(world, proposal), {"proposal": proposal.uid}, follow=True),
+    ):
+        assert "can no longer be withdrawn" in response.content.decode()
+    assert AccessProposal.objects.get(pk=proposal.pk).status == status
+    assert not audit.events_for(world.space).filter(action=AccessAction.WITHDRAWN).exists()
+    assert lock.may_enter(world.other_coach, world.space) == (answered == "accept")
+    with pytest.raises(consent.ProposalError, match="can no longer be withdrawn"):
+        consent.withdraw(proposal, world.space, world.staff)
+
+
+@pytest.mark.parametrize(
+    "who",
+    ["coach", "coachee", "other_coach", "hr", "other_hr", "editor", "view_only_staff"],
+)
+def test_only_staff_who_may_change_the_space_withdraw(client, held, who):
+    world = held
+    proposal = consent.propose(world.space, world.other_coach, world.staff)
+    if who == "view_only_staff":
+        user = CoachFactory(username="viewer", is_staff=True)
+        user.user_permissions.add(
+            Permission.objects.get(codename="view_clientspace"),
+            Permission.objects.get(codename="access_admin"),
+        )
+    else:
+        user = getattr(world, who)
+    client.force_login(user)
+    for response in (
+        client.get(withdraw_url(world, proposal)),
+        client.post(withdraw_url(world, proposal), {"proposal": proposal.uid}),
+    ):
+        # Without admin access, Wagtail sends to its login page, as for every admin URL.
+        refused = response.status_code in (403, 404) or (
+            response.status_code == 302 and response["Location"].startswith("/admin/login/")
+        )
+        assert refused, (who, response.status_code)
+    assert AccessProposal.objects.get(pk=proposal.pk).status == ProposalStatus.PENDING
+
+
+def test_a_proposal_of_another_space_is_not_withdrawn_through_this_one(client, held):
+    world = held
+    other = consent.propose(world.other_space, world.coach, world.staff)
+    client.force_login(world.staff)
+    url = f"/admin/wagtail_coaching/clientspace/withdraw/{world.space.pk}/"
+    response = client.post(f"{url}?proposal={other.uid}", {"proposal": other.uid}, follow=True)
+    assert "can no longer be withdrawn" in response.content.decode()
+    assert AccessProposal.objects.get(pk=other.pk).status == ProposalStatus.PENDING

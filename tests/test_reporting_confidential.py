@@ -27,10 +27,12 @@ from wagtail_coaching.programmes.progress import (
 from wagtail_coaching.sessions.models import CoachingSession
 from wagtail_coaching.spaces import content, documents
 from wagtail_coaching.spaces.contracts import ContractTemplate
+from wagtail_coaching.trials.models import TrialRequest
 
 from .conftest import accept_contract
 from .programmes import make_action, make_answer
 from .test_reporting_views import add_sessions, pdf_text, xlsx_values
+from .test_trials import make_trial
 
 pytestmark = pytest.mark.django_db
 
@@ -100,6 +102,11 @@ def plant_room_name(space, canary):
     )
 
 
+def plant_trial_outcome(space, canary):
+    # The coach's outcome of the trial that became this space.
+    make_trial(outcome=canary, status="converted", converted_space=space)
+
+
 # (label, planter): one line for each content field of a space.
 PLANTERS = [
     ("Answer.text", plant_answer_text),
@@ -111,6 +118,7 @@ PLANTERS = [
     ("SpaceDocument", plant_document),
     ("ContractTemplate.body", plant_contract_text),
     ("CoachingSession.room_name", plant_room_name),
+    ("TrialRequest.outcome", plant_trial_outcome),
 ]
 
 
@@ -203,6 +211,7 @@ def test_every_planter_really_plants(planted):
     stored += [doc.name.removesuffix(".txt") for doc in content.SpaceDocument.objects.all()]
     stored += list(ContractTemplate.objects.values_list("body", flat=True))
     stored += list(CoachingSession.objects.values_list("room_name", flat=True))
+    stored += [trial.outcome for trial in TrialRequest.objects.all()]
     for canary in planted.canaries:
         assert canary in stored or canary.lower() in stored
 

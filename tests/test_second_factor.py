@@ -20,6 +20,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from wagtail_coaching.accounts import checks, twofactor
 from wagtail_coaching.privacy.models import SpaceExport
+from wagtail_coaching.spaces import consent
+from wagtail_coaching.spaces.proposals import AccessProposal, ProposalStatus
 
 from .conftest import accept_contract
 from .exports import prepare_export
@@ -290,6 +292,17 @@ def test_granting_access_and_changing_users_ask_again(client, world, url):
     assert response.status_code == 302 and "again=1" in response["Location"]
     response = client.post(url, {})
     assert response.status_code == 302 and "again=1" in response["Location"]
+
+
+def test_withdrawing_a_proposal_asks_again(client, world):
+    proposal = consent.propose(world.space, world.other_coach, world.staff)
+    url = f"/admin/wagtail_coaching/clientspace/withdraw/{world.space.pk}/?proposal={proposal.uid}"
+    verified(client, world.staff)
+    assert client.get(url).status_code == 200
+    age_verification(client, 30)
+    for response in (client.get(url), client.post(url, {"proposal": proposal.uid})):
+        assert response.status_code == 302 and "again=1" in response["Location"]
+    assert AccessProposal.objects.get(pk=proposal.pk).status == ProposalStatus.PENDING
 
 
 def test_changing_ones_own_password_asks_again(client, world):

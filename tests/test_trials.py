@@ -479,6 +479,12 @@ def admin(trial, action):
     return rules.admin_url(trial, action)
 
 
+def admin_form(trial, **overrides):
+    """The admin's edit form of ``trial`` as it stands, with ``overrides``."""
+    fields = ("name", "email", "organisation_name", "role", "kind", "preferred_slots", "status")
+    return {**{name: getattr(trial, name) for name in fields}, **overrides}
+
+
 def test_admin_lists_filters_and_searches(client, world):
     make_trial(name="Alice Able", email="alice@x.example", organisation_name="Umbrella")
     make_trial(name="Bob Baker", email="bob@x.example", status=TrialStatus.DECLINED)
@@ -804,15 +810,7 @@ def test_admin_inspect_and_edit_keep_status_rules(client, world):
     body = client.get(admin(trial, "inspect")).content.decode()
     assert "Tuesday morning" in body and "Head of people" in body
     edit = admin(trial, "edit")
-    data = {
-        "name": trial.name,
-        "email": trial.email,
-        "organisation_name": trial.organisation_name,
-        "role": trial.role,
-        "kind": trial.kind,
-        "preferred_slots": trial.preferred_slots,
-        "outcome": "",
-    }
+    data = admin_form(trial, outcome="")
     response = client.post(edit, {**data, "status": "scheduled"})
     assert response.status_code == 200
     assert "Schedule" in response.content.decode()

@@ -51,12 +51,14 @@ DEFAULTS = {
     # after that, the second factor is asked again before the act.
     "SECOND_FACTOR_RECHECK_MINUTES": 15,
     # URL names of the sensitive acts: a space's export, the admin's client space forms
-    # (who has access), the admin's user forms (password, e-mail) and one's own password.
+    # (who has access) and its withdrawal of a proposal, the admin's user forms (password,
+    # e-mail) and one's own password.
     "SECOND_FACTOR_RECHECK_VIEWS": [
         "wagtail_coaching:export",
         "wagtail_coaching:export_download",
         "wagtail_coaching_clientspace_modeladmin_create",
         "wagtail_coaching_clientspace_modeladmin_edit",
+        "wagtail_coaching_clientspace_modeladmin_withdraw",
         "wagtailusers_users:add",
         "wagtailusers_users:edit",
         "wagtailadmin_account",

@@ -3,7 +3,9 @@
 Staff who manage users may not set the password of someone whose account has (or whose
 role requires) a second factor: a password set by someone else would let them log in as that
 person. They reset the second factor instead (the user is told by e-mail) and the person
-resets their own password by e-mail. The hooks are registered in ``wagtail_hooks``.
+resets their own password by e-mail. Only a superuser grants or removes the superuser flag
+(Wagtail's user forms offer it to anyone who may change users). The hooks are registered in
+``wagtail_hooks``.
 """
 
 from django.contrib import messages
@@ -55,6 +57,33 @@ def refuse_password_change(request, user):
         % {"user": user.get_username()},
     )
     return redirect("wagtailusers_users:edit", user.pk)
+
+
+def _refuse_superuser_flag(request, url_name, *args):
+    if request.method != "POST" or request.user.is_superuser:
+        return None
+    messages.error(
+        request,
+        _(
+            "Only a superuser may make someone a superuser or take the flag away; nothing "
+            "was saved."
+        ),
+    )
+    return redirect(url_name, *args)
+
+
+def refuse_superuser_change(request, user):
+    """``before_edit_user``: staff who are not superusers never change the superuser flag."""
+    if bool(request.POST.get("is_superuser")) == user.is_superuser:
+        return None
+    return _refuse_superuser_flag(request, "wagtailusers_users:edit", user.pk)
+
+
+def refuse_superuser_creation(request):
+    """``before_create_user``: staff who are not superusers never create a superuser."""
+    if not request.POST.get("is_superuser"):
+        return None
+    return _refuse_superuser_flag(request, "wagtailusers_users:add")
 
 
 def reset_view(request, user_id):

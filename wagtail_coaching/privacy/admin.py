@@ -5,7 +5,6 @@ from django.contrib import messages
 from django.contrib.admin.utils import quote
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
-from django.urls import re_path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail_modeladmin.helpers import ButtonHelper
@@ -14,6 +13,7 @@ from wagtail_modeladmin.views import InstanceSpecificView
 from wagtail_coaching.conversations import rules as conversations
 from wagtail_coaching.privacy import erasure
 from wagtail_coaching.spaces.admin import ClientSpaceAdmin
+from wagtail_coaching.spaces.admin_locks import action_url
 from wagtail_coaching.spaces.content import content_counts
 
 
@@ -75,13 +75,7 @@ class EraseSpaceView(InstanceSpecificView):
 
 
 def erase_url_patterns(model_admin):
-    return (
-        re_path(
-            model_admin.url_helper.get_action_url_pattern("erase"),
-            model_admin.erase_view,
-            name=model_admin.url_helper.get_action_url_name("erase"),
-        ),
-    )
+    return (action_url(model_admin, "erase", model_admin.erase_view),)
 
 
 class ErasableSpaceAdminMixin:
@@ -89,7 +83,7 @@ class ErasableSpaceAdminMixin:
 
     button_helper_class = ClientSpaceButtonHelper
     # Erasing needs the right to delete spaces (see spaces.admin_locks).
-    locked_actions = {"erase": "delete"}
+    locked_actions = {**ClientSpaceAdmin.locked_actions, "erase": "delete"}
 
     def get_queryset(self, request):
         return erasure.with_erasure_due(super().get_queryset(request))

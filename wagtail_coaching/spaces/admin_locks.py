@@ -97,6 +97,16 @@ def locked_view(model_admin, action, view):
     return wrapper
 
 
+def action_url(model_admin, action, view):
+    """The URL of ``model_admin``'s custom instance action ``action`` served by ``view``
+    (locked like the others once the admin is in a :class:`LockedModelAdminGroup`)."""
+    return re_path(
+        model_admin.url_helper.get_action_url_pattern(action),
+        view,
+        name=model_admin.url_helper.get_action_url_name(action),
+    )
+
+
 def action_of(model_admin, url_name):
     prefix = model_admin.url_helper.get_action_url_name("")
     return url_name[len(prefix) :] if url_name.startswith(prefix) else None

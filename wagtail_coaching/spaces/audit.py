@@ -30,6 +30,7 @@ class AccessAction(models.TextChoices):
     COACH_PROPOSED = "coach_proposed", _("New coach proposed")
     ACCEPTED = "accepted", _("Proposal accepted by the coachee")
     REFUSED = "refused", _("Proposal refused by the coachee")
+    WITHDRAWN = "withdrawn", _("Proposal withdrawn by staff")
     PASSWORD_CHANGED = "password", _("Password changed by staff")
     EMAIL_CHANGED = "email", _("E-mail address changed by staff")
     RIGHTS_CHANGED = "rights", _("Admin rights changed by staff")

@@ -12,6 +12,8 @@ What a caller may rely on:
   without content; the space's front door shows the proposals to both participants.
 * The coachee revokes an extra participant at once (:func:`revoke`): the lock's grant row is
   deleted, which closes that person's open sockets (``sessions.live``).
+* Staff who may change the space withdraw a proposal still pending (:func:`withdraw`); one
+  already answered stays as the coachee decided.
 """
 
 from datetime import timedelta
@@ -182,6 +184,11 @@ def _close(proposal, status):
     proposal.save(update_fields=["status", "decided_at"])
 
 
+def _log(proposal, space, user, action):
+    """Log ``action`` of ``user`` about ``proposal``, naming who proposed it."""
+    audit.record(space, user, action, subject_user=proposal.user, proposed_by=proposal.proposed_by)
+
+
 def _locked(proposal, space, user):
     """The proposal, locked, if it is pending and ``user`` is the space's coachee."""
     if space.coachee_id != user.pk:
@@ -267,13 +274,7 @@ def refuse(proposal, space, coachee):
     """The coachee refuses: nothing opens, and the coach is told."""
     proposal = _locked(proposal, space, coachee)
     _close(proposal, ProposalStatus.REFUSED)
-    audit.record(
-        space,
-        coachee,
-        audit.AccessAction.REFUSED,
-        subject_user=proposal.user,
-        proposed_by=proposal.proposed_by,
-    )
+    _log(proposal, space, coachee, audit.AccessAction.REFUSED)
     names = {"coachee": display_name(space.coachee), "user": proposal.user_name}
     send_notice(
         space.coach,
@@ -284,6 +285,53 @@ def refuse(proposal, space, coachee):
         key=f"proposal:{proposal.pk}:refused:{space.coach_id}",
     )
     return proposal
+
+
+def not_withdrawable():
+    """The error (and the message staff read) for a proposal no longer pending."""
+    return ProposalError(
+        _(
+            "This proposal can no longer be withdrawn: the coachee already answered it, "
+            "or it was withdrawn before."
+        )
+    )
+
+
+@transaction.atomic
+def withdraw(proposal, space, actor):
+    """Staff (``actor``) withdraw a pending proposal: it leaves the space's front door, the
+    access log names who withdrew it, and the coachee and the coach are told. Raises
+    :class:`ProposalError` once the coachee answered it (or it was withdrawn already).
+
+    Whether ``actor`` may change ``space`` is the caller's check (the admin's lock)."""
+    locked = (
+        AccessProposal.objects.select_for_update()
+        .filter(pk=proposal.pk, space=space, status=ProposalStatus.PENDING)
+        .first()
+    )
+    if locked is None:
+        raise not_withdrawable()
+    _close(locked, ProposalStatus.WITHDRAWN)
+    _log(locked, space, actor, audit.AccessAction.WITHDRAWN)
+    names = {
+        "who": display_name(actor) if actor is not None else _("A staff member"),
+        "user": locked.user_name,
+    }
+    url = _space_url(space)
+    for person in (space.coachee, space.coach):
+        send_notice(
+            person,
+            lambda: _("A proposal was withdrawn"),
+            lambda: (
+                _(
+                    "%(who)s withdrew the proposal about %(user)s. Nothing changes in the "
+                    "coaching space."
+                )
+                % names
+            ),
+            url,
+        )
+    return locked
 
 
 def revocable(space):

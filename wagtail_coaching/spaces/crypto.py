@@ -20,6 +20,9 @@ How it works, and what a caller may rely on:
   unreadable in the live database and in every copy of the content database; a copy of the
   *key* database taken before the erasure can still unwrap it, which is why that database's
   backups are kept no longer than the erasure delay. Deleting a space deletes its key.
+* What has no space may own a key of its own in the same store (see :class:`DataKey`): a
+  trial request encrypts its outcome so. Every function below taking a ``space`` takes such
+  a key owner as well.
 
 Reusing it for another model (e.g. a coachee's reflections)::
 
@@ -44,6 +47,7 @@ reordered, dropped, duplicated or cut off at the end without decryption failing.
 import json
 import os
 import uuid
+from types import SimpleNamespace
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
@@ -109,7 +113,12 @@ def _master_key(key_id):
 class DataKey(models.Model):
     """The wrapped data key of one space, in the key store (:mod:`.keystore`). Never shown
     anywhere, never exported. No foreign key: the key store may be another database, so
-    the space is named by its public id (also bound into the wrapping)."""
+    the space is named by its public id (also bound into the wrapping).
+
+    Another *key owner* may hold a key here too: any object with a ``public_id`` (UUID) and
+    a ``key_scope`` naming its kind, such as a trial request (whose coach's outcome has no
+    space to be encrypted under). Its row is found by that public id, and the scope is bound
+    into the wrapping, so a key never unwraps as another kind's."""
 
     space_public_id = models.UUIDField(_("client space"), unique=True)
     master_key_id = models.CharField(_("master key id"), max_length=64)
@@ -134,8 +143,19 @@ def _key_of(space):
     return _keys().filter(space_public_id=space.public_id)
 
 
+# A space's key is wrapped under this scope; another key owner names its own ``key_scope``,
+# one of KEY_SCOPES (the kinds of owner the store holds: rewrap_all tries each).
+SPACE_KEY_SCOPE = "datakey"
+TRIAL_KEY_SCOPE = "trialkey"
+KEY_SCOPES = (SPACE_KEY_SCOPE, TRIAL_KEY_SCOPE)
+
+
+def _scope(owner):
+    return getattr(owner, "key_scope", SPACE_KEY_SCOPE)
+
+
 def _wrap_aad(space):
-    return f"wagtail_coaching|datakey|{space.public_id}".encode()
+    return f"wagtail_coaching|{_scope(space)}|{space.public_id}".encode()
 
 
 def _wrap(space, data_key):
@@ -222,6 +242,21 @@ def data_key_for(space, create=True):
     return data_key
 
 
+def _unwrap_any(row):
+    """``(owner, data key)`` of ``row`` without its owner at hand: the wrapping binds only the
+    owner's public id and scope, so each scope the store holds is tried (a wrong one fails)."""
+    for scope in KEY_SCOPES:
+        owner = SimpleNamespace(public_id=row.space_public_id, key_scope=scope)
+        try:
+            return owner, _unwrap(owner, row)
+        except DecryptionError:
+            continue
+    raise DecryptionError(
+        f"The data key {row.space_public_id} does not unwrap with master key "
+        f"{row.master_key_id!r} under any key scope."
+    )
+
+
 def rewrap_all(batch_size=500):
     """Re-wrap every live data key wrapped by a key other than the current one.
 
@@ -231,13 +266,11 @@ def rewrap_all(batch_size=500):
     count = 0
     stale = _keys().exclude(master_key_id=key_id).exclude(wrapped_key=None)
     for row in stale.iterator(chunk_size=batch_size):
-        # The wrapping binds the space's public id only: no need to read the space.
-        space = ClientSpace(public_id=row.space_public_id)
         with transaction.atomic(using=key_database()):
             locked = _keys().select_for_update().get(pk=row.pk)
             if locked.wrapped_key is None or locked.master_key_id == key_id:
                 continue
-            data_key = _unwrap(space, locked)
+            space, data_key = _unwrap_any(locked)
             locked.master_key_id, locked.wrapped_key = _wrap(space, data_key)
             locked.save(using=key_database(), update_fields=["master_key_id", "wrapped_key"])
             count += 1
@@ -267,10 +300,16 @@ def is_erased(space):
     return _key_of(space).filter(wrapped_key=None).exists()
 
 
+def delete_key(owner):
+    """Delete the data key of ``owner`` (a space, or another key owner) from the key store:
+    for a row that is deleted (no foreign key cascades across stores)."""
+    _key_of(owner).delete()
+
+
 @receiver(post_delete, sender=ClientSpace)
 def forget_space_key(sender, instance, **kwargs):
     """A deleted space's key goes too (there is no foreign key to cascade across stores)."""
-    _key_of(instance).delete()
+    delete_key(instance)
 
 
 # --- Encrypting and decrypting -------------------------------------------------------------

@@ -4,20 +4,24 @@ and "convert" actions. Staff see the request and its outcome; never anything of 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
-from django.urls import re_path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic.edit import FormView
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
 from wagtail_modeladmin.helpers import ButtonHelper, PermissionHelper
 from wagtail_modeladmin.options import ModelAdmin
-from wagtail_modeladmin.views import InstanceSpecificView
+from wagtail_modeladmin.views import InspectView, InstanceSpecificView
 
+from wagtail_coaching.spaces.admin_locks import action_url
 from wagtail_coaching.spaces.models import Organisation, display_name
 from wagtail_coaching.spaces.preferences import user_timezone
 from wagtail_coaching.trials import rules
-from wagtail_coaching.trials.forms import ConvertTrialForm, ScheduleTrialForm
+from wagtail_coaching.trials.forms import (
+    ConvertTrialForm,
+    ScheduleTrialForm,
+    TrialRequestAdminForm,
+)
 from wagtail_coaching.trials.models import TrialRequest, TrialStatus
 
 
@@ -49,6 +53,14 @@ class TrialPermissionHelper(PermissionHelper):
     def user_can_create(self, user):
         # Requests come from the public page, with the prospect's own consent.
         return False
+
+
+class TrialInspectView(InspectView):
+    def get_field_label(self, field_name, field=None):
+        # The outcome is encrypted: a descriptor, not a model field with a verbose name.
+        if field_name == "outcome":
+            return TrialRequestAdminForm.base_fields["outcome"].label
+        return super().get_field_label(field_name, field)
 
 
 class TrialActionView(InstanceSpecificView, FormView):
@@ -212,19 +224,23 @@ class TrialRequestAdmin(ModelAdmin):
     list_display = ("name", "organisation_name", "kind", "status", "created_at", "starts_at")
     list_filter = ("status", "kind", "created_at")
     search_fields = ("name", "email", "organisation_name", "role")
-    panels = [
-        MultiFieldPanel(
-            [
-                FieldRowPanel([FieldPanel("name"), FieldPanel("email")]),
-                FieldRowPanel([FieldPanel("organisation_name"), FieldPanel("role")]),
-                FieldPanel("kind"),
-                FieldPanel("preferred_slots"),
-            ],
-            heading=gettext_lazy("Request"),
-        ),
-        FieldPanel("status"),
-        FieldPanel("outcome"),
-    ]
+    inspect_view_class = TrialInspectView
+    edit_handler = ObjectList(
+        [
+            MultiFieldPanel(
+                [
+                    FieldRowPanel([FieldPanel("name"), FieldPanel("email")]),
+                    FieldRowPanel([FieldPanel("organisation_name"), FieldPanel("role")]),
+                    FieldPanel("kind"),
+                    FieldPanel("preferred_slots"),
+                ],
+                heading=gettext_lazy("Request"),
+            ),
+            FieldPanel("status"),
+            FieldPanel("outcome"),
+        ],
+        base_form_class=TrialRequestAdminForm,
+    )
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("coach")
@@ -238,11 +254,5 @@ class TrialRequestAdmin(ModelAdmin):
     def get_admin_urls_for_registration(self):
         urls = super().get_admin_urls_for_registration()
         for action in ("schedule", "convert"):
-            urls += (
-                re_path(
-                    self.url_helper.get_action_url_pattern(action),
-                    getattr(self, f"{action}_view"),
-                    name=self.url_helper.get_action_url_name(action),
-                ),
-            )
+            urls += (action_url(self, action, getattr(self, f"{action}_view")),)
         return urls

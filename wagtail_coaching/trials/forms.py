@@ -4,6 +4,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms import WagtailAdminModelForm
 
 from wagtail_coaching.conf import get_setting
 from wagtail_coaching.sessions.forms import SessionForm
@@ -154,3 +155,26 @@ class TrialOutcomeForm(forms.Form):
             "the prospect did not agree to have recorded."
         ),
     )
+
+
+class TrialRequestAdminForm(WagtailAdminModelForm):
+    """The admin's trial request form. The outcome is encrypted (it is no model field): the
+    form shows it decrypted and stores what staff write through the model's descriptor."""
+
+    outcome = forms.CharField(
+        label=_("outcome"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("A short outcome, limited to what the prospect agreed to have recorded."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "outcome" in self.fields:
+            self.fields["outcome"].initial = self.instance.outcome
+
+    def save(self, commit=True):
+        if "outcome" in self.cleaned_data:
+            self.instance.outcome = self.cleaned_data["outcome"]
+        return super().save(commit=commit)

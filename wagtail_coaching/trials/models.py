@@ -6,11 +6,14 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from wagtail_coaching.sessions.models import generate_room_name
+from wagtail_coaching.spaces import crypto
 from wagtail_coaching.spaces.models import ClientSpace
 
 
@@ -92,14 +95,9 @@ class TrialRequest(models.Model):
     coach_joined_at = models.DateTimeField(
         gettext_lazy("coach joined at"), null=True, blank=True, editable=False
     )
-    outcome = models.TextField(
-        gettext_lazy("outcome"),
-        max_length=1000,
-        blank=True,
-        help_text=gettext_lazy(
-            "A short outcome, limited to what the prospect agreed to have recorded."
-        ),
-    )
+    # Encrypted under the trial's own data key (a trial has no space): see key_scope.
+    outcome_encrypted = models.BinaryField(null=True, editable=False)
+    outcome = crypto.EncryptedText("outcome_encrypted")
     outcome_recorded_at = models.DateTimeField(null=True, blank=True, editable=False)
     converted_space = models.ForeignKey(
         ClientSpace,
@@ -123,6 +121,20 @@ class TrialRequest(models.Model):
             "organisation": self.organisation_name,
         }
 
+    # What crypto.EncryptedText needs. The coach's outcome is encrypted like a space's
+    # content, under a data key of the trial's own in the key store (the trial is its own
+    # key owner, its kind bound by key_scope); deleting the trial deletes that key.
+    key_scope = crypto.TRIAL_KEY_SCOPE
+    encryption_label = "wagtail_coaching.trialrequest"
+
+    @property
+    def encryption_space(self):
+        return self
+
+    @property
+    def uid(self):
+        return self.public_id
+
     @property
     def ends_at(self):
         return self.starts_at + timedelta(minutes=self.duration_minutes)
@@ -141,3 +153,9 @@ class TrialRequest(models.Model):
             raise ValidationError(
                 {"status": _("Use the “Convert” action to turn the trial into a client space.")}
             )
+
+
+@receiver(post_delete, sender=TrialRequest)
+def forget_trial_key(sender, instance, **kwargs):
+    """A deleted trial's data key goes too: its outcome can never be read again."""
+    crypto.delete_key(instance)

@@ -291,7 +291,7 @@ def record_outcome(trial, outcome, now=None):
     trial.outcome = outcome
     trial.outcome_recorded_at = now
     trial.status = TrialStatus.DONE
-    trial.save(update_fields=["outcome", "outcome_recorded_at", "status"])
+    trial.save(update_fields=["outcome_encrypted", "outcome_recorded_at", "status"])
     return trial
 
 
