@@ -15,7 +15,7 @@ from wagtail_coaching.spaces.proposals import AccessProposal, ProposalStatus
 from .conftest import accept_contract
 from .exports import prepare_export
 from .factories import CoachFactory
-from .tasks import committed
+from .tasks import committed, run_tasks
 from .test_admin import space_form
 
 pytestmark = pytest.mark.django_db
@@ -272,6 +272,7 @@ def test_staff_withdraw_a_pending_proposal(client, held, django_capture_on_commi
         response = client.post(withdraw_url(world, proposal), {"proposal": proposal.uid})
     assert response.status_code == 302
     assert AccessProposal.objects.get(pk=proposal.pk).status == ProposalStatus.WITHDRAWN
+    run_tasks()  # the worker sends the e-mails
     assert {m.to[0] for m in mail.outbox} == {world.coachee.email, world.coach.email}
     for message in mail.outbox:
         assert "Sam Staffer withdrew" in message.body and SECRET not in message.body

@@ -314,22 +314,22 @@ def withdraw(proposal, space, actor):
     _close(locked, ProposalStatus.WITHDRAWN)
     _log(locked, space, actor, audit.AccessAction.WITHDRAWN)
     names = {
-        "who": display_name(actor) if actor is not None else _("A staff member"),
+        "who": display_name(actor) if actor is not None else gettext_noop("A staff member"),
         "user": locked.user_name,
     }
     url = _space_url(space)
     for person in (space.coachee, space.coach):
         send_notice(
             person,
-            lambda: _("A proposal was withdrawn"),
-            lambda: (
-                _(
-                    "%(who)s withdrew the proposal about %(user)s. Nothing changes in the "
-                    "coaching space."
-                )
-                % names
+            gettext_noop("A proposal was withdrawn"),
+            gettext_noop(
+                "%(who)s withdrew the proposal about %(user)s. Nothing changes in the "
+                "coaching space."
             ),
+            names,
             url,
+            key=f"proposal:{locked.pk}:withdrawn:{person.pk}",
+            translated=() if actor is not None else ("who",),
         )
     return locked
 
