@@ -174,3 +174,22 @@ def watched(page):
 
     page.violations = violations
     return page
+
+
+def add_virtual_authenticator(page):
+    """A passkey authenticator in ``page``'s browser (Chrome DevTools Protocol's WebAuthn
+    domain): a platform authenticator that verifies its user and keeps resident keys."""
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("WebAuthn.enable")
+    cdp.send(
+        "WebAuthn.addVirtualAuthenticator",
+        {
+            "options": {
+                "protocol": "ctap2",
+                "transport": "internal",
+                "hasResidentKey": True,
+                "hasUserVerification": True,
+                "isUserVerified": True,
+            }
+        },
+    )

@@ -17,6 +17,7 @@ from playwright.sync_api import expect
 
 from tests.factories import PASSWORD, CoachFactory, UserFactory
 
+from .conftest import add_virtual_authenticator
 from .test_second_factor import code_for
 
 WIDTHS = {"desktop": 1366, "phone": 390}
@@ -118,20 +119,7 @@ def test_a_french_user_sees_the_admin_screens_and_passkeys_in_french(french, req
     expect_admin_look(page)
     shots(page, "admin-setup-fr")
 
-    cdp = page.context.new_cdp_session(page)
-    cdp.send("WebAuthn.enable")
-    cdp.send(
-        "WebAuthn.addVirtualAuthenticator",
-        {
-            "options": {
-                "protocol": "ctap2",
-                "transport": "internal",
-                "hasResidentKey": True,
-                "hasUserVerification": True,
-                "isUserVerified": True,
-            }
-        },
-    )
+    add_virtual_authenticator(page)
     page.get_by_role("button", name="Enregistrer une clé d’accès").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Codes de secours")
     expect(page.locator("body.login .coaching-recovery-codes li")).to_have_count(10)

@@ -13,6 +13,8 @@ from playwright.sync_api import expect
 
 from tests.factories import PASSWORD, CoachFactory
 
+from .conftest import add_virtual_authenticator
+
 
 @pytest.fixture
 def coach(transactional_db, settings, live_server):
@@ -70,20 +72,7 @@ def test_a_coach_sets_up_an_authenticator_app_and_logs_in_with_it(page, coach):
 
 
 def test_a_coach_registers_a_passkey_and_logs_in_with_it(page, coach):
-    cdp = page.context.new_cdp_session(page)
-    cdp.send("WebAuthn.enable")
-    cdp.send(
-        "WebAuthn.addVirtualAuthenticator",
-        {
-            "options": {
-                "protocol": "ctap2",
-                "transport": "internal",
-                "hasResidentKey": True,
-                "hasUserVerification": True,
-                "isUserVerified": True,
-            }
-        },
-    )
+    add_virtual_authenticator(page)
     password_step(page)
     expect(page.get_by_role("heading", level=1)).to_have_text("Set up a second factor")
     page.get_by_role("button", name="Register a passkey").click()
