@@ -523,9 +523,7 @@ def print_plans(coachee):
     print_plan("spaces_for_user(coachee)", lock.spaces_for_user(coachee))
     # The page asks the lock for ids, then reads the spaces by primary key (see views.py).
     space_ids = list(lock.spaces_for_user(coachee).values_list("pk", flat=True))
-    page_query = views._with_next_session(ClientSpace.objects.filter(pk__in=space_ids)).order_by(
-        "-start_date", "pk"
-    )
+    page_query = views._listed(ClientSpace.objects.filter(pk__in=space_ids), coachee)
     print_plan("My coaching page query (coachee)", page_query)
     print_plan("alt: by permission_id (coachee)", spaces_by_permission_id(coachee, permission_id))
 
