@@ -10,7 +10,7 @@ from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
 
-from wagtail_coaching.compat import CSP_MIDDLEWARE
+from wagtail_coaching.compat import BUILTIN_CSP, CSP_MIDDLEWARE
 from wagtail_coaching.spaces.csp import site_policy
 
 SANDBOX_DIR = Path(__file__).resolve().parent.parent
@@ -109,6 +109,9 @@ TEMPLATES = [
         },
     },
 ]
+if BUILTIN_CSP:
+    # Django 6's CSP nonce in templates too (the app's templates read it from the request).
+    TEMPLATES[0]["OPTIONS"]["context_processors"].append("django.template.context_processors.csp")
 
 WSGI_APPLICATION = "sandbox.wsgi.application"
 ASGI_APPLICATION = "sandbox.asgi.application"

@@ -52,6 +52,10 @@ WAGTAIL_COACHING_MASTER_KEYS = parse_key_ring_env(env("WAGTAIL_COACHING_MASTER_K
 WAGTAIL_COACHING_PRIVATE_ROOT = env("WAGTAIL_COACHING_PRIVATE_ROOT")
 
 DATABASES = {"default": dj_database_url.parse(env("DATABASE_URL"), conn_max_age=600)}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Wagtail's search index uses PostgreSQL's full-text fields there, which Django 6.1
+    # checks for (postgres.E005).
+    INSTALLED_APPS = [*INSTALLED_APPS, "django.contrib.postgres"]  # noqa: F405
 # The per-space data keys in a database of their own, whose backups are kept no longer than
 # the erasure delay (README, "Erasure and backups"); without it they stay in "default".
 if os.environ.get("WAGTAIL_COACHING_KEYS_DATABASE_URL"):
