@@ -5,10 +5,11 @@ Thin: who may see what is decided by the lock (``spaces.lock``) and the gate
 
 import uuid
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import CharField, DateTimeField, F, Q
+from django.db.models import CharField, F, Q
 from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils import dateformat, formats, timezone
@@ -22,12 +23,11 @@ from wagtail_coaching.conversations import rules as conversations
 from wagtail_coaching.dashboard.agenda import coach_agenda
 from wagtail_coaching.reporting import home
 from wagtail_coaching.sessions.models import CoachingSession, SessionStatus
-from wagtail_coaching.spaces import audit, consent, gate, lock
+from wagtail_coaching.spaces import audit, consent, gate, lock, rows
 from wagtail_coaching.spaces.models import (
     ClientSpace,
     ClientSpaceStatus,
     display_name,
-    display_name_fields,
 )
 from wagtail_coaching.spaces.preferences import user_timezone
 from wagtail_coaching.spaces.rendering import render_page
@@ -64,52 +64,81 @@ def _column_of(model, name):
     )
 
 
-def _listed(queryset, user):
-    """The spaces of ``queryset`` in the list's order, with what their cards show: the
-    next session, the programme's title and the organisation's name (subqueries, not
-    joins: the planner then has fewer tables to order), the unread messages of ``user``,
-    and only the columns the cards show."""
+# What a card reads of its space and of the participants (the SQL's columns, in order).
+CARD_FIELDS = ("pk", "public_id", "status", "start_date", "coach", "coachee", "programme")
+
+
+def _name_fields():
+    return ["first_name", "last_name", get_user_model().USERNAME_FIELD]
+
+
+def _listing_sql(among):
+    """SQL of the spaces whose ids ``among`` (SQL, of ``{space}``) names, in the list's
+    order, with what their cards show: the next session (parameters: the planned status and
+    the time from which), the programme's title and the organisation's name (subqueries,
+    not joins: the planner has fewer tables to order), the unread messages of the reader
+    (parameters: the reader twice), the participants' names."""
     q, meta = connection.ops.quote_name, ClientSpace._meta
+    User = get_user_model()
+    space = f"{q(meta.db_table)}.{q(meta.pk.column)}"
 
-    def fk(name):
-        return f"{q(meta.db_table)}.{q(meta.get_field(name).column)}"
+    def column(name):
+        return f"{q(meta.db_table)}.{q(rows.field(ClientSpace, name).column)}"
 
-    # Written as SQL: the ORM's subqueries took longer to build than to run.
-    upcoming = RawSQL(
-        _next_session_sql().replace("{space}", f"{q(meta.db_table)}.{q(meta.pk.column)}"),
-        (SessionStatus.PLANNED, connection.ops.adapt_datetimefield_value(timezone.now())),
-        output_field=DateTimeField(),
-    )
+    names = [q(User._meta.get_field(name).column) for name in _name_fields()]
+    users, user_pk = q(User._meta.db_table), q(User._meta.pk.column)
     programme = meta.get_field("programme").related_model
     organisation = meta.get_field("organisation").related_model
-    queryset = (
-        queryset.annotate(
-            next_session_at=upcoming,
-            programme_title=RawSQL(
-                _column_of(programme, "title").replace("{fk}", fk("programme")),
-                (),
-                output_field=CharField(),
-            ),
-            organisation_name=RawSQL(
-                _column_of(organisation, "name").replace("{fk}", fk("organisation")),
-                (),
-                output_field=CharField(),
-            ),
-        )
-        .select_related("coach", "coachee")
-        .only(
-            "public_id",
-            "status",
-            "start_date",
-            "coach_id",
-            "coachee_id",
-            "programme_id",
-            *display_name_fields("coach"),
-            *display_name_fields("coachee"),
-        )
-        .order_by(*LIST_ORDER)
+    return (
+        f"SELECT {', '.join(column(name) for name in CARD_FIELDS)},"  # noqa: S608
+        f" {_next_session_sql().replace('{space}', space)},"
+        f" {_column_of(programme, 'title').replace('{fk}', column('programme'))},"
+        f" {_column_of(organisation, 'name').replace('{fk}', column('organisation'))},"
+        f" {conversations.unread_sql().replace('{space}', space)},"
+        f" {', '.join(f'coach.{name}' for name in names)},"
+        f" {', '.join(f'coachee.{name}' for name in names)}"
+        f" FROM {q(meta.db_table)}"
+        f" JOIN {users} coach ON coach.{user_pk} = {column('coach')}"
+        f" JOIN {users} coachee ON coachee.{user_pk} = {column('coachee')}"
+        f" WHERE {among.replace('{space}', space)}"
+        f" ORDER BY {column('start_date')} DESC, {space}"
     )
-    return conversations.with_unread(queryset, user)
+
+
+def _listed(space_ids, user):
+    """The spaces ``space_ids`` (the lock's, one page of them) in the list's order, with
+    what their cards show (see :func:`_listing_sql`; ``next_session_at``,
+    ``programme_title``, ``organisation_name``, ``unread_messages``) and only that. One
+    statement, written once as SQL: the ORM took longer to build it than the database to
+    run it, and to make model instances of every column than the cards needed."""
+    among, ids_params = lock.among_sql("{space}", space_ids)
+    params = (
+        SessionStatus.PLANNED,
+        connection.ops.adapt_datetimefield_value(timezone.now()),
+        user.pk,
+        user.pk,
+        *ids_params,
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(_listing_sql(among), params)
+        found = cursor.fetchall()
+    spaces_of = rows.reader(ClientSpace, CARD_FIELDS)
+    people_of = rows.reader(get_user_model(), ["pk", *_name_fields()])
+    starts_at = CoachingSession._meta.get_field("starts_at")
+    count, names = len(CARD_FIELDS), len(_name_fields())
+    spaces = []
+    for row in found:
+        space = spaces_of.make(row)
+        next_at, title, organisation_name, unread = row[count : count + 4]
+        people = row[count + 4 :]
+        space.next_session_at = rows.python_value(starts_at, next_at)
+        space.programme_title = title
+        space.organisation_name = organisation_name
+        space.unread_messages = unread
+        space.coach = people_of.make([space.coach_id, *people[:names]])
+        space.coachee = people_of.make([space.coachee_id, *people[names:]])
+        spaces.append(space)
+    return spaces
 
 
 _URL_SAMPLE = uuid.UUID(int=0)
@@ -170,8 +199,8 @@ def my_spaces(request):
     """The context of My coaching's list: the spaces ``request.user`` may enter, filtered
     by ``?q=`` (a participant's name) and ``?status=``, 25 a page (``?page=``).
 
-    Three queries whatever the number of spaces: the lock's ids, the count (only when
-    searching: otherwise it is the number of ids), the page.
+    Two queries whatever the number of spaces, three when searching: the lock's ids, the
+    ids found among them (searching), the page's spaces.
     """
     query = request.GET.get("q", "").strip()[:100]
     status = request.GET.get("status", "")
@@ -196,17 +225,15 @@ def my_spaces(request):
                 | Q(coach__last_name__icontains=word)
                 | Q(coach__username__icontains=word)
             )
-        page = Paginator(_listed(spaces, request.user), SPACES_PER_PAGE).get_page(
-            request.GET.get("page")
-        )
-        listed = page.object_list
+        # The ids found, as many as the lock's at most: counted and paged here.
+        found = list(spaces.order_by(*LIST_ORDER).values_list("pk", flat=True))
+        page = Paginator(found, SPACES_PER_PAGE).get_page(request.GET.get("page"))
     else:
         # Every space the lock opens is listed, in the ids' order: the page is a slice of
-        # them, and only its 25 spaces are read with what their cards show.
+        # them.
         page = Paginator(space_ids, SPACES_PER_PAGE).get_page(request.GET.get("page"))
-        listed = _listed(
-            ClientSpace.objects.filter(lock.Among(F("pk"), page.object_list)), request.user
-        )
+    # Only the page's spaces are read with what their cards show.
+    listed = _listed(list(page.object_list), request.user)
     return {
         "spaces": _cards(listed, request.user),
         "spaces_page": page,
@@ -240,10 +267,22 @@ def _agenda_context(request, space_ids):
     return {"agenda": agenda, "time_zone": zone}
 
 
-SPACE_PAGE = ClientSpace.objects.select_related("coach", "coachee", "organisation", "programme")
+def _space_page(user):
+    """The space as its front door reads it, in the gate's one query: the participants and
+    the organisation joined, the programme's title as a subquery (not the two tables of a
+    Wagtail page), ``user``'s unread messages, and whether the access card shows anything."""
+    q, meta = connection.ops.quote_name, ClientSpace._meta
+    programme = meta.get_field("programme").related_model
+    title = _column_of(programme, "title").replace(
+        "{fk}", f"{q(meta.db_table)}.{q(meta.get_field('programme').column)}"
+    )
+    queryset = ClientSpace.objects.select_related("coach", "coachee", "organisation").annotate(
+        programme_title=RawSQL(title, (), output_field=CharField())
+    )
+    return consent.with_access_card(conversations.with_unread(queryset, user))
 
 
-@gate.space_view(queryset=SPACE_PAGE)
+@gate.space_view(queryset=_space_page)
 def space_detail(request, space):
     """A client space's front door; 404 for anyone who may not enter it, the contract first
     for a participant who has not accepted it. Opening it is the visit that My coaching
@@ -268,6 +307,6 @@ def space_detail(request, space):
             "is_coach": space.coach_id == request.user.pk,
             "is_coachee": space.coachee_id == request.user.pk,
             "access": consent.front_door(space),
-            "unread_messages": conversations.unread_count(space, request.user),
+            "unread_messages": space.unread_messages,
         },
     )

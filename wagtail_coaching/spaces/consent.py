@@ -20,14 +20,19 @@ from datetime import timedelta
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import connection, models, transaction
 from django.db.models import Q
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from wagtail_coaching.spaces import audit, eligibility, lock, roles
-from wagtail_coaching.spaces.models import ClientSpace, display_name
+from wagtail_coaching.spaces.models import (
+    ClientSpace,
+    ClientSpaceUserObjectPermission,
+    display_name,
+)
 from wagtail_coaching.spaces.notices import absolute_url, send_notice
 from wagtail_coaching.spaces.proposals import AccessProposal, ProposalKind, ProposalStatus
 
@@ -60,11 +65,40 @@ def pending(space):
 SHOWN_FOR = timedelta(days=30)
 
 
+def with_access_card(queryset):
+    """Spaces of ``queryset`` annotated with ``access_card``: whether their front door has
+    anything to show about access (someone besides the coach and the coachee may enter, or
+    a proposal is pending or was answered lately). Read with the space, so that
+    :func:`front_door` asks nothing more of the many spaces where it is False."""
+    q, meta = connection.ops.quote_name, ClientSpace._meta
+    space = q(meta.db_table)
+    grants = q(ClientSpaceUserObjectPermission._meta.db_table)
+    proposals = q(AccessProposal._meta.db_table)
+    sql = (
+        f"(EXISTS (SELECT 1 FROM {grants} g WHERE g.content_object_id = {space}.id"  # noqa: S608
+        f" AND g.permission_id = %s AND g.user_id <> {space}.coach_id"
+        f" AND g.user_id <> {space}.coachee_id)"
+        f" OR EXISTS (SELECT 1 FROM {proposals} p WHERE p.space_id = {space}.id"
+        " AND (p.status = %s OR p.decided_at >= %s)))"
+    )
+    recent = connection.ops.adapt_datetimefield_value(timezone.now() - SHOWN_FOR)
+    return queryset.annotate(
+        access_card=RawSQL(
+            sql,
+            (lock.enter_permission_id(), ProposalStatus.PENDING, recent),
+            output_field=models.BooleanField(),
+        )
+    )
+
+
 def front_door(space):
     """What a space's front door shows about access: the pending proposals, the extra people
     with access (each with ``proposed_by_name``), and the proposals answered lately.
 
-    Two queries: the people with entry, and every proposal the door may show or name."""
+    Two queries: the people with entry, and every proposal the door may show or name; none
+    for a space read with :func:`with_access_card` that has nothing to show."""
+    if getattr(space, "access_card", None) is False:
+        return {"pending": [], "extra": [], "decided": []}
     extra = list(revocable(space))
     recent = timezone.now() - SHOWN_FOR
     proposals = list(

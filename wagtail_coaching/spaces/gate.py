@@ -131,9 +131,10 @@ def space_view(
     view set its own (the video room adds the Jitsi origin).
 
     Responses are marked ``Cache-Control: private, no-store``. ``queryset`` narrows or
-    annotates the spaces looked up (a queryset, or a callable returning one, evaluated per
-    request). ``background`` names the methods by which a page asks by itself, without the
-    person doing anything (polls, heartbeats): those requests do not keep the login alive.
+    annotates the spaces looked up: a queryset, or a callable given the request's user that
+    returns one (annotations for that reader), evaluated per request. ``background`` names
+    the methods by which a page asks by itself, without the person doing anything (polls,
+    heartbeats): those requests do not keep the login alive.
 
     Steps 2 and 3 cost one query: the lock's filter and the contract's state are read with
     the space itself, and the view's ``lock.may_enter`` on that space asks nothing more.
@@ -148,7 +149,7 @@ def space_view(
             return csp.apply(request, guarded(request, public_id, *args, **kwargs))
 
         def guarded(request, public_id, *args, **kwargs):
-            base = queryset() if callable(queryset) else queryset
+            base = queryset(request.user) if callable(queryset) else queryset
             space, accepted = admit(request.user, public_id, queryset=base, contract=contract)
             if not accepted:
                 return _to_contract(request, space)
