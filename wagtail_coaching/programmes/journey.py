@@ -9,12 +9,13 @@ current state.
 import math
 from dataclasses import dataclass, field
 
-from django.db.models import OuterRef, Subquery
+from django.db import connection
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from wagtail_coaching.blocks.steps import StepKind
+from wagtail_coaching.programmes.pages import ModulePage
 from wagtail_coaching.programmes.progress import (
     CURRENT,
     DONE,
@@ -97,19 +98,37 @@ def module_url(space, module_id):
     )
 
 
+def _modules_sql():
+    """SQL of a programme's live modules (the pages one level under the programme's path,
+    in the tree's order) with the progress row of one space in each, if any."""
+    q = connection.ops.quote_name
+    # The tree's columns and the title are on the site's base page table.
+    base = ModulePage._meta.get_field("title").model._meta
+    page, module = q(base.db_table), q(ModulePage._meta.db_table)
+    progress = q(ModuleProgress._meta.db_table)
+    pointer = q(ModulePage._meta.pk.column)
+    return (
+        f"SELECT p.{q(base.pk.column)}, m.{pointer}, p.title, p.slug, p.path, p.depth, p.live,"  # noqa: S608
+        " r.id AS progress_pk, r.started_at AS progress_started_at,"
+        " r.completed_at AS progress_completed_at"
+        f" FROM {module} m JOIN {page} p ON p.{q(base.pk.column)} = m.{pointer}"
+        f" LEFT JOIN {progress} r ON r.module_id = m.{pointer} AND r.space_id = %s"
+        " WHERE p.path LIKE %s AND p.depth = %s AND p.live ORDER BY p.path"
+    )
+
+
 def modules_with_progress(programme, space):
     """The live modules of ``programme`` with ``space``'s progress in each, in one query:
-    ``(modules, {module id: ModuleProgress})`` (a module not started has no entry)."""
+    ``(modules, {module id: ModuleProgress})`` (a module not started has no entry).
+
+    The modules carry their id, title, slug and place in the tree only (the other fields
+    load on access). Written as SQL: Wagtail's tree filters and three ORM subqueries took
+    several times longer to build than the database took to answer."""
     if programme is None:
         return [], {}
-    rows = ModuleProgress.objects.filter(space=space, module=OuterRef("pk"))
     modules = list(
-        programme.modules()
-        .defer_streamfields()
-        .annotate(
-            progress_pk=Subquery(rows.values("pk")[:1]),
-            progress_started_at=Subquery(rows.values("started_at")[:1]),
-            progress_completed_at=Subquery(rows.values("completed_at")[:1]),
+        ModulePage.objects.raw(
+            _modules_sql(), [space.pk, f"{programme.path}%", programme.depth + 1]
         )
     )
     progress = {
@@ -138,7 +157,7 @@ def build_journey(space):
         str(step_id): done
         for step_id, done in StepMark.objects.filter(space=space).values_list("step_id", "done")
     }
-    actions = list(Action.objects.filter(space=space).select_related("module"))
+    actions = list(Action.objects.filter(space=space))
     for action in actions:
         action.space = space  # one space object: its data key is unwrapped once
 
