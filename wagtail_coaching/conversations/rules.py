@@ -125,7 +125,7 @@ def unread_counts(user, space_ids):
     return {row["space_id"]: row["unread"] for row in rows}
 
 
-def _unread_sql():
+def unread_sql():
     """SQL of the unread messages of the space ``{space}`` (the outer query's id column)
     for the user of both parameters: the others' messages, not deleted, after the user's
     read marker."""
@@ -154,7 +154,7 @@ def with_unread(queryset, user):
     space = f"{q(meta.db_table)}.{q(meta.pk.column)}"
     return queryset.annotate(
         unread_messages=RawSQL(
-            _unread_sql().replace("{space}", space),
+            unread_sql().replace("{space}", space),
             (user.pk, user.pk),
             output_field=IntegerField(),
         )

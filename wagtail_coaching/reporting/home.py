@@ -53,9 +53,10 @@ def _midnight(day):
 
 def organisation_summaries(user, today=None):
     """A summary per organisation whose reports ``user`` was granted, by name."""
-    organisations = list(lock.organisations_reported_to(user).order_by("name"))
-    if not organisations:
+    ids = lock.organisation_ids_reported_to(user)
+    if not ids:
         return []
+    organisations = list(Organisation.objects.filter(pk__in=ids).order_by("name"))
     month, quarter = _month_and_quarter_starts(today or timezone.localdate())
     active = dict(
         ClientSpace.objects.filter(organisation__in=organisations, status=ClientSpaceStatus.ACTIVE)

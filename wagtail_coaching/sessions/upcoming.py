@@ -8,17 +8,17 @@ names are read; never content. Whether someone may really join is still decided 
 
 from datetime import timedelta
 
+from django.contrib.auth import get_user_model
 from django.db import connection
-from django.db.models import F
-from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils import timezone
 
 from wagtail_coaching.conf import get_setting
 from wagtail_coaching.sessions import jitsi
 from wagtail_coaching.sessions.models import LONGEST_SESSION, CoachingSession, SessionStatus
+from wagtail_coaching.spaces import rows
 from wagtail_coaching.spaces.lock import among_sql
-from wagtail_coaching.spaces.models import ClientSpace, ClientSpaceStatus, display_name_fields
+from wagtail_coaching.spaces.models import ClientSpace, ClientSpaceStatus
 
 # Enough planned sessions to step over the ones whose room already closed.
 CANDIDATES = 20
@@ -54,48 +54,95 @@ def _chosen_sql(space_ids):
     ), ids_params
 
 
+def _name_fields():
+    """The fields of a user that ``display_name`` reads."""
+    return ["first_name", "last_name", get_user_model().USERNAME_FIELD]
+
+
+def _next_sql(space_ids):
+    """SQL and the ids' parameters: the candidates of :func:`_chosen_sql` with what the
+    card shows (the session's times, its space, the participants' names, the programme's
+    title), in start order."""
+    q = connection.ops.quote_name
+    spaces, sessions = q(ClientSpace._meta.db_table), q(CoachingSession._meta.db_table)
+    User = get_user_model()
+    users = q(User._meta.db_table)
+    # The programme's title is on the site's base page table.
+    title = ClientSpace._meta.get_field("programme").related_model._meta.get_field("title")
+    pages, page_pk = q(title.model._meta.db_table), q(title.model._meta.pk.column)
+
+    def column(model, name):
+        return q(model._meta.get_field(name).column)
+
+    names = [User._meta.get_field(name).column for name in _name_fields()]
+    session_pk, space_pk = q(CoachingSession._meta.pk.column), q(ClientSpace._meta.pk.column)
+    chosen, ids_params = _chosen_sql(space_ids)
+    session_columns = ", ".join(f"s.{column(CoachingSession, name)}" for name in SESSION_FIELDS)
+    space_columns = ", ".join(f"c.{column(ClientSpace, name)}" for name in SPACE_FIELDS)
+    people = ", ".join(f"{who}.{q(name)}" for who in ("coach", "coachee") for name in names)
+    pk = q(User._meta.pk.column)
+    return (
+        f"SELECT {session_columns}, {space_columns}, {people},"  # noqa: S608
+        f" (SELECT p.{q(title.column)} FROM {pages} p WHERE p.{page_pk}"
+        f" = c.{column(ClientSpace, 'programme')}) FROM {sessions} s"
+        f" JOIN {spaces} c ON c.{space_pk} = s.{column(CoachingSession, 'space')}"
+        f" JOIN {users} coach ON coach.{pk} = c.{column(ClientSpace, 'coach')}"
+        f" JOIN {users} coachee ON coachee.{pk} = c.{column(ClientSpace, 'coachee')}"
+        f" WHERE s.{session_pk} IN ({chosen})"
+        f" ORDER BY s.{column(CoachingSession, 'starts_at')}, s.{session_pk}"
+    ), ids_params
+
+
+# What the card reads of a session and of its space (attribute names, in the SQL's order).
+SESSION_FIELDS = ("id", "space", "starts_at", "duration_minutes", "status")
+SPACE_FIELDS = ("id", "public_id", "status", "coach", "coachee", "programme")
+
+
+def _from_row(row):
+    """The session of one row of :func:`_next_sql`, with its space and participants (model
+    instances holding only those fields; the others load on access)."""
+    User = get_user_model()
+    names = _name_fields()
+    values = list(row)
+    sessions, spaces = len(SESSION_FIELDS), len(SESSION_FIELDS) + len(SPACE_FIELDS)
+    people = values[spaces:-1]
+    session = rows.instance(CoachingSession, SESSION_FIELDS, values[:sessions])
+    space = rows.instance(ClientSpace, SPACE_FIELDS, values[sessions:spaces])
+    space.coach = rows.instance(User, ["pk", *names], [space.coach_id, *people[: len(names)]])
+    space.coachee = rows.instance(User, ["pk", *names], [space.coachee_id, *people[len(names) :]])
+    session.space = space
+    session.programme_title = values[-1]
+    return session
+
+
 def next_session(space_ids, now=None):
     """The next session of the spaces ``space_ids`` (ids the lock gave), or None. One query.
 
     Only what the card shows is read: the session's times and status, its space's id,
     status and participants' names, and its programme's title as ``programme_title`` (None
-    without a programme), not the programme page."""
+    without a programme), not the programme page.
+
+    The candidates are chosen first, then only they are joined with the names (joined
+    first, every planned session of a coach of 200 spaces was, before the sort kept 20);
+    and the open spaces are found by primary key, then their sessions. Written as SQL: the
+    ORM took longer to build it than the database to run it."""
     now = now or timezone.now()
     earliest = now - LONGEST_SESSION - timedelta(minutes=get_setting("JITSI_JOIN_WINDOW_AFTER"))
-    # The candidates are chosen first, then only they are joined with the names (joined
-    # first, every planned session of a coach of 200 spaces was, before the sort kept 20);
-    # and the open spaces are found by primary key, then their sessions (each session's
-    # space looked up in the list of ids cost more than all the rest).
-    chosen_sql, ids_params = _chosen_sql(space_ids)
-    chosen = RawSQL(
-        chosen_sql,
-        (
-            *ids_params,
-            ClientSpaceStatus.CLOSED,
-            SessionStatus.PLANNED,
-            connection.ops.adapt_datetimefield_value(earliest),
-        ),
+    sql, ids_params = _next_sql(space_ids)
+    params = (
+        *ids_params,
+        ClientSpaceStatus.CLOSED,
+        SessionStatus.PLANNED,
+        connection.ops.adapt_datetimefield_value(earliest),
     )
-    candidates = (
-        CoachingSession.objects.filter(pk__in=chosen)
-        .select_related("space__coach", "space__coachee")
-        .only(
-            "space_id",
-            "starts_at",
-            "duration_minutes",
-            "status",
-            "space__public_id",
-            "space__status",
-            "space__coach_id",
-            "space__coachee_id",
-            "space__programme_id",
-            *display_name_fields("space__coach"),
-            *display_name_fields("space__coachee"),
-        )
-        .annotate(programme_title=F("space__programme__title"))
-        .order_by("starts_at", "pk")
-    )
-    return next((session for session in candidates if _is_to_come(session, now)), None)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    for row in rows:
+        session = _from_row(row)
+        if _is_to_come(session, now):
+            return session
+    return None
 
 
 def next_of_space(space, sessions, now=None):

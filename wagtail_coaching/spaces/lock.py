@@ -331,5 +331,31 @@ def organisations_reported_to(user):
     return Organisation.objects.filter(Q(pk__in=user_rows) | Q(pk__in=group_rows))
 
 
+def organisation_ids_reported_to(user):
+    """The ids of :func:`organisations_reported_to`, in one SQL statement: My coaching asks
+    it of everyone, and most people (coaches, coachees) hold no grant; building the
+    queryset's two subqueries cost more than running them."""
+    if not _is_real_user(user):
+        return []
+    q = connection.ops.quote_name
+    users = q(OrganisationUserObjectPermission._meta.db_table)
+    groups = q(OrganisationGroupObjectPermission._meta.db_table)
+    membership = get_user_model()._meta.get_field("groups")
+    through = membership.remote_field.through._meta
+    members = q(through.db_table)
+    member = q(through.get_field(membership.m2m_field_name()).column)
+    group = q(through.get_field(membership.m2m_reverse_field_name()).column)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT content_object_id FROM {users}"  # noqa: S608
+            " WHERE user_id = %s AND permission_id = %s"
+            f" UNION SELECT g.content_object_id FROM {groups} g"
+            f" JOIN {members} m ON m.{group} = g.group_id"
+            f" WHERE m.{member} = %s AND g.permission_id = %s",
+            [user.pk, reports_permission_id(), user.pk, reports_permission_id()],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
 def may_view_reports(user, organisation):
     return organisations_reported_to(user).filter(pk=organisation.pk).exists()
