@@ -12,16 +12,18 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.db.models import F
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
 from wagtail_coaching.sessions import board
-from wagtail_coaching.spaces import content, documents, lock
+from wagtail_coaching.spaces import consent, content, documents, lock
 from wagtail_coaching.spaces.models import ClientSpace, display_name
+from wagtail_coaching.spaces.proposals import AccessProposal
 
 from .conftest import accept_contract
-from .factories import ClientSpaceFactory, CoachingSessionFactory, UserFactory
+from .factories import ClientSpaceFactory, CoachFactory, CoachingSessionFactory, UserFactory
 from .programmes import make_action
 
 pytestmark = pytest.mark.django_db
@@ -32,10 +34,10 @@ PAGES = {
     # page: (url name, extra kwargs builder, queries)
     # Then the space with the lock's verdict, the contract's state and the space's wrapped
     # data key, in one query; the reader's preferences (time zone) at most once.
-    # + the visit, the sessions (the next-session card picks from them), the time zone,
-    # the unread messages, the people with entry and the proposals of extra access (2),
-    # the reader's unseen news
-    "space": ("space", lambda w: {}, 10),
+    # The front door's space comes with the reader's unread messages and whether the access
+    # card has anything to show; + the visit, the sessions (the next-session card picks
+    # from them), the time zone, the reader's unseen news
+    "space": ("space", lambda w: {}, 7),
     # + modules with their progress, sessions, marks, actions, goals
     "journey": ("space_journey", lambda w: {}, 9),
     "module": ("space_module", lambda w: {"module_id": w.module.pk}, 9),
@@ -299,3 +301,53 @@ def test_among_picks_exactly_the_ids_given(world):
         other,
     }
     assert not spaces.filter(lock.Among(F("pk"), [])).exists()
+
+
+# --- What the front door reads with the space --------------------------------------------------
+
+
+def front_door_access(client, world):
+    client.force_login(world.coachee)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(
+            reverse("wagtail_coaching:space", kwargs={"public_id": world.space.public_id})
+        )
+    assert response.status_code == 200
+    return response.context["access"], len(captured)
+
+
+def test_the_access_card_is_read_only_where_it_has_something_to_show(client, world):
+    """Most spaces have nobody but their coach and coachee, and no proposal: their front
+    door reads no access card. Each case the card shows is found with the space."""
+    accept_contract(world.coachee, world.space)
+    client.force_login(world.coachee)
+    client.get(reverse("wagtail_coaching:space", kwargs={"public_id": world.space.public_id}))
+    access, plain = front_door_access(client, world)
+    assert access == {"pending": [], "extra": [], "decided": []}
+
+    supervisor = CoachFactory(username="supervisor", first_name="Sue", last_name="Pervisor")
+    proposal = consent.propose(world.space, supervisor, world.staff)
+    access, queries = front_door_access(client, world)
+    assert [p.pk for p in access["pending"]] == [proposal.pk]
+    assert queries == plain + 2  # the people with entry and the proposals
+
+    consent.accept(proposal, world.space, world.coachee)
+    access, _queries = front_door_access(client, world)
+    assert [person.pk for person in access["extra"]] == [supervisor.pk]
+    assert [p.pk for p in access["decided"]] == [proposal.pk]
+
+    # Answered long ago: still shown while the person keeps access ...
+    AccessProposal.objects.filter(pk=proposal.pk).update(
+        decided_at=timezone.now() - consent.SHOWN_FOR - datetime.timedelta(days=1)
+    )
+    access, _queries = front_door_access(client, world)
+    assert [person.pk for person in access["extra"]] == [supervisor.pk]
+    assert access["decided"] == []
+    # ... and nothing at all once the coachee removed it.
+    consent.revoke(world.space, supervisor, world.coachee)
+    AccessProposal.objects.filter(pk=proposal.pk).update(
+        decided_at=timezone.now() - consent.SHOWN_FOR - datetime.timedelta(days=1)
+    )
+    access, queries = front_door_access(client, world)
+    assert access == {"pending": [], "extra": [], "decided": []}
+    assert queries == plain
