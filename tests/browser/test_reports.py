@@ -74,6 +74,10 @@ def test_hr_filters_a_period_and_downloads_the_pdf(page, sponsor):
     page.get_by_placeholder("Date from").fill("2026-04-01")
     page.get_by_placeholder("Date to").fill("2026-04-30")
     page.get_by_placeholder("Date to").press("Enter")
+    # The page may refresh once for each date: the PDF link follows the whole period.
+    expect(page.get_by_role("link", name="Download PDF")).to_have_attribute(
+        "href", re.compile(r"period_to=2026-04-30")
+    )
     expect(page.locator('[data-figure="sessions"]')).to_have_text("1 / 6")
     expect(page.locator('[data-figure="hours"]')).to_have_text("0.8")
 
