@@ -518,13 +518,26 @@ def print_plan(title, queryset):
         say(f"  {line}")
 
 
+def print_sql_plan(title, sql, params):
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    say(f"\nEXPLAIN (ANALYZE, BUFFERS) -- {title}")
+    say(f"SQL: {sql}")
+    say(plan)
+    say("Big tables read:")
+    for line in plan_verdict(plan) or ["(no big table appears in the plan)"]:
+        say(f"  {line}")
+
+
 def print_plans(coachee):
     permission_id = enter_permission_id()
     print_plan("spaces_for_user(coachee)", lock.spaces_for_user(coachee))
     # The page asks the lock for ids, then reads the spaces by primary key (see views.py).
     space_ids = list(lock.spaces_for_user(coachee).values_list("pk", flat=True))
-    page_query = views._listed(ClientSpace.objects.filter(pk__in=space_ids), coachee)
-    print_plan("My coaching page query (coachee)", page_query)
+    print_sql_plan(
+        "My coaching page query (coachee)", *views._listing_statement(space_ids[:25], coachee)
+    )
     print_plan("alt: by permission_id (coachee)", spaces_by_permission_id(coachee, permission_id))
 
 

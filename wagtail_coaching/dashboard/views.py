@@ -105,12 +105,8 @@ def _listing_sql(among):
     )
 
 
-def _listed(space_ids, user):
-    """The spaces ``space_ids`` (the lock's, one page of them) in the list's order, with
-    what their cards show (see :func:`_listing_sql`; ``next_session_at``,
-    ``programme_title``, ``organisation_name``, ``unread_messages``) and only that. One
-    statement, written once as SQL: the ORM took longer to build it than the database to
-    run it, and to make model instances of every column than the cards needed."""
+def _listing_statement(space_ids, user):
+    """``(sql, params)`` of :func:`_listed`."""
     among, ids_params = lock.among_sql("{space}", space_ids)
     params = (
         SessionStatus.PLANNED,
@@ -119,8 +115,17 @@ def _listed(space_ids, user):
         user.pk,
         *ids_params,
     )
+    return _listing_sql(among), params
+
+
+def _listed(space_ids, user):
+    """The spaces ``space_ids`` (the lock's, one page of them) in the list's order, with
+    what their cards show (see :func:`_listing_sql`; ``next_session_at``,
+    ``programme_title``, ``organisation_name``, ``unread_messages``) and only that. One
+    statement, written once as SQL: the ORM took longer to build it than the database to
+    run it, and to make model instances of every column than the cards needed."""
     with connection.cursor() as cursor:
-        cursor.execute(_listing_sql(among), params)
+        cursor.execute(*_listing_statement(space_ids, user))
         found = cursor.fetchall()
     spaces_of = rows.reader(ClientSpace, CARD_FIELDS)
     people_of = rows.reader(get_user_model(), ["pk", *_name_fields()])
