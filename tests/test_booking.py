@@ -89,9 +89,14 @@ def test_free_slots_are_the_availability_minus_sessions_and_trials(booking):
 
 def test_slots_respect_the_space_dates_and_the_notice(booking):
     w = booking
+    assert on(w.day, rules.free_slots(w.space))  # free while the space runs
     w.space.end_date = w.day - datetime.timedelta(days=1)
     w.space.save()
-    assert rules.free_slots(w.space) == []
+    # None on or after that day, nor after the end. (The same weekday a week earlier may
+    # still be offered: just after midnight in Paris, it is more than a day's notice away.)
+    slots = rules.free_slots(w.space)
+    assert on(w.day, slots) == []
+    assert all(timezone.localtime(start, PARIS).date() <= w.space.end_date for start in slots)
     w.space.end_date = None
     w.space.save()
     # Eight days ahead is free; with a notice of 40 days nothing of the 4 weeks shown is.
