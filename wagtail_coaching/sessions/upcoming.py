@@ -18,7 +18,7 @@ from wagtail_coaching.sessions import jitsi
 from wagtail_coaching.sessions.models import LONGEST_SESSION, CoachingSession, SessionStatus
 from wagtail_coaching.spaces import rows
 from wagtail_coaching.spaces.lock import among_sql
-from wagtail_coaching.spaces.models import ClientSpace, ClientSpaceStatus
+from wagtail_coaching.spaces.models import ClientSpace, ClientSpaceStatus, display_name_fields
 
 # Enough planned sessions to step over the ones whose room already closed.
 CANDIDATES = 20
@@ -54,11 +54,6 @@ def _chosen_sql(space_ids):
     ), ids_params
 
 
-def _name_fields():
-    """The fields of a user that ``display_name`` reads."""
-    return ["first_name", "last_name", get_user_model().USERNAME_FIELD]
-
-
 def _next_sql(space_ids):
     """SQL and the ids' parameters: the candidates of :func:`_chosen_sql` with what the
     card shows (the session's times, its space, the participants' names, the programme's
@@ -74,7 +69,7 @@ def _next_sql(space_ids):
     def column(model, name):
         return q(model._meta.get_field(name).column)
 
-    names = [User._meta.get_field(name).column for name in _name_fields()]
+    names = [User._meta.get_field(name).column for name in display_name_fields()]
     session_pk, space_pk = q(CoachingSession._meta.pk.column), q(ClientSpace._meta.pk.column)
     chosen, ids_params = _chosen_sql(space_ids)
     session_columns = ", ".join(f"s.{column(CoachingSession, name)}" for name in SESSION_FIELDS)
@@ -102,7 +97,7 @@ def _from_row(row):
     """The session of one row of :func:`_next_sql`, with its space and participants (model
     instances holding only those fields; the others load on access)."""
     User = get_user_model()
-    names = _name_fields()
+    names = display_name_fields()
     values = list(row)
     sessions, spaces = len(SESSION_FIELDS), len(SESSION_FIELDS) + len(SPACE_FIELDS)
     people = values[spaces:-1]
@@ -137,8 +132,8 @@ def next_session(space_ids, now=None):
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    for row in rows:
+        found = cursor.fetchall()
+    for row in found:
         session = _from_row(row)
         if _is_to_come(session, now):
             return session

@@ -271,12 +271,11 @@ def display_name(user):
     return user.get_full_name() or user.get_username()
 
 
-def display_name_fields(relation):
-    """The fields :func:`display_name` reads of the user at ``relation`` (for ``only()``)."""
-    return [
-        f"{relation}__{name}"
-        for name in ("first_name", "last_name", get_user_model().USERNAME_FIELD)
-    ]
+def display_name_fields(relation=None):
+    """The fields :func:`display_name` reads of a user, or of the user at ``relation`` (for
+    ``only()``)."""
+    names = ["first_name", "last_name", get_user_model().USERNAME_FIELD]
+    return names if relation is None else [f"{relation}__{name}" for name in names]
 
 
 # Direct foreign-key object permissions (django-guardian). Guardian finds them through the
